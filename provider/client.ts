@@ -1,0 +1,372 @@
+/**
+ * UltravoxClient: one GET (or PATCH) with a single deadline over all retries, no redirects,
+ * a 1 MiB body cap, errors that never hold the key, and one request in flight per key + URL.
+ * got and zod are loaded on first use: they cost ~250 ms at require time.
+ */
+import { createHash, randomInt } from "node:crypto";
+import type { Got } from "got";
+import { redact, sanitizedCause, UltravoxError } from "./errors";
+import type * as SchemaModule from "./schema";
+import { resolveSettings } from "./settings";
+import type { SipConfigData, WarningSink } from "./types";
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 3;
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** A Retry-After longer than this is capped: a misbehaving server cannot park a deployment. */
+export const MAX_RETRY_AFTER_MS = 20_000;
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_MAX_MS = 5_000;
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const RETRY_NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "EAI_AGAIN"]);
+
+export interface UltravoxClientOptions {
+    apiKey: string;
+    /** Default `https://api.ultravox.ai`; http: only to loopback. */
+    baseUrl?: string;
+    /** The whole call, retries included. Default 30 000. */
+    timeoutMs?: number;
+    /** Retries on 429, 502, 503, 504 and connection resets. Default 3. */
+    maxRetries?: number;
+    /** Told about normalizations worth knowing (a CIDR with host bits set). */
+    onWarning?: WarningSink;
+}
+
+export function loadSchema(): typeof SchemaModule {
+    return require("./schema") as typeof SchemaModule;
+}
+
+let gotPromise: Promise<Got> | undefined;
+function loadGot(): Promise<Got> {
+    gotPromise ??= import("got").then((module) => module.default);
+    return gotPromise;
+}
+
+interface RawResponse {
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+}
+
+const inFlight = new Map<string, Promise<SipConfigData>>();
+
+export class UltravoxClient {
+    readonly baseUrl: string;
+    readonly timeoutMs: number;
+    readonly maxRetries: number;
+    // A private field: not enumerable, not printed by util.inspect or JSON.stringify.
+    readonly #apiKey: string;
+    readonly #onWarning: WarningSink | undefined;
+
+    constructor(options: UltravoxClientOptions) {
+        const settings = resolveSettings({
+            args: { apiKey: options?.apiKey, baseUrl: options?.baseUrl },
+            config: () => undefined,
+            env: {},
+        });
+        this.#apiKey = settings.apiKey;
+        this.baseUrl = settings.baseUrl;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+        if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
+            throw new UltravoxError(
+                "config",
+                `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
+            );
+        }
+        if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
+            throw new UltravoxError(
+                "config",
+                `maxRetries must be a non-negative integer, got ${String(options.maxRetries)}.`,
+            );
+        }
+        this.#onWarning = options.onWarning;
+    }
+
+    get sipUrl(): string {
+        return `${this.baseUrl}/api/sip`;
+    }
+
+    /**
+     * The account's SIP config, validated and normalized. Concurrent calls with the same
+     * key and base URL share one HTTP request.
+     */
+    getSipConfig(): Promise<SipConfigData> {
+        const key = createHash("sha256").update(`${this.#apiKey}\n${this.sipUrl}`).digest("hex");
+        const pending = inFlight.get(key);
+        if (pending) return pending;
+        const request = this.#requestJson("GET", undefined)
+            .then((json) => loadSchema().parseSipConfig(json, this.#onWarning))
+            .finally(() => inFlight.delete(key));
+        inFlight.set(key, request);
+        return request;
+    }
+
+    /**
+     * PATCH /api/sip with a partial config; answers the account's full config as it is now.
+     * Not retried on 5xx other than 502/503/504: a PATCH is idempotent, so retrying those is safe.
+     */
+    async patchSipConfig(patch: SchemaModule.SipConfigPatch): Promise<SipConfigData> {
+        const json = await this.#requestJson("PATCH", patch);
+        return loadSchema().parseSipConfig(json, this.#onWarning);
+    }
+
+    async #requestJson(method: "GET" | "PATCH", body: unknown): Promise<unknown> {
+        const response = await this.#requestWithRetries(method, body);
+        return this.#decodeJson(response);
+    }
+
+    async #requestWithRetries(method: "GET" | "PATCH", body: unknown): Promise<RawResponse> {
+        const got = await loadGot();
+        const deadline = Date.now() + this.timeoutMs;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        timer.unref?.();
+        try {
+            for (let attempt = 0; ; attempt++) {
+                let response: RawResponse;
+                try {
+                    response = await this.#attempt(got, method, body, controller.signal);
+                } catch (error) {
+                    const failure = this.#classifyThrown(error, controller.signal.aborted, method);
+                    const wait = backoffMs(attempt);
+                    if (failure.retryable && attempt < this.maxRetries && Date.now() + wait < deadline) {
+                        await sleep(wait, controller.signal).catch(() => undefined);
+                        if (!controller.signal.aborted) continue;
+                        throw this.#timeoutError(method);
+                    }
+                    throw failure.error;
+                }
+                if (response.status >= 200 && response.status < 300) return response;
+                if (RETRY_STATUSES.has(response.status) && attempt < this.maxRetries) {
+                    const wait = retryAfterMs(response.headers["retry-after"]) ?? backoffMs(attempt);
+                    if (Date.now() + wait < deadline) {
+                        await sleep(wait, controller.signal).catch(() => undefined);
+                        if (!controller.signal.aborted) continue;
+                        throw this.#timeoutError(method);
+                    }
+                }
+                throw this.#statusError(method, response, attempt);
+            }
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+
+    #attempt(got: Got, method: "GET" | "PATCH", body: unknown, signal: AbortSignal): Promise<RawResponse> {
+        return new Promise<RawResponse>((resolve, reject) => {
+            const stream = got.stream(this.sipUrl, {
+                method,
+                headers: {
+                    "x-api-key": this.#apiKey,
+                    accept: "application/json",
+                    "user-agent": "pulumi-ultravox",
+                    ...(body === undefined ? {} : { "content-type": "application/json" }),
+                },
+                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+                followRedirect: false,
+                throwHttpErrors: false,
+                retry: { limit: 0 },
+                signal,
+            });
+            const chunks: Buffer[] = [];
+            let size = 0;
+            let status = 0;
+            let headers: RawResponse["headers"] = {};
+            const tooLarge = () => {
+                stream.destroy();
+                reject(
+                    new UltravoxError(
+                        "invalid_response",
+                        `The Ultravox API's answer is over ${MAX_BODY_BYTES} bytes, far more than a SIP config; nothing was applied. Check the base URL.`,
+                    ),
+                );
+            };
+            stream.on("response", (response: { statusCode: number; headers: RawResponse["headers"] }) => {
+                status = response.statusCode;
+                headers = response.headers;
+                if (Number(headers["content-length"]) > MAX_BODY_BYTES) tooLarge();
+            });
+            stream.on("data", (chunk: Buffer) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES) {
+                    tooLarge();
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            stream.on("end", () => resolve({ status, headers, body: Buffer.concat(chunks) }));
+            stream.on("error", reject);
+        });
+    }
+
+    #classifyThrown(error: unknown, aborted: boolean, method: string): { error: UltravoxError; retryable: boolean } {
+        if (error instanceof UltravoxError) return { error, retryable: false };
+        if (aborted) return { error: this.#timeoutError(method, error), retryable: false };
+        const code = networkCode(error);
+        const cause = sanitizedCause(error, [this.#apiKey]);
+        return {
+            retryable: code !== undefined && RETRY_NETWORK_CODES.has(code),
+            error: new UltravoxError(
+                "network",
+                `Could not reach the Ultravox API at ${this.baseUrl} (${code ?? cause.message}). Check the network, proxy and base URL, then retry.`,
+                { cause },
+            ),
+        };
+    }
+
+    #timeoutError(method: string, error?: unknown): UltravoxError {
+        return new UltravoxError(
+            "timeout",
+            `${method} ${this.sipUrl} did not complete within ${this.timeoutMs} ms (retries included). Retry later, or raise timeoutMs.`,
+            error === undefined ? {} : { cause: sanitizedCause(error, [this.#apiKey]) },
+        );
+    }
+
+    #statusError(method: string, response: RawResponse, attempt: number): UltravoxError {
+        const status = response.status;
+        const detail = apiDetail(response.body, [this.#apiKey]);
+        const said = detail ? ` The API said: ${detail}` : "";
+        const tries = attempt + 1;
+        const where = `${method} ${this.sipUrl}`;
+        if (status === 401 || status === 403) {
+            return new UltravoxError(
+                "auth",
+                `The Ultravox API refused the API key (HTTP ${status}) for ${where}. Check that \`ultravox:apiKey\` or ULTRAVOX_API_KEY holds a current key of this account.${said}`,
+                { status },
+            );
+        }
+        if (status === 404) {
+            return new UltravoxError(
+                "not_found",
+                `${where} answered 404 Not Found. Check the base URL (\`ultravox:baseUrl\` / ULTRAVOX_BASE_URL) and that the account has SIP enabled.${said}`,
+                { status },
+            );
+        }
+        if (status === 429) {
+            return new UltravoxError(
+                "rate_limited",
+                `The Ultravox API is rate limiting this key (HTTP 429 after ${tries} attempts). Wait a minute and retry, or spread the reads out.${said}`,
+                { status },
+            );
+        }
+        if (status >= 500) {
+            return new UltravoxError(
+                "server",
+                `The Ultravox API failed with HTTP ${status} (after ${tries} attempts). Retry later; nothing was applied.${said}`,
+                { status },
+            );
+        }
+        const redirect = status >= 300 && status < 400 ? describeRedirect(response.headers.location, this.baseUrl) : "";
+        return new UltravoxError("http", `${where} answered HTTP ${status}${redirect}.${said}`, { status });
+    }
+
+    #decodeJson(response: RawResponse): unknown {
+        const contentType = String(response.headers["content-type"] ?? "");
+        if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+            throw new UltravoxError(
+                "invalid_response",
+                `The Ultravox API answered with content type ${JSON.stringify(contentType.slice(0, 60)) || "(none)"}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
+                { status: response.status },
+            );
+        }
+        try {
+            return JSON.parse(response.body.toString("utf8"));
+        } catch (error) {
+            throw new UltravoxError(
+                "invalid_response",
+                "The Ultravox API's answer is not valid JSON; nothing was applied. Retry; if it persists, check the base URL.",
+                { status: response.status, cause: sanitizedCause(error, [this.#apiKey]) },
+            );
+        }
+    }
+
+    /** Never show the key, even to a debugger's console. */
+    [Symbol.for("nodejs.util.inspect.custom")](): string {
+        return `UltravoxClient { baseUrl: ${JSON.stringify(this.baseUrl)}, apiKey: [secret] }`;
+    }
+
+    toJSON(): object {
+        return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries };
+    }
+}
+
+function networkCode(error: unknown): string | undefined {
+    let current: unknown = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const code = (current as { code?: unknown }).code;
+        if (typeof code === "string" && /^E[A-Z_]+$/.test(code) && !code.startsWith("ERR_")) return code;
+        current = (current as { cause?: unknown }).cause;
+    }
+    const code = (error as { code?: unknown })?.code;
+    return typeof code === "string" ? code : undefined;
+}
+
+function describeRedirect(location: string | string[] | undefined, baseUrl: string): string {
+    const target = Array.isArray(location) ? location[0] : location;
+    let origin = "";
+    try {
+        origin = target ? new URL(target, baseUrl).origin : "";
+    } catch {
+        origin = "";
+    }
+    const elsewhere = origin && origin !== new URL(baseUrl).origin ? ` to ${origin}` : "";
+    return ` (a redirect${elsewhere}; redirects are never followed, so the key never leaves the configured origin: set the base URL to the final address)`;
+}
+
+/** The `detail` (DRF style) or a short snippet of an error body, with the key redacted. */
+function apiDetail(body: Buffer, secrets: readonly string[]): string {
+    if (body.length === 0) return "";
+    const text = body.subarray(0, 2048).toString("utf8");
+    let detail = "";
+    try {
+        const parsed = JSON.parse(text) as unknown;
+        if (parsed && typeof parsed === "object" && "detail" in parsed) {
+            detail = String((parsed as { detail: unknown }).detail);
+        }
+    } catch {
+        // Not JSON: an HTML error page is of no use in a message.
+    }
+    const cleaned = redact(detail, secrets).replace(/\s+/g, " ").trim();
+    return cleaned.length > 200 ? `${cleaned.slice(0, 200)}…` : cleaned;
+}
+
+/** Retry-After as seconds or an HTTP date, capped; undefined when absent or garbage. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+    const value = (Array.isArray(header) ? header[0] : header)?.trim();
+    if (!value) return undefined;
+    let ms: number;
+    if (/^\d+(\.\d+)?$/.test(value)) {
+        ms = Number(value) * 1000;
+    } else {
+        const date = Date.parse(value);
+        if (Number.isNaN(date) || !/[a-z]/i.test(value)) return undefined;
+        ms = date - now;
+    }
+    if (!Number.isFinite(ms)) return undefined;
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+/** Exponential backoff with full jitter. */
+export function backoffMs(attempt: number): number {
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+    return randomInt(Math.floor(ceiling / 2), ceiling + 1);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+        if (signal.aborted) {
+            reject(new Error("aborted"));
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new Error("aborted"));
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal.addEventListener("abort", onAbort, { once: true });
+    });
+}

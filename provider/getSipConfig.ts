@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UltravoxClient } from "./client";
+import { type SipConfigOutputs, toOutputs } from "./outputs";
+import { resolveSettings } from "./settings";
+
+export interface GetSipConfigArgs {
+    /** Default: stack config `ultravox:apiKey`, then `ULTRAVOX_API_KEY`. */
+    apiKey?: string;
+    /** Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`. */
+    baseUrl?: string;
+    timeoutMs?: number;
+    maxRetries?: number;
+}
+
+export interface GetSipConfigOutputArgs {
+    apiKey?: pulumi.Input<string>;
+    baseUrl?: pulumi.Input<string>;
+    timeoutMs?: pulumi.Input<number>;
+    maxRetries?: pulumi.Input<number>;
+}
+
+export type GetSipConfigResult = SipConfigOutputs;
+
+/**
+ * Reads the account's SIP config from the program itself (dynamic providers have no
+ * invokes): nothing is stored in the state. Settings as for `SipConfig.get`.
+ */
+export async function getSipConfig(
+    args: GetSipConfigArgs = {},
+    _opts?: pulumi.InvokeOptions,
+): Promise<GetSipConfigResult> {
+    const settings = resolveSettings({
+        args: { apiKey: args.apiKey, baseUrl: args.baseUrl },
+        config: (key) => pulumi.runtime.getConfig(key),
+        env: process.env,
+    });
+    const client = new UltravoxClient({
+        ...settings,
+        ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
+        ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
+        onWarning: (message) => void pulumi.log.warn(`pulumi-ultravox: ${message}`),
+    });
+    return toOutputs(await client.getSipConfig());
+}
+
+/**
+ * `getSipConfig` as an Output. Like any Pulumi invoke result, the whole Output is secret when
+ * the result holds a secret (the fallback handler's signing secrets).
+ */
+export function getSipConfigOutput(
+    args: GetSipConfigOutputArgs = {},
+    opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<GetSipConfigResult> {
+    const result = pulumi.output(args).apply((resolved) => {
+        const plain: GetSipConfigArgs = {};
+        if (resolved.apiKey !== undefined) plain.apiKey = resolved.apiKey;
+        if (resolved.baseUrl !== undefined) plain.baseUrl = resolved.baseUrl;
+        if (resolved.timeoutMs !== undefined) plain.timeoutMs = resolved.timeoutMs;
+        if (resolved.maxRetries !== undefined) plain.maxRetries = resolved.maxRetries;
+        return getSipConfig(plain, opts);
+    });
+    return result.apply(
+        (value): pulumi.Output<GetSipConfigResult> =>
+            value.fallbackHandler ? pulumi.secret(value) : pulumi.output(value),
+    ) as pulumi.Output<GetSipConfigResult>;
+}

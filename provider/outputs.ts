@@ -1,0 +1,33 @@
+/**
+ * The outputs a stack receives, shared by `SipConfig` and `getSipConfig`, so both forms
+ * always agree.
+ */
+import type { SipConfigData } from "./types";
+
+export interface SipConfigOutputs extends SipConfigData {
+    /** The fallback handler's URL as a plain value (`fallbackHandler` as a whole is secret). */
+    fallbackHandlerUrl: string | null;
+}
+
+/** The output property names, in the order they are documented. */
+export const OUTPUT_NAMES = [
+    "domain",
+    "allowedCidrRanges",
+    "allowAllAgents",
+    "allowedAgents",
+    "fallbackHandler",
+    "fallbackHandlerUrl",
+    "fingerprint",
+] as const satisfies readonly (keyof SipConfigOutputs)[];
+
+/** Outputs stored encrypted in the state (the engine re-marks them; see SipConfig). */
+export const SECRET_OUTPUT_NAMES = ["fallbackHandler", "apiKey"] as const;
+
+export function toOutputs(data: SipConfigData): SipConfigOutputs {
+    return { ...data, fallbackHandlerUrl: data.fallbackHandler?.url ?? null };
+}
+
+/** `sip:agent_<id>@<domain>`, the address to dial an agent at. */
+export function agentSipUri(agentId: string, domain: string, transport?: "udp" | "tcp" | "tls"): string {
+    return `sip:agent_${agentId}@${domain}${transport && transport !== "udp" ? `;transport=${transport}` : ""}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * Where the API key and base URL come from, in order:
+ * explicit args → stack config (`ultravox:apiKey`, `ultravox:baseUrl`) → environment → default.
+ */
+import { isIP } from "node:net";
+import { parseIpv4 } from "./cidr";
+import { UltravoxError } from "./errors";
+
+export const DEFAULT_BASE_URL = "https://api.ultravox.ai";
+export const CONFIG_API_KEY = "ultravox:apiKey";
+export const CONFIG_BASE_URL = "ultravox:baseUrl";
+export const ENV_API_KEY = "ULTRAVOX_API_KEY";
+export const ENV_BASE_URL = "ULTRAVOX_BASE_URL";
+
+export interface SettingsSources {
+    /** The explicit args; empty strings count as absent. */
+    args?: { apiKey?: string | undefined; baseUrl?: string | undefined };
+    /** Reads a namespaced stack config key such as `ultravox:apiKey`. */
+    config?: (key: string) => string | undefined;
+    env?: NodeJS.ProcessEnv;
+}
+
+export interface ResolvedSettings {
+    apiKey: string;
+    baseUrl: string;
+}
+
+function firstPresent(...values: (string | undefined)[]): string | undefined {
+    return values.find((value) => typeof value === "string" && value.trim() !== "");
+}
+
+export function resolveSettings(sources: SettingsSources): ResolvedSettings {
+    const env = sources.env ?? process.env;
+    const config = sources.config ?? (() => undefined);
+    const apiKey = firstPresent(sources.args?.apiKey, config(CONFIG_API_KEY), env[ENV_API_KEY]);
+    if (apiKey === undefined) {
+        throw new UltravoxError(
+            "config",
+            `No Ultravox API key found. Set it with \`pulumi config set --secret ${CONFIG_API_KEY} <key>\`, pass the \`apiKey\` argument, or export ${ENV_API_KEY}.`,
+        );
+    }
+    const baseUrl = firstPresent(sources.args?.baseUrl, config(CONFIG_BASE_URL), env[ENV_BASE_URL]) ?? DEFAULT_BASE_URL;
+    return { apiKey: apiKey.trim(), baseUrl: validateBaseUrl(baseUrl) };
+}
+
+function isLoopbackHost(hostname: string): boolean {
+    const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    if (host === "localhost" || host.endsWith(".localhost")) return true;
+    if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
+    const address = parseIpv4(host);
+    return address !== undefined && Math.floor(address / 16777216) === 127;
+}
+
+/**
+ * A base URL must be https, or http to a loopback address (the emulator).
+ * Returned without a trailing slash.
+ */
+export function validateBaseUrl(text: string): string {
+    let url: URL;
+    try {
+        url = new URL(text.trim());
+    } catch {
+        throw new UltravoxError(
+            "config",
+            `The Ultravox base URL is not a URL (it is not echoed, in case a key was put there by mistake); set \`${CONFIG_BASE_URL}\` or ${ENV_BASE_URL} to something like ${DEFAULT_BASE_URL}.`,
+        );
+    }
+    if (url.username || url.password) {
+        throw new UltravoxError(
+            "config",
+            "The Ultravox base URL must not carry credentials; set the API key separately.",
+        );
+    }
+    if (url.search || url.hash) {
+        throw new UltravoxError("config", "The Ultravox base URL must not have a query or fragment.");
+    }
+    if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+        throw new UltravoxError(
+            "config",
+            `The Ultravox base URL uses http: to ${url.hostname}, which would send the API key in clear text; use https:, or http: only to a loopback address such as 127.0.0.1.`,
+        );
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+        throw new UltravoxError("config", `The Ultravox base URL must be https: (got ${url.protocol}).`);
+    }
+    return url.toString().replace(/\/+$/, "");
+}
