@@ -18,7 +18,15 @@ export const MAX_RETRY_AFTER_MS = 20_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const RETRY_NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "EAI_AGAIN"]);
+/** Resets and a body cut short (how a reset mid-body surfaces) are retried; refusals and DNS failures are not. */
+const RETRY_NETWORK_CODES = new Set([
+    "ECONNRESET",
+    "EPIPE",
+    "ECONNABORTED",
+    "EAI_AGAIN",
+    "ERR_HTTP_CONTENT_LENGTH_MISMATCH",
+    "ERR_STREAM_PREMATURE_CLOSE",
+]);
 
 export interface UltravoxClientOptions {
     apiKey: string;
@@ -209,7 +217,7 @@ export class UltravoxClient {
             retryable: code !== undefined && RETRY_NETWORK_CODES.has(code),
             error: new UltravoxError(
                 "network",
-                `Could not reach the Ultravox API at ${this.baseUrl} (${code ?? cause.message}). Check the network, proxy and base URL, then retry.`,
+                `Could not reach the Ultravox API at ${this.baseUrl}, or the connection broke (${code ?? cause.message}). Check the network, proxy and base URL, then retry.`,
                 { cause },
             ),
         };

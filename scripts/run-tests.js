@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the suite in groups: everything but setMocks in one mocha process, then each setMocks
 // file in a process of its own (setMocks is process-wide state). Ends with one summary line.
-"use strict";
+
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -11,14 +11,17 @@ const mocha = require.resolve("mocha/bin/mocha.js", { paths: [root] });
 const extra = process.argv.slice(2);
 const mocksDir = path.join(root, ".build/tests/mocks");
 const mockFiles = fs.existsSync(mocksDir)
-    ? fs.readdirSync(mocksDir).filter((f) => f.endsWith(".test.js")).sort()
+    ? fs
+          .readdirSync(mocksDir)
+          .filter((f) => f.endsWith(".test.js"))
+          .sort()
     : [];
 
 const groups = [
     { name: "unit, http, plugin, proof", args: ["--config", ".mocharc.json"] },
     ...mockFiles.map((file) => ({
         name: `mocks/${file}`,
-        args: ["--config", ".mocharc.json", "--spec", path.join(".build/tests/mocks", file)],
+        args: ["--no-config", "--timeout", "30000", "--exit", path.join(".build/tests/mocks", file)],
     })),
 ];
 

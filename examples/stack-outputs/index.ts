@@ -1,0 +1,15 @@
+// Reads the account's SIP config and exports it as stack outputs for other stacks
+// (see consumer.ts for the StackReference side).
+// Credentials: `pulumi config set --secret ultravox:apiKey <key>` (or ULTRAVOX_API_KEY).
+import * as pulumi from "@pulumi/pulumi";
+import * as ultravox from "pulumi-ultravox";
+
+const sip = ultravox.SipConfig.get("ultravox-sip");
+
+export const sipDomain = sip.domain;
+export const allowedCidrRanges = sip.allowedCidrRanges;
+export const agentSipUris = pulumi
+    .all([sip.allowedAgents, sip.domain])
+    .apply(([agents, domain]) => agents.map((agent) => ultravox.agentSipUri(agent.agentId, domain)));
+export const fallbackHandlerUrl = sip.fallbackHandlerUrl;
+export const fingerprint = sip.fingerprint;

@@ -1,0 +1,118 @@
+import { expect } from "chai";
+import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { AGENT_A, AGENT_B, account, OTHER_API_KEY, TEST_API_KEY } from "../helpers/fixtures";
+import { installMockEngine, isRpcSecret, type MockEngine, settle, unwrapRpcSecret } from "../helpers/mockEngine";
+
+// setMocks is process-wide: this file runs in a process of its own (scripts/run-tests.js).
+describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
+    let emulator: Emulator;
+    let other: Emulator;
+    let engine: MockEngine;
+    let ultravox: typeof import("pulumi-ultravox");
+
+    before(async () => {
+        emulator = await startEmulator({ account: account() });
+        other = await startEmulator({
+            account: { apiKeys: [OTHER_API_KEY], sip: { domain: "other.sip.ultravox.invalid", allowedAgents: [] } },
+        });
+        engine = await installMockEngine({
+            config: { "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": emulator.url },
+            secretKeys: ["ultravox:apiKey"],
+        });
+        ultravox = await import("pulumi-ultravox");
+    });
+
+    after(async () => {
+        await emulator?.close();
+        await other?.close();
+    });
+
+    const expectedAgents = [
+        { agentId: AGENT_B, toUserPattern: "^support$" },
+        { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
+    ];
+    const expectedHandler = {
+        url: "https://pbx.example.com/ultravox/fallback",
+        secrets: ["fallback-secret-one-0123456789", "fallback-secret-two-9876543210"],
+    };
+
+    it("SipConfig.get resolves every output to the exact values, with only the handler secret", async () => {
+        const sip = ultravox.SipConfig.get("ultravox-sip");
+        expect(await settle(sip.domain)).to.deep.equal({ value: "acme-test.sip.ultravox.invalid", secret: false });
+        expect(await settle(sip.allowedCidrRanges)).to.deep.equal({
+            value: ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"],
+            secret: false,
+        });
+        expect(await settle(sip.allowAllAgents)).to.deep.equal({ value: false, secret: false });
+        expect(await settle(sip.allowedAgents)).to.deep.equal({ value: expectedAgents, secret: false });
+        expect(await settle(sip.fallbackHandler)).to.deep.equal({ value: expectedHandler, secret: true });
+        expect(await settle(sip.fallbackHandlerUrl)).to.deep.equal({ value: expectedHandler.url, secret: false });
+        const fingerprint = await settle(sip.fingerprint);
+        expect(fingerprint.secret).to.equal(false);
+        expect(fingerprint.value).to.match(/^[0-9a-f]{64}$/);
+        expect(await settle(sip.id)).to.deep.equal({ value: "sip", secret: false });
+    });
+
+    it("asks the engine to store the handler (and an explicit key) as secrets, with the custom type token", async () => {
+        const read = engine.resources.find((resource) => resource.name === "ultravox-sip");
+        expect(read?.type).to.equal("pulumi-nodejs:dynamic/ultravox:SipConfig");
+        expect(read?.id).to.equal("sip");
+        expect(read?.additionalSecretOutputs).to.deep.equal(["fallbackHandler", "apiKey"]);
+        // Nothing of the key in what the program sent, nor in the provider text.
+        expect(JSON.stringify(read?.inputs)).to.not.contain(TEST_API_KEY);
+        expect(read?.state).to.not.have.property("apiKey");
+    });
+
+    it("SipConfig.get with an explicit secret key and base URL reads the other account", async () => {
+        const sip = ultravox.SipConfig.get("other", { apiKey: OTHER_API_KEY, baseUrl: other.url });
+        expect(await settle(sip.domain)).to.deep.equal({ value: "other.sip.ultravox.invalid", secret: false });
+        expect(await settle(sip.fallbackHandler)).to.deep.equal({ value: null, secret: true });
+        const read = engine.resources.find((resource) => resource.name === "other");
+        // The explicit key went out as a secret input, though given as a plain string.
+        expect(isRpcSecret(read?.inputs.apiKey)).to.equal(true);
+        expect(unwrapRpcSecret(read?.inputs.apiKey)).to.equal(OTHER_API_KEY);
+        expect(other.requests.at(-1)?.headers["x-api-key"]).to.equal(OTHER_API_KEY);
+    });
+
+    it("getSipConfigOutput gives the same values; the whole result is secret as it holds the handler's secrets", async () => {
+        const result = await settle(ultravox.getSipConfigOutput());
+        const sip = ultravox.SipConfig.get("again");
+        expect(result.secret).to.equal(true);
+        expect(result.value).to.deep.equal({
+            domain: "acme-test.sip.ultravox.invalid",
+            allowedCidrRanges: ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"],
+            allowAllAgents: false,
+            allowedAgents: expectedAgents,
+            fallbackHandler: expectedHandler,
+            fallbackHandlerUrl: expectedHandler.url,
+            fingerprint: (await settle(sip.fingerprint)).value,
+        });
+    });
+
+    it("getSipConfigOutput is not secret when the account has no fallback secrets, and takes Input args", async () => {
+        const { secret, value } = await settle(
+            ultravox.getSipConfigOutput({
+                apiKey: ultravox.SipConfig.get("k").fallbackHandlerUrl.apply(() => OTHER_API_KEY),
+                baseUrl: other.url,
+            }),
+        );
+        expect(secret).to.equal(false);
+        expect(value.domain).to.equal("other.sip.ultravox.invalid");
+        expect(value.fallbackHandler).to.equal(null);
+    });
+
+    it("getSipConfig (the promise form) reads the stack config in the program", async () => {
+        const result = await ultravox.getSipConfig();
+        expect(result.domain).to.equal("acme-test.sip.ultravox.invalid");
+        expect(result.allowedAgents).to.deep.equal(expectedAgents);
+    });
+
+    it("the provider text in the state holds no credential", () => {
+        expect(engine.providerTexts.length).to.be.greaterThan(0);
+        for (const text of engine.providerTexts) {
+            expect(text).to.not.contain(TEST_API_KEY);
+            expect(text).to.not.contain(OTHER_API_KEY);
+            expect(text).to.contain('require("pulumi-ultravox/provider-impl")');
+        }
+    });
+});
