@@ -99,13 +99,15 @@ export class UltravoxClient {
      * The account's SIP config, validated and normalized. Concurrent calls with the same
      * key and base URL share one HTTP request.
      */
-    getSipConfig(): Promise<SipConfigData> {
+    getSipConfig(options: { fresh?: boolean } = {}): Promise<SipConfigData> {
+        const read = () =>
+            this.#requestJson("GET", undefined).then((json) => loadSchema().parseSipConfig(json, this.#onWarning));
+        // A read-back after a write must not join a read that started before it.
+        if (options.fresh) return read();
         const key = createHash("sha256").update(`${this.#apiKey}\n${this.sipUrl}`).digest("hex");
         const pending = inFlight.get(key);
         if (pending) return pending;
-        const request = this.#requestJson("GET", undefined)
-            .then((json) => loadSchema().parseSipConfig(json, this.#onWarning))
-            .finally(() => inFlight.delete(key));
+        const request = read().finally(() => inFlight.delete(key));
         inFlight.set(key, request);
         return request;
     }

@@ -4,19 +4,48 @@
  * state file and re-used on refresh, so it must never be renamed.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { UltravoxClient } from "./client";
+import { loadSchema, UltravoxClient } from "./client";
+import { UltravoxError } from "./errors";
+import {
+    desiredPatch,
+    differingFields,
+    liveValues,
+    MANAGED_FIELDS,
+    type ManagedField,
+    type ManagedInputs,
+    managedFieldsOf,
+    pick,
+} from "./managed";
 import { type SipConfigOutputs, toOutputs } from "./outputs";
+import type { SipConfigPatch } from "./schema";
 import { resolveSettings } from "./settings";
+import type { SipConfigData } from "./types";
 
-/** The inputs the data source sends; all optional (unknown ones are dropped at preview). */
-export interface SipConfigReadProps {
+/** Where to reach the account; all optional (unknown ones are dropped at preview). */
+export interface ConnectionProps {
     apiKey?: string;
     baseUrl?: string;
     timeoutMs?: number;
     maxRetries?: number;
 }
 
-export type SipConfigState = SipConfigOutputs & Pick<SipConfigReadProps, "apiKey" | "baseUrl">;
+export type SipConfigReadProps = ConnectionProps;
+
+export interface ManagedProps extends ConnectionProps, ManagedInputs {
+    /** Default true: delete sets the managed fields back to the values recorded at create. */
+    restoreOnDelete?: boolean;
+}
+
+export type SipConfigState = SipConfigOutputs &
+    ConnectionProps & {
+        /** Managed form only: the fields this stack owns, and their values before it took them over. */
+        managedFields?: ManagedField[];
+        priorValues?: SipConfigPatch;
+        restoreOnDelete?: boolean;
+    };
+
+/** The engine's marker for a value not known yet (preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The stack config the engine handed over in `configure`; per plugin process. */
 let stackConfig: ((key: string) => string | undefined) | undefined;
@@ -31,25 +60,192 @@ function warn(message: string): void {
     console.error(`warning: pulumi-ultravox: ${message}`);
 }
 
-export async function read(id: string, props: SipConfigReadProps): Promise<pulumi.dynamic.ReadResult<SipConfigState>> {
+function clientFor(props: ConnectionProps): UltravoxClient {
     const settings = resolveSettings({
         args: { apiKey: props.apiKey, baseUrl: props.baseUrl },
         config: stackConfig,
         env: process.env,
     });
-    const client = new UltravoxClient({
+    return new UltravoxClient({
         ...settings,
         ...(typeof props.timeoutMs === "number" ? { timeoutMs: props.timeoutMs } : {}),
         ...(typeof props.maxRetries === "number" ? { maxRetries: props.maxRetries } : {}),
         onWarning: warn,
     });
-    const data = await client.getSipConfig();
-    // An explicit key and base URL are kept (the key as a secret output) so that a refresh,
-    // which hands the provider the old outputs only, reads the same account again.
+}
+
+/**
+ * Outputs: the live config, plus the explicit connection settings so that a refresh (which
+ * hands the provider the old outputs only) reaches the same account. The key is a secret output.
+ */
+function stateOf(data: SipConfigData, props: ConnectionProps): SipConfigState {
     const state: SipConfigState = { ...toOutputs(data) };
     if (props.apiKey) state.apiKey = props.apiKey;
     if (props.baseUrl) state.baseUrl = props.baseUrl;
-    if (typeof props.timeoutMs === "number") Object.assign(state, { timeoutMs: props.timeoutMs });
-    if (typeof props.maxRetries === "number") Object.assign(state, { maxRetries: props.maxRetries });
-    return { id: id || "sip", props: state };
+    if (typeof props.timeoutMs === "number") state.timeoutMs = props.timeoutMs;
+    if (typeof props.maxRetries === "number") state.maxRetries = props.maxRetries;
+    return state;
+}
+
+function managedState(data: SipConfigData, props: ManagedProps, fields: ManagedField[], prior: SipConfigPatch) {
+    return {
+        ...stateOf(data, props),
+        managedFields: fields,
+        priorValues: prior,
+        restoreOnDelete: props.restoreOnDelete !== false,
+    };
+}
+
+export async function read(id: string, props: SipConfigState): Promise<pulumi.dynamic.ReadResult<SipConfigState>> {
+    const data = await clientFor(props).getSipConfig();
+    if (Array.isArray(props.managedFields)) {
+        // A refresh of the managed form: live values, ownership records kept.
+        return {
+            id,
+            props: managedState(data, props, props.managedFields, props.priorValues ?? {}),
+        };
+    }
+    return { id: id || "sip", props: stateOf(data, props) };
+}
+
+function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+    return false;
+}
+
+/** `allowedAgents.0.agentId` → `allowedAgents[0].agentId`, as the engine prints property paths. */
+function propertyPath(path: readonly PropertyKey[]): string {
+    return path
+        .map((part, index) => (typeof part === "number" ? `[${part}]` : `${index ? "." : ""}${String(part)}`))
+        .join("");
+}
+
+export async function check(
+    _olds: ManagedProps,
+    news: ManagedProps,
+): Promise<pulumi.dynamic.CheckResult<ManagedProps>> {
+    const known: Record<string, unknown> = {};
+    for (const field of MANAGED_FIELDS) {
+        if (news[field] !== undefined && !containsUnknown(news[field])) known[field] = news[field];
+    }
+    const result = loadSchema().sipConfigPatchSchema.safeParse(known);
+    const failures = result.success
+        ? []
+        : result.error.issues.map((issue) => ({
+              property: propertyPath(issue.path as PropertyKey[]),
+              reason: issue.message,
+          }));
+    if (news.restoreOnDelete !== undefined && typeof news.restoreOnDelete !== "boolean") {
+        failures.push({ property: "restoreOnDelete", reason: "Expected a boolean" });
+    }
+    return { inputs: news, failures };
+}
+
+export async function diff(_id: string, olds: SipConfigState, news: ManagedProps): Promise<pulumi.dynamic.DiffResult> {
+    // Another base URL is another account: the old one is let go and the new one taken over.
+    if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) {
+        return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
+    }
+    const fields = managedFieldsOf(news);
+    const ownershipChanged =
+        JSON.stringify(fields) !== JSON.stringify(olds.managedFields ?? []) ||
+        (news.restoreOnDelete !== false) !== (olds.restoreOnDelete !== false);
+    if (fields.some((field) => containsUnknown(news[field]))) return { changes: true };
+    // Compared with the live account, not the old state: a console edit shows up as drift.
+    const live = await clientFor(news).getSipConfig();
+    const drifted = differingFields(desiredPatch(news, fields), live, fields);
+    return { changes: ownershipChanged || drifted.length > 0 };
+}
+
+/** Writes a patch, then reads back: the account must hold exactly what was written. */
+async function writeAndVerify(
+    client: UltravoxClient,
+    patch: SipConfigPatch,
+    fields: ManagedField[],
+    before: SipConfigData,
+): Promise<SipConfigData> {
+    if (fields.length === 0) return before;
+    const answered = await client.patchSipConfig(patch);
+    const untouched = MANAGED_FIELDS.filter((field) => !fields.includes(field));
+    const changedUnderUs = differingFields(liveValues(before, untouched), answered, untouched);
+    if (differingFields(patch, answered, fields).length > 0) {
+        throw new UltravoxError(
+            "invalid_response",
+            `The Ultravox API answered the PATCH with a config that does not hold what was written (${differingFields(patch, answered, fields).join(", ")}). Run \`pulumi refresh\`, then \`pulumi up\` again.`,
+        );
+    }
+    const readBack = await client.getSipConfig({ fresh: true });
+    const lost = differingFields(patch, readBack, fields);
+    if (changedUnderUs.length > 0 || lost.length > 0) {
+        const what = [...new Set([...changedUnderUs, ...lost])].join(", ");
+        throw new UltravoxError(
+            "conflict",
+            `Another writer changed the account's SIP config (${what}) while this stack was writing it. The account has one SIP config and one stack should own it; check who else edits it, then run \`pulumi refresh\` and \`pulumi up\`.`,
+        );
+    }
+    return readBack;
+}
+
+/** A failure after the account was written: the engine records the resource so that delete can restore. */
+function afterWriteFailure(error: unknown, id: string, state: SipConfigState, providerText: unknown): unknown {
+    if (error instanceof UltravoxError) {
+        Object.assign(error, {
+            id,
+            properties: { ...state, __provider: providerText },
+            reasons: [error.message],
+        });
+    }
+    return error;
+}
+
+export async function create(inputs: ManagedProps & { __provider?: string }): Promise<pulumi.dynamic.CreateResult> {
+    const client = clientFor(inputs);
+    const fields = managedFieldsOf(inputs);
+    const before = await client.getSipConfig({ fresh: true });
+    const prior = liveValues(before, fields);
+    const patch = desiredPatch(inputs, fields);
+    try {
+        const after = await writeAndVerify(client, patch, fields, before);
+        return { id: "sip", outs: managedState(after, inputs, fields, prior) };
+    } catch (error) {
+        if ((error as UltravoxError).code !== "conflict") throw error;
+        throw afterWriteFailure(error, "sip", managedState(before, inputs, fields, prior), inputs.__provider);
+    }
+}
+
+export async function update(
+    id: string,
+    olds: SipConfigState,
+    news: ManagedProps & { __provider?: string },
+): Promise<pulumi.dynamic.UpdateResult> {
+    const client = clientFor(news);
+    const fields = managedFieldsOf(news);
+    const live = await client.getSipConfig({ fresh: true });
+    // Values recorded at take-over are kept; a field newly taken over records its live value now.
+    const recorded = pick(
+        olds.priorValues ?? {},
+        (olds.managedFields ?? []).filter((f) => fields.includes(f)),
+    );
+    const newlyManaged = fields.filter((field) => !(olds.managedFields ?? []).includes(field));
+    const prior = { ...liveValues(live, newlyManaged), ...recorded };
+    const desired = desiredPatch(news, fields);
+    const toWrite = differingFields(desired, live, fields);
+    try {
+        const after = await writeAndVerify(client, pick(desired, toWrite), toWrite, live);
+        return { outs: managedState(after, news, fields, prior) };
+    } catch (error) {
+        if ((error as UltravoxError).code !== "conflict") throw error;
+        throw afterWriteFailure(error, id, managedState(live, news, fields, prior), news.__provider);
+    }
+}
+
+export async function deleteResource(_id: string, props: SipConfigState): Promise<void> {
+    // A read resource is never deleted by the engine; this guards a hand-edited state.
+    if (!Array.isArray(props.managedFields) || props.restoreOnDelete === false) return;
+    const client = clientFor(props);
+    const fields = props.managedFields.filter((field) => props.priorValues?.[field] !== undefined);
+    const live = await client.getSipConfig({ fresh: true });
+    await writeAndVerify(client, pick(props.priorValues ?? {}, fields), fields, live);
 }

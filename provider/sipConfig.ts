@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { sipConfigReadProvider } from "./dynamicProvider";
+import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
 import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES } from "./outputs";
 import type { AgentAllowance, FallbackHandler } from "./types";
 
@@ -15,12 +15,32 @@ export interface SipConfigGetArgs {
     maxRetries?: pulumi.Input<number>;
 }
 
+/**
+ * The managed form: the fields given are owned by this resource (written at create and update,
+ * set back at delete); the fields left out are neither written nor reverted.
+ */
+export interface SipConfigArgs extends SipConfigGetArgs {
+    /** IPv4 CIDRs to accept calls from; compared after canonicalization (order and host bits cause no diff). */
+    allowedCidrRanges?: pulumi.Input<pulumi.Input<string>[]>;
+    allowAllAgents?: pulumi.Input<boolean>;
+    /** At most 20; `toUserPattern` defaults to `^agent_<agentId>$`. Order matters: first match wins. */
+    allowedAgents?: pulumi.Input<
+        pulumi.Input<{ agentId: pulumi.Input<string>; toUserPattern?: pulumi.Input<string> }>[]
+    >;
+    /** Stored as a secret (it holds the signing secrets); `null` removes the handler. */
+    fallbackHandler?: pulumi.Input<{ url: pulumi.Input<string>; secrets: pulumi.Input<pulumi.Input<string>[]> } | null>;
+    /** Default true: on delete, set the managed fields back to their values before this stack took them over. */
+    restoreOnDelete?: pulumi.Input<boolean>;
+}
+
 /** The id every read uses: an account has exactly one SIP config. */
 export const SIP_CONFIG_ID = "sip";
 
 /**
- * An Ultravox account's SIP config. `SipConfig.get(name)` reads it as a data source: at
- * `pulumi preview` and at `pulumi up`, with no state to own (destroy just forgets it).
+ * An Ultravox account's SIP config.
+ * - `SipConfig.get(name)` reads it as a data source: at `pulumi preview` and at `pulumi up`,
+ *   with no state to own (destroy just forgets it).
+ * - `new SipConfig(name, args)` owns the fields given in `args`: one stack per account should.
  */
 export class SipConfig extends pulumi.dynamic.Resource {
     /** The SIP domain to send INVITEs to (`sip:agent_<id>@<domain>`). */
@@ -42,23 +62,38 @@ export class SipConfig extends pulumi.dynamic.Resource {
         return new SipConfig(name, args, { ...opts, id: SIP_CONFIG_ID });
     }
 
-    private constructor(name: string, args: SipConfigGetArgs, opts: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: SipConfigArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
+        const reading = opts.id !== undefined;
         const props: pulumi.Inputs = {
             apiKey: args.apiKey === undefined ? undefined : pulumi.secret(args.apiKey),
             baseUrl: args.baseUrl,
             timeoutMs: args.timeoutMs,
             maxRetries: args.maxRetries,
         };
+        if (!reading) {
+            props.allowedCidrRanges = args.allowedCidrRanges;
+            props.allowAllAgents = args.allowAllAgents;
+            props.allowedAgents = args.allowedAgents;
+            props.fallbackHandler =
+                args.fallbackHandler == null ? args.fallbackHandler : pulumi.secret(args.fallbackHandler);
+            props.restoreOnDelete = args.restoreOnDelete;
+        }
         // Every output must be listed, even as undefined, or the SDK gives it no resolver.
-        for (const output of OUTPUT_NAMES) props[output] = undefined;
+        for (const output of OUTPUT_NAMES) {
+            if (!(output in props) || props[output] === undefined) props[output] = undefined;
+        }
         super(
-            sipConfigReadProvider,
+            reading ? sipConfigReadProvider : sipConfigManagedProvider,
             name,
             props,
             {
                 ...opts,
                 additionalSecretOutputs: [
-                    ...new Set([...(opts.additionalSecretOutputs ?? []), ...SECRET_OUTPUT_NAMES]),
+                    ...new Set([
+                        ...(opts.additionalSecretOutputs ?? []),
+                        ...SECRET_OUTPUT_NAMES,
+                        ...(reading ? [] : ["priorValues"]),
+                    ]),
                 ],
             },
             "ultravox",

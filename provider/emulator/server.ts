@@ -1,0 +1,562 @@
+/**
+ * A stand-in for https://api.ultravox.ai's SIP endpoints (`GET`/`PATCH /api/sip`), for tests and
+ * demos. Answers like Django REST Framework does, and can be told to misbehave (see `EmulatorFault`).
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import {
+    createServer,
+    type IncomingHttpHeaders,
+    type IncomingMessage,
+    type ServerResponse,
+    STATUS_CODES,
+} from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { z } from "zod";
+import { sipConfigPatchSchema } from "../schema";
+
+/** The SIP config exactly as `GET /api/sip` answers it. */
+export interface EmulatorSipConfig {
+    domain: string;
+    allowedCidrRanges?: string[];
+    allowAllAgents?: boolean;
+    allowedAgents: { agentId: string; toUserPattern?: string | null }[];
+    fallbackHandler?: { url: string; secrets: string[] } | null;
+}
+
+export interface EmulatorAccount {
+    /** Keys accepted in `X-API-Key`. */
+    apiKeys: string[];
+    sip: EmulatorSipConfig;
+}
+
+/**
+ * Applies to the next `times` matching requests, in the order added. A fault with only
+ * `delayMs` and/or `before` delays or precedes the normal answer; any other field replaces it.
+ */
+export interface EmulatorFault {
+    /** Only requests with this method match. Default: any. */
+    method?: "GET" | "PATCH";
+    /** How many matching requests it applies to. Default 1. */
+    times?: number;
+    /** Runs before the request is handled: simulates another writer racing a PATCH. */
+    before?: (emulator: Emulator) => void | Promise<void>;
+    /** Waits this long before answering (or hanging). */
+    delayMs?: number;
+    /** Accepts the request and never answers. */
+    hang?: boolean;
+    /** Default 200, or 302 with `redirectTo`. */
+    status?: number;
+    headers?: Record<string, string>;
+    /** Default: the SIP config for a 2xx, `{"detail": <reason>}` for other statuses, empty for a redirect. */
+    body?: string | Buffer;
+    /** A generated body of exactly this many bytes (valid JSON when 10 or more). */
+    bodyBytes?: number;
+    /** Default `application/json` (none for a redirect without a body). */
+    contentType?: string;
+    retryAfter?: string;
+    /** Sets `Location`; the status defaults to 302. */
+    redirectTo?: string;
+    /** Sends the status and headers (with the full Content-Length), then nothing. */
+    stallAfterHeaders?: boolean;
+    /** Sends this many body bytes, then resets the connection (TCP RST). */
+    resetAfterBytes?: number;
+    /** Leaves out Content-Length: the body goes out chunked. */
+    chunked?: boolean;
+    /** Sends the body in pieces of `chunkBytes` (default 16 KiB) with this pause between them. */
+    chunkDelayMs?: number;
+    chunkBytes?: number;
+}
+
+export interface RecordedRequest {
+    method: string;
+    /** Without the query string. */
+    path: string;
+    /** A test server: every header as received, `x-api-key` included. */
+    headers: IncomingHttpHeaders;
+    apiKeyPresent: boolean;
+    apiKeyValid: boolean;
+    /** The body as text; empty until read, and when never read (a hang). */
+    body: string;
+    /** Whether a fault applied. */
+    fault: boolean;
+    /** The status sent; undefined while unanswered. */
+    status?: number;
+}
+
+export interface EmulatorOptions {
+    /** The account, or the path of a JSON file holding it. */
+    account: EmulatorAccount | string;
+    /** Default 0: a free port. */
+    port?: number;
+    /** Default 127.0.0.1. */
+    host?: string;
+    /** One line per request; never holds a key. */
+    log?: (line: string) => void;
+    /** Serves `POST`/`DELETE /_emulator/faults` for out-of-process tests. */
+    controlApi?: boolean;
+}
+
+export interface Emulator {
+    /** `http://127.0.0.1:PORT`, no trailing slash. */
+    readonly url: string;
+    readonly port: number;
+    /** A copy of the current state. */
+    readonly account: EmulatorAccount;
+    /** Every request but the control API's, in arrival order. */
+    readonly requests: RecordedRequest[];
+    readonly pendingFaults: number;
+    addFault(fault: EmulatorFault): void;
+    clearFaults(): void;
+    /** Replaces the SIP config as is, unvalidated: GET may then serve an invalid one. */
+    replaceSip(sip: EmulatorSipConfig): void;
+    /** Stops listening and destroys every connection, hung ones included. */
+    close(): Promise<void>;
+}
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+const CONTROL_PATH = "/_emulator/faults";
+
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+    const account = typeof options.account === "string" ? await readAccount(options.account) : options.account;
+    checkAccount(account, "The account");
+    const emulator = new EmulatorServer(structuredClone(account), options);
+    await emulator.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+    return emulator;
+}
+
+async function readAccount(file: string): Promise<EmulatorAccount> {
+    const text = await readFile(file, "utf8");
+    try {
+        return JSON.parse(text) as EmulatorAccount;
+    } catch {
+        // JSON.parse quotes the text around the error, which may be a key.
+        throw new Error(`The account file ${file} is not valid JSON.`);
+    }
+}
+
+function checkAccount(account: EmulatorAccount, what: string): void {
+    const keys = account?.apiKeys;
+    if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === "string" && key !== "")) {
+        throw new Error(`${what} needs "apiKeys": a non-empty array of non-empty strings.`);
+    }
+    const sip = account.sip as unknown;
+    if (typeof sip !== "object" || sip === null || typeof (sip as { domain?: unknown }).domain !== "string") {
+        throw new Error(`${what} needs "sip": an object with a string "domain".`);
+    }
+}
+
+function checkFault(fault: EmulatorFault): void {
+    const times = fault.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new TypeError("fault.times must be a positive integer.");
+    const status = fault.status;
+    if (status !== undefined && (!Number.isInteger(status) || status < 100 || status > 599)) {
+        throw new TypeError("fault.status must be an integer in 100..599.");
+    }
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest();
+
+class EmulatorServer implements Emulator {
+    readonly requests: RecordedRequest[] = [];
+    port = 0;
+    url = "";
+    #account: EmulatorAccount;
+    #keyHashes: Buffer[];
+    #faults: { fault: EmulatorFault; left: number }[] = [];
+    #sockets = new Set<Socket>();
+    #timers = new Set<NodeJS.Timeout>();
+    #closed = false;
+    readonly #server = createServer((req, res) => {
+        this.#handle(req, res).catch((error: unknown) => {
+            this.#log(`emulator error: ${error instanceof Error ? error.message : String(error)}`);
+            if (!res.headersSent) send(res, 500, { detail: "A server error occurred." });
+            else res.destroy();
+        });
+    });
+    readonly #options: EmulatorOptions;
+
+    constructor(account: EmulatorAccount, options: EmulatorOptions) {
+        this.#account = account;
+        this.#keyHashes = account.apiKeys.map(sha256);
+        this.#options = options;
+        this.#server.on("connection", (socket) => {
+            this.#sockets.add(socket);
+            socket.once("close", () => this.#sockets.delete(socket));
+        });
+    }
+
+    listen(port: number, host: string): Promise<void> {
+        return new Promise((resolve, reject) => {
+            this.#server.once("error", reject);
+            this.#server.listen(port, host, () => {
+                this.#server.off("error", reject);
+                this.port = (this.#server.address() as AddressInfo).port;
+                this.url = `http://${host.includes(":") ? `[${host}]` : host}:${this.port}`;
+                resolve();
+            });
+        });
+    }
+
+    get account(): EmulatorAccount {
+        return structuredClone(this.#account);
+    }
+
+    get pendingFaults(): number {
+        return this.#faults.reduce((sum, entry) => sum + entry.left, 0);
+    }
+
+    addFault(fault: EmulatorFault): void {
+        checkFault(fault);
+        this.#faults.push({ fault, left: fault.times ?? 1 });
+    }
+
+    clearFaults(): void {
+        this.#faults = [];
+    }
+
+    replaceSip(sip: EmulatorSipConfig): void {
+        this.#account.sip = structuredClone(sip);
+    }
+
+    close(): Promise<void> {
+        this.#closed = true;
+        for (const timer of this.#timers) clearTimeout(timer);
+        this.#timers.clear();
+        const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+        for (const socket of this.#sockets) socket.destroy();
+        return closed;
+    }
+
+    #log(line: string): void {
+        this.#options.log?.(line);
+    }
+
+    /** A timer that close() cancels; the awaiting handler is then simply dropped. */
+    #sleep(ms: number): Promise<void> {
+        return new Promise((resolve) => {
+            const timer = setTimeout(() => {
+                this.#timers.delete(timer);
+                resolve();
+            }, ms);
+            this.#timers.add(timer);
+        });
+    }
+
+    #keyMatches(key: string | undefined): boolean {
+        if (!key) return false;
+        const hash = sha256(key);
+        // Hashes have one length, so timingSafeEqual applies, and no key leaks by timing.
+        return this.#keyHashes.some((known) => timingSafeEqual(known, hash));
+    }
+
+    #takeFault(method: string): EmulatorFault | undefined {
+        const index = this.#faults.findIndex((entry) => !entry.fault.method || entry.fault.method === method);
+        const entry = this.#faults[index];
+        if (!entry) return undefined;
+        entry.left -= 1;
+        if (entry.left === 0) this.#faults.splice(index, 1);
+        return entry.fault;
+    }
+
+    async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const method = req.method ?? "GET";
+        const path = (req.url ?? "/").split("?")[0] ?? "/";
+        if (this.#options.controlApi && path === CONTROL_PATH) {
+            await this.#control(req, res, method);
+            return;
+        }
+        const header = req.headers["x-api-key"];
+        const key = Array.isArray(header) ? header[0] : header;
+        const record: RecordedRequest = {
+            method,
+            path,
+            headers: req.headers,
+            apiKeyPresent: key !== undefined,
+            apiKeyValid: this.#keyMatches(key),
+            body: "",
+            fault: false,
+        };
+        this.requests.push(record);
+        res.once("finish", () => {
+            record.status = res.statusCode;
+            this.#log(`${method} ${path} ${res.statusCode}${record.fault ? " (fault)" : ""}`);
+        });
+
+        const body = await readBody(req);
+        if (body === undefined) {
+            send(res, 413, { detail: "Request body too large." });
+            return;
+        }
+        record.body = body.toString("utf8");
+
+        const fault = this.#takeFault(method);
+        if (fault) {
+            record.fault = true;
+            await fault.before?.(this);
+            if (fault.delayMs) await this.#sleep(fault.delayMs);
+            if (this.#closed) return;
+            if (fault.hang) {
+                this.#log(`${method} ${path} hanging (fault)`);
+                return;
+            }
+            if (RESPONSE_FIELDS.some((field) => fault[field] !== undefined)) {
+                await this.#sendFault(res, fault, record);
+                return;
+            }
+        }
+        this.#route(req, res, record, body);
+    }
+
+    #route(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, body: Buffer): void {
+        const { method, path } = record;
+        // Django resolves the URL before authenticating; DRF authenticates before checking the method.
+        if (path !== "/api/sip") {
+            send(res, 404, { detail: "Not found." });
+            return;
+        }
+        if (!record.apiKeyValid) {
+            send(res, 401, { detail: "Invalid API key." });
+            return;
+        }
+        if (method === "GET" || method === "HEAD") {
+            send(res, 200, this.#account.sip);
+        } else if (method === "PATCH") {
+            this.#patch(req, res, body);
+        } else {
+            send(res, 405, { detail: `Method "${method}" not allowed.` }, { allow: "GET, HEAD, PATCH" });
+        }
+    }
+
+    #patch(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+        let input: unknown = {};
+        if (body.length > 0) {
+            const contentType = req.headers["content-type"] ?? "";
+            if (contentType.split(";")[0]?.trim().toLowerCase() !== "application/json") {
+                send(res, 415, { detail: `Unsupported media type "${contentType}" in request.` });
+                return;
+            }
+            try {
+                input = JSON.parse(body.toString("utf8"));
+            } catch (error) {
+                // Not V8's message as is: it quotes the body, which could hold a secret.
+                const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+                const where = position === undefined ? "" : ` (at position ${position})`;
+                send(res, 400, { detail: `JSON parse error - the body is not valid JSON${where}` });
+                return;
+            }
+        }
+        const result = sipConfigPatchSchema.safeParse(input);
+        if (!result.success) {
+            send(res, 400, drfErrors(result.error.issues, input));
+            return;
+        }
+        // Arrays replace; `domain` and unknown fields were dropped by the schema, as DRF ignores them.
+        const sip = this.#account.sip as unknown as Record<string, unknown>;
+        for (const [field, value] of Object.entries(result.data)) {
+            if (value !== undefined) sip[field] = value;
+        }
+        send(res, 200, this.#account.sip);
+    }
+
+    async #sendFault(res: ServerResponse, fault: EmulatorFault, record: RecordedRequest): Promise<void> {
+        const status = fault.status ?? (fault.redirectTo ? 302 : 200);
+        const body = faultBody(fault, status, this.#account.sip);
+        const headers: Record<string, string> = {};
+        const contentType =
+            fault.contentType ?? (fault.redirectTo && body.length === 0 ? undefined : "application/json");
+        if (contentType !== undefined) headers["content-type"] = contentType;
+        if (!fault.chunked) headers["content-length"] = String(body.length);
+        if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
+        if (fault.redirectTo !== undefined) headers.location = fault.redirectTo;
+        Object.assign(headers, fault.headers);
+        res.writeHead(status, headers);
+        // Set now: a stalled or reset answer never finishes.
+        record.status = status;
+
+        if (fault.stallAfterHeaders) {
+            res.flushHeaders();
+            this.#log(`${record.method} ${record.path} ${status} stalled (fault)`);
+            return;
+        }
+        if (fault.resetAfterBytes !== undefined) {
+            await new Promise<void>((resolve) => res.write(body.subarray(0, fault.resetAfterBytes), () => resolve()));
+            // Let the bytes reach the client before the RST, which would discard them.
+            await this.#sleep(50);
+            const socket = res.socket;
+            if (socket && !socket.destroyed) socket.resetAndDestroy();
+            this.#log(`${record.method} ${record.path} ${status} reset after ${fault.resetAfterBytes} bytes (fault)`);
+            return;
+        }
+        if (fault.chunkDelayMs === undefined) {
+            res.end(body);
+            return;
+        }
+        const size = Math.max(1, fault.chunkBytes ?? 16 * 1024);
+        for (let offset = 0; offset < body.length; offset += size) {
+            if (offset > 0) await this.#sleep(fault.chunkDelayMs);
+            if (this.#closed || res.destroyed) return;
+            res.write(body.subarray(offset, offset + size));
+        }
+        res.end();
+    }
+
+    async #control(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+        if (method === "DELETE") {
+            this.clearFaults();
+            res.writeHead(204).end();
+            return;
+        }
+        if (method !== "POST") {
+            send(res, 405, { detail: `Method "${method}" not allowed.` }, { allow: "POST, DELETE" });
+            return;
+        }
+        const body = await readBody(req);
+        try {
+            const fault = JSON.parse(body?.toString("utf8") ?? "") as EmulatorFault;
+            if (typeof fault !== "object" || fault === null || Array.isArray(fault))
+                throw new TypeError("not an object");
+            delete fault.before;
+            this.addFault(fault);
+        } catch (error) {
+            send(res, 400, { detail: `Invalid fault: ${(error as Error).message}` });
+            return;
+        }
+        send(res, 201, { pendingFaults: this.pendingFaults });
+    }
+}
+
+/** The fields that make a fault answer in place of the API. */
+const RESPONSE_FIELDS = [
+    "status",
+    "headers",
+    "body",
+    "bodyBytes",
+    "contentType",
+    "retryAfter",
+    "redirectTo",
+    "stallAfterHeaders",
+    "resetAfterBytes",
+    "chunked",
+    "chunkDelayMs",
+    "chunkBytes",
+] as const satisfies readonly (keyof EmulatorFault)[];
+
+function faultBody(fault: EmulatorFault, status: number, sip: EmulatorSipConfig): Buffer {
+    if (fault.body !== undefined) return Buffer.from(fault.body);
+    if (fault.bodyBytes !== undefined) return generatedBody(fault.bodyBytes);
+    if (fault.redirectTo !== undefined || status === 204 || status === 304) return Buffer.alloc(0);
+    if (status >= 300) return Buffer.from(JSON.stringify({ detail: STATUS_CODES[status] ?? "Error" }));
+    return Buffer.from(JSON.stringify(sip));
+}
+
+/** `{"pad":"xxx…"}` of exactly `size` bytes, so a client's size cap, not its parser, is what refuses it. */
+function generatedBody(size: number): Buffer {
+    const wrapper = '{"pad":""}';
+    if (size < wrapper.length) return Buffer.alloc(Math.max(0, size), "x");
+    const body = Buffer.alloc(size, "x");
+    body.write('{"pad":"', 0);
+    body.write('"}', size - 2);
+    return body;
+}
+
+function send(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+    const body = Buffer.from(JSON.stringify(value));
+    res.writeHead(status, { "content-type": "application/json", "content-length": String(body.length), ...headers });
+    res.end(body);
+}
+
+/** The whole body, or undefined when it is over the cap. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_REQUEST_BYTES) return undefined;
+        chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+}
+
+type ErrorTree = { [key: string]: ErrorTree | string[] };
+
+/**
+ * zod issues as DRF field errors: `{"allowedAgents": {"0": {"agentId": ["Must be a valid UUID."]}}}`,
+ * one message list per field path; errors of the body as a whole go under `non_field_errors`.
+ */
+function drfErrors(issues: readonly z.core.$ZodIssue[], input: unknown): ErrorTree {
+    const tree: ErrorTree = {};
+    for (const issue of issues) {
+        const path = issue.path.length > 0 ? issue.path.map(String) : ["non_field_errors"];
+        const leaf = path.pop() as string;
+        let node = tree;
+        for (const segment of path) node = subtree(node, segment);
+        messagesAt(node, leaf).push(drfMessage(issue, valueAt(input, issue.path)));
+    }
+    return tree;
+}
+
+/** The dict at node[key], created if need be; messages already there move under `non_field_errors`. */
+function subtree(node: ErrorTree, key: string): ErrorTree {
+    const child = node[key];
+    if (child !== undefined && !Array.isArray(child)) return child;
+    const tree: ErrorTree = child ? { non_field_errors: child } : {};
+    node[key] = tree;
+    return tree;
+}
+
+function messagesAt(node: ErrorTree, key: string): string[] {
+    const existing = node[key];
+    if (existing === undefined) {
+        const list: string[] = [];
+        node[key] = list;
+        return list;
+    }
+    return Array.isArray(existing) ? existing : messagesAt(existing, "non_field_errors");
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+    let value = input;
+    for (const segment of path) {
+        value =
+            value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
+    }
+    return value;
+}
+
+/** Python's name for a JSON value's type, as DRF messages print it. */
+function pythonType(value: unknown): string {
+    if (Array.isArray(value)) return "list";
+    if (typeof value === "string") return "str";
+    if (typeof value === "boolean") return "bool";
+    if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+    return "dict";
+}
+
+/** DRF's wording for each check; zod's own message for anything else. */
+function drfMessage(issue: z.core.$ZodIssue, value: unknown): string {
+    if (value === undefined && issue.path.length > 0) return "This field is required.";
+    if (value === null && issue.path.length > 0) return "This field may not be null.";
+    switch (issue.code) {
+        case "invalid_type":
+            if (issue.expected === "boolean") return "Must be a valid boolean.";
+            if (issue.expected === "string") return "Not a valid string.";
+            if (issue.expected === "array") return `Expected a list of items but got type "${pythonType(value)}".`;
+            if (issue.expected === "object")
+                return `Invalid data. Expected a dictionary, but got ${pythonType(value)}.`;
+            return issue.message;
+        case "invalid_format":
+            if (issue.format === "guid" || issue.format === "uuid") return "Must be a valid UUID.";
+            if (issue.format === "url") return "Enter a valid URL.";
+            return issue.message;
+        case "too_big":
+            return `Ensure this field has no more than ${issue.maximum} ${issue.origin === "string" ? "characters" : "elements"}.`;
+        case "too_small":
+            return `Ensure this field has at least ${issue.minimum} ${issue.origin === "string" ? "characters" : "elements"}.`;
+        case "custom":
+            // The real API's wording for a bad CIDR is not published.
+            return "Enter a valid IPv4 CIDR range.";
+        default:
+            return issue.message;
+    }
+}

@@ -1,0 +1,258 @@
+/**
+ * A consumer Pulumi program folder, as a user has it: `pulumi-ultravox` installed by npm from
+ * the packed tarball (a real copy with its own `got` and `zod`, never a link to this repo),
+ * next to `@pulumi/pulumi`.
+ *
+ * The SDK is the one exception to "no links": it is symlinked from this repo's node_modules.
+ * Installing it from the registry takes ~11 s and depends on the npm cache; the link takes no
+ * time and pins the exact SDK version the repo is developed against. It is a peer dependency,
+ * so a user's program supplies it too; what is under test here is our package, and that is a copy.
+ *
+ * One consumer is built per process (packing once), keyed by the tarball's sha256, and removed
+ * when the process exits (or, if it was killed, by the next test process).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const REPO_ROOT = path.resolve(__dirname, "../../..");
+
+export interface Consumer {
+    /** The program folder: the plugin's working directory, where `require("pulumi-ultravox")` resolves. */
+    dir: string;
+    /** `<dir>/node_modules/@pulumi/pulumi` resolved to its real location. */
+    sdkDir: string;
+    /** `<dir>/node_modules/pulumi-ultravox`: an installed copy from the tarball. */
+    packageDir: string;
+    tarball: string;
+    /** sha256 (hex) of the tarball. */
+    tarballSha256: string;
+    /** Milliseconds spent packing and installing. */
+    buildMs: number;
+}
+
+export interface RunResult {
+    exitCode: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+}
+
+export interface RunOptions {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    /** Killed (SIGKILL) after this long; the result then says so in `signal`. Default 60 000. */
+    timeoutMs?: number;
+}
+
+/**
+ * The environment of a child process: this process's, without anything that could change
+ * what the package reads (a developer's ULTRAVOX_* or PULUMI_* variables), plus `overrides`.
+ */
+export function childEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+        if (!/^(ULTRAVOX_|PULUMI_)/.test(key)) env[key] = value;
+    }
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) delete env[key];
+        else env[key] = value;
+    }
+    return env;
+}
+
+/** Runs a command to completion, bounded by a timeout, capturing its output. */
+export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        let child: ChildProcess;
+        try {
+            child = spawn(command, args, {
+                cwd: options.cwd,
+                env: options.env ?? childEnv(),
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        } catch (error) {
+            reject(error);
+            return;
+        }
+        let stdout = "";
+        let stderr = "";
+        child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+            stdout += chunk;
+        });
+        child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+            stderr += chunk;
+        });
+        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on("close", (exitCode, signal) => {
+            clearTimeout(timer);
+            resolve({ exitCode, signal, stdout, stderr });
+        });
+    });
+}
+
+/** Runs `node <args>` with this process's Node (22: what the package and the SDK require). */
+export function runNode(args: readonly string[], options: RunOptions): Promise<RunResult> {
+    return run(process.execPath, args, options);
+}
+
+/**
+ * npm, run under this process's Node so engine checks see Node 22. `npm_execpath` is set when
+ * the tests run from `npm test`; otherwise the `npm` on PATH is followed to its npm-cli.js.
+ */
+function npmCommand(): { command: string; prefix: string[] } {
+    const fromNpm = process.env.npm_execpath;
+    if (fromNpm && /npm-cli\.js$/.test(fromNpm) && fs.existsSync(fromNpm)) {
+        return { command: process.execPath, prefix: [fromNpm] };
+    }
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        const candidate = path.join(dir, "npm");
+        if (!fs.existsSync(candidate)) continue;
+        const real = fs.realpathSync(candidate);
+        if (real.endsWith(".js")) return { command: process.execPath, prefix: [real] };
+        return { command: candidate, prefix: [] };
+    }
+    return { command: "npm", prefix: [] };
+}
+
+const NPM_SOURCE_SETTINGS =
+    /^npm_config_(cache|registry|userconfig|globalconfig|offline|prefer_offline|proxy|https_proxy|noproxy|strict_ssl|cafile)$/i;
+
+async function npm(args: readonly string[], cwd: string, timeoutMs: number): Promise<string> {
+    const { command, prefix } = npmCommand();
+    const result = await run(command, [...prefix, ...args], {
+        cwd,
+        // An outer `npm test` sets npm_* variables (npm_config_local_prefix=<repo>, lifecycle
+        // state): only those saying where packages come from are passed on.
+        env: childEnv(
+            Object.fromEntries(
+                Object.keys(process.env)
+                    .filter((key) => /^npm_/i.test(key) && !NPM_SOURCE_SETTINGS.test(key))
+                    .map((key) => [key, undefined]),
+            ),
+        ),
+        timeoutMs,
+    });
+    if (result.exitCode !== 0) {
+        throw new Error(
+            `npm ${args.join(" ")} failed (${result.exitCode ?? result.signal}) in ${cwd}:\n${result.stderr.slice(-4000)}`,
+        );
+    }
+    return result.stdout;
+}
+
+const WORK_DIR_PREFIX = "pulumi-ultravox-consumer-";
+const workDirs = new Set<string>();
+
+/**
+ * Removes consumer folders left by test processes that died without running their exit
+ * handlers (killed by a signal or a CI timeout): the owner's pid is in the folder's name.
+ */
+function removeOrphans(): void {
+    for (const name of fs.readdirSync(os.tmpdir())) {
+        if (!name.startsWith(WORK_DIR_PREFIX)) continue;
+        const owner = Number(/^(\d+)-/.exec(name.slice(WORK_DIR_PREFIX.length))?.[1]);
+        if (!owner || owner === process.pid || isAlive(owner)) continue;
+        fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+}
+
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        // EPERM: alive, but someone else's.
+        return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+let packed: Promise<{ tarball: string; sha256: string; workDir: string }> | undefined;
+const consumers = new Map<string, Promise<Consumer>>();
+
+function pack(): Promise<{ tarball: string; sha256: string; workDir: string }> {
+    packed ??= (async () => {
+        if (!fs.existsSync(path.join(REPO_ROOT, "dist/providerImpl.js"))) {
+            throw new Error("dist/ is not built: run `npm run build` (npm test's pretest does) before these tests.");
+        }
+        removeOrphans();
+        const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
+        workDirs.add(workDir);
+        const out = await npm(["pack", "--pack-destination", workDir, "--json", "--silent"], REPO_ROOT, 60_000);
+        const [info] = JSON.parse(out.slice(out.indexOf("["))) as { filename: string }[];
+        if (!info) throw new Error(`npm pack printed no file: ${out}`);
+        const tarball = path.join(workDir, info.filename);
+        const sha256 = createHash("sha256").update(fs.readFileSync(tarball)).digest("hex");
+        return { tarball, sha256, workDir };
+    })();
+    // A failed pack is not cached: the next caller retries and sees the real error.
+    packed.catch(() => {
+        packed = undefined;
+    });
+    return packed;
+}
+
+async function build(tarball: string, sha256: string, workDir: string): Promise<Omit<Consumer, "buildMs">> {
+    const dir = path.join(workDir, `program-${sha256.slice(0, 12)}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        `${JSON.stringify({ name: "ultravox-consumer", version: "1.0.0", private: true, main: "index.js" }, null, 2)}\n`,
+    );
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        "name: ultravox-consumer\nruntime: nodejs\ndescription: A program that reads an Ultravox SIP config\n",
+    );
+    // --legacy-peer-deps: the peer @pulumi/pulumi is linked below instead of fetched.
+    // --prefer-offline: got, zod and their dependencies come from the npm cache when it has them.
+    await npm(
+        ["install", "--prefer-offline", "--no-audit", "--no-fund", "--legacy-peer-deps", "--loglevel=error", tarball],
+        dir,
+        120_000,
+    );
+    const packageDir = path.join(dir, "node_modules", "pulumi-ultravox");
+    if (fs.lstatSync(packageDir).isSymbolicLink()) {
+        throw new Error(`${packageDir} is a link; the consumer must hold an installed copy.`);
+    }
+    const scopeDir = path.join(dir, "node_modules", "@pulumi");
+    fs.mkdirSync(scopeDir, { recursive: true });
+    const repoSdk = fs.realpathSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"));
+    fs.symlinkSync(repoSdk, path.join(scopeDir, "pulumi"), "dir");
+    return {
+        dir,
+        sdkDir: fs.realpathSync(path.join(scopeDir, "pulumi")),
+        packageDir,
+        tarball,
+        tarballSha256: sha256,
+    };
+}
+
+/** The consumer for the package as it is packed now; built on first use, then shared by the process. */
+export async function getConsumer(): Promise<Consumer> {
+    const started = Date.now();
+    const { tarball, sha256, workDir } = await pack();
+    let consumer = consumers.get(sha256);
+    if (!consumer) {
+        consumer = build(tarball, sha256, workDir).then((built) => ({ ...built, buildMs: Date.now() - started }));
+        consumers.set(sha256, consumer);
+        // A failed build is not cached: the next caller retries and sees the real error.
+        consumer.catch(() => consumers.delete(sha256));
+    }
+    return consumer;
+}
+
+/** Removes every consumer folder this process made. Also runs when the process exits. */
+export function disposeConsumers(): void {
+    for (const dir of workDirs) fs.rmSync(dir, { recursive: true, force: true });
+    workDirs.clear();
+    consumers.clear();
+    packed = undefined;
+}
+
+process.once("exit", disposeConsumers);

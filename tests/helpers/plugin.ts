@@ -1,0 +1,517 @@
+/**
+ * The real dynamic-provider plugin, started as the Pulumi CLI starts it, and driven over gRPC
+ * as the engine drives it: `node <sdk>/cmd/dynamic-provider/index.js <engine>` with the program
+ * folder as working directory; it prints its port and serves pulumirpc.ResourceProvider.
+ *
+ * The gRPC library and the stubs are loaded from the consumer's SDK folder, so requests are
+ * built with the very classes the plugin decodes them with.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as grpc from "@grpc/grpc-js";
+import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
+import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
+import { type Consumer, childEnv, runNode } from "./consumer";
+
+/** The URN the engine gives `SipConfig.get("ultravox-sip")` in project `proj`, stack `dev`. */
+export const SIP_CONFIG_URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::ultravox-sip";
+
+/** How the engine encodes an unknown value (a preview's not-yet-known input) on the wire. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** How the engine encodes a secret on the wire: `{ [SIG_KEY]: SECRET_SIG, value }`. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Any JSON-like value: what a Struct carries. `undefined` members are dropped, as the engine drops them. */
+export type Props = Record<string, unknown>;
+
+/** A failed gRPC call: `message` is the status message the engine would show, as is. */
+export class PluginCallError extends Error {
+    override readonly name = "PluginCallError";
+    constructor(
+        readonly method: string,
+        /** The gRPC status code (2 = UNKNOWN is what the plugin answers for a thrown error). */
+        readonly code: number,
+        readonly details: string,
+    ) {
+        super(details);
+    }
+}
+
+export interface ConfigureResult {
+    acceptSecrets: boolean;
+    supportsPreview: boolean;
+}
+
+export interface CheckResult {
+    inputs: Props;
+    failures: { property: string; reason: string }[];
+}
+
+export interface DiffResult {
+    changes: "none" | "some" | "unknown";
+    replaces: string[];
+    stables: string[];
+    deleteBeforeReplace: boolean;
+    diffs: string[];
+}
+
+export interface ReadResult {
+    id: string;
+    properties: Props;
+    /** Only when the provider's read returned `inputs`. */
+    inputs: Props | undefined;
+}
+
+export interface CapturedOutput {
+    stdout: string;
+    stderr: string;
+}
+
+export interface StoppedPlugin extends CapturedOutput {
+    exitCode: number | null;
+    signal: NodeJS.Signals | null;
+}
+
+export interface CallOptions {
+    /** gRPC deadline for this call. Default 30 000 ms. */
+    timeoutMs?: number;
+}
+
+export interface Plugin {
+    readonly port: number;
+    readonly pid: number;
+    /**
+     * ConfigureRequest as the engine sends it: the stack config both as the legacy `variables`
+     * map (`ns:config:key`) and as the `args` struct (`ns:key`), which is what the plugin reads.
+     * Keys in `secretKeys` are sent wrapped as secrets, which the plugin unwraps.
+     */
+    configure(
+        config: Record<string, string>,
+        options?: CallOptions & { secretKeys?: string[] },
+    ): Promise<ConfigureResult>;
+    check(urn: string, olds: Props, news: Props, options?: CallOptions): Promise<CheckResult>;
+    diff(
+        id: string,
+        urn: string,
+        olds: Props,
+        news: Props,
+        options?: CallOptions & { oldInputs?: Props; ignoreChanges?: string[] },
+    ): Promise<DiffResult>;
+    create(
+        urn: string,
+        properties: Props,
+        options?: CallOptions & { preview?: boolean },
+    ): Promise<{ id: string; properties: Props }>;
+    /**
+     * `properties` are the prior outputs on a refresh; on a first read (`SipConfig.get`) the
+     * engine leaves them out and sends `inputs` only.
+     */
+    read(
+        id: string,
+        urn: string,
+        properties: Props | undefined,
+        inputs?: Props,
+        options?: CallOptions,
+    ): Promise<ReadResult>;
+    update(
+        id: string,
+        urn: string,
+        olds: Props,
+        news: Props,
+        options?: CallOptions & { preview?: boolean; oldInputs?: Props },
+    ): Promise<{ properties: Props }>;
+    delete(id: string, urn: string, properties: Props, options?: CallOptions & { oldInputs?: Props }): Promise<void>;
+    /** Everything the process has written so far. */
+    output(): CapturedOutput;
+    /** Kills the process (once; later calls return the same result) and returns all it wrote. */
+    stop(): Promise<StoppedPlugin>;
+}
+
+export interface StartPluginOptions {
+    /** Variables added to (or, as undefined, removed from) the plugin's environment; ULTRAVOX_* and PULUMI_* never leak in from this process. */
+    env?: Record<string, string | undefined>;
+    /** Until the port is printed and the channel is ready. Default 20 000 ms. */
+    startTimeoutMs?: number;
+}
+
+interface GrpcModules {
+    grpc: typeof grpc;
+    providerPb: typeof ProviderPb;
+    structPb: typeof StructPb;
+    Client: typeof ResourceProviderClient;
+}
+
+function loadGrpc(sdkDir: string): GrpcModules {
+    const fromSdk = (request: string) => require(require.resolve(request, { paths: [sdkDir] }));
+    return {
+        grpc: fromSdk("@grpc/grpc-js"),
+        structPb: fromSdk("google-protobuf/google/protobuf/struct_pb"),
+        providerPb: require(path.join(sdkDir, "proto", "provider_pb")),
+        Client: require(path.join(sdkDir, "proto", "provider_grpc_pb")).ResourceProviderClient,
+    };
+}
+
+/** Struct.fromJavaScript refuses `undefined`; the engine never sends it (absent keys are absent). */
+function withoutUndefined(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : withoutUndefined(item)));
+    if (value && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, member]) => member !== undefined)
+                .map(([key, member]) => [key, withoutUndefined(member)]),
+        );
+    }
+    return value;
+}
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` → type and name, as the engine sets them. */
+function typeAndName(urn: string): { type: string; name: string } {
+    const parts = urn.split("::");
+    const qualifiedType = parts[2] ?? "";
+    return { type: qualifiedType.split("$").pop() ?? "", name: parts.slice(3).join("::") };
+}
+
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+    for (const child of running) child.kill("SIGKILL");
+});
+
+/** Starts the plugin for the consumer program and connects to it. */
+export async function startPlugin(consumer: Consumer, options: StartPluginOptions = {}): Promise<Plugin> {
+    const modules = loadGrpc(consumer.sdkDir);
+    const { grpc: grpcJs, providerPb, structPb } = modules;
+    const entry = path.join(consumer.dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
+    // The second argument is the engine's address; the plugin never dials it.
+    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+        cwd: consumer.dir,
+        env: childEnv(options.env),
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.add(child);
+    const captured: CapturedOutput = { stdout: "", stderr: "" };
+    const exited = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+        child.on("close", (exitCode, signal) => {
+            running.delete(child);
+            resolve({ exitCode, signal });
+        });
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        captured.stderr += chunk;
+    });
+
+    const startTimeoutMs = options.startTimeoutMs ?? 20_000;
+    let port: number;
+    try {
+        port = await new Promise<number>((resolve, reject) => {
+            const timer = setTimeout(
+                () => reject(new Error(`The plugin printed no port within ${startTimeoutMs} ms.`)),
+                startTimeoutMs,
+            );
+            child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+                captured.stdout += chunk;
+                const match = /^(\d+)\r?\n/.exec(captured.stdout);
+                if (match) {
+                    clearTimeout(timer);
+                    resolve(Number(match[1]));
+                }
+            });
+            child.on("error", (error) => {
+                clearTimeout(timer);
+                reject(error);
+            });
+            void exited.then(({ exitCode, signal }) => {
+                clearTimeout(timer);
+                reject(new Error(`The plugin exited (${exitCode ?? signal}) before printing its port.`));
+            });
+        });
+    } catch (error) {
+        child.kill("SIGKILL");
+        await exited;
+        throw new Error(`${(error as Error).message}\nstdout:\n${captured.stdout}\nstderr:\n${captured.stderr}`);
+    }
+
+    const client = new modules.Client(`127.0.0.1:${port}`, grpcJs.credentials.createInsecure());
+    await new Promise<void>((resolve, reject) =>
+        client.waitForReady(Date.now() + startTimeoutMs, (error) => (error ? reject(error) : resolve())),
+    );
+
+    const toStruct = (value: Props): StructPb.Struct =>
+        structPb.Struct.fromJavaScript(withoutUndefined(value) as Record<string, StructPb.JavaScriptValue>);
+    const fromStruct = (struct: StructPb.Struct | undefined): Props => (struct ? struct.toJavaScript() : {});
+
+    function unary<Response>(
+        method: string,
+        options: CallOptions | undefined,
+        invoke: (
+            metadata: grpc.Metadata,
+            callOptions: Partial<grpc.CallOptions>,
+            callback: (error: grpc.ServiceError | null, response: Response) => void,
+        ) => void,
+    ): Promise<Response> {
+        return new Promise((resolve, reject) => {
+            invoke(
+                new grpcJs.Metadata(),
+                { deadline: Date.now() + (options?.timeoutMs ?? 30_000) },
+                (error, response) => {
+                    if (error) reject(new PluginCallError(method, error.code, error.details));
+                    else resolve(response);
+                },
+            );
+        });
+    }
+
+    let stopped: Promise<StoppedPlugin> | undefined;
+
+    return {
+        port,
+        pid: child.pid ?? -1,
+
+        async configure(config, callOptions) {
+            const request = new providerPb.ConfigureRequest();
+            const secretKeys = new Set(callOptions?.secretKeys ?? []);
+            const args: Props = {};
+            for (const [key, value] of Object.entries(config)) {
+                const separator = key.indexOf(":");
+                const variable = separator < 0 ? key : `${key.slice(0, separator)}:config:${key.slice(separator + 1)}`;
+                request.getVariablesMap().set(variable, value);
+                args[key] = secretKeys.has(key) ? { [SIG_KEY]: SECRET_SIG, value } : value;
+            }
+            request.setArgs(toStruct(args));
+            request.setAcceptsecrets(true);
+            request.setAcceptresources(true);
+            const response = await unary<ProviderPb.ConfigureResponse>("Configure", callOptions, (m, o, cb) =>
+                client.configure(request, m, o, cb),
+            );
+            return { acceptSecrets: response.getAcceptsecrets(), supportsPreview: response.getSupportspreview() };
+        },
+
+        async check(urn, olds, news, callOptions) {
+            const request = new providerPb.CheckRequest();
+            const { type, name } = typeAndName(urn);
+            request.setUrn(urn).setName(name).setType(type).setOlds(toStruct(olds)).setNews(toStruct(news));
+            request.setRandomseed(new Uint8Array(32));
+            const response = await unary<ProviderPb.CheckResponse>("Check", callOptions, (m, o, cb) =>
+                client.check(request, m, o, cb),
+            );
+            return {
+                inputs: fromStruct(response.getInputs()),
+                failures: response
+                    .getFailuresList()
+                    .map((failure) => ({ property: failure.getProperty(), reason: failure.getReason() })),
+            };
+        },
+
+        async diff(id, urn, olds, news, callOptions) {
+            const request = new providerPb.DiffRequest();
+            const { type, name } = typeAndName(urn);
+            request.setId(id).setUrn(urn).setName(name).setType(type).setOlds(toStruct(olds)).setNews(toStruct(news));
+            if (callOptions?.oldInputs) request.setOldInputs(toStruct(callOptions.oldInputs));
+            request.setIgnorechangesList(callOptions?.ignoreChanges ?? []);
+            const response = await unary<ProviderPb.DiffResponse>("Diff", callOptions, (m, o, cb) =>
+                client.diff(request, m, o, cb),
+            );
+            const changes = response.getChanges();
+            const { DiffChanges } = providerPb.DiffResponse;
+            return {
+                changes:
+                    changes === DiffChanges.DIFF_SOME ? "some" : changes === DiffChanges.DIFF_NONE ? "none" : "unknown",
+                replaces: response.getReplacesList(),
+                stables: response.getStablesList(),
+                deleteBeforeReplace: response.getDeletebeforereplace(),
+                diffs: response.getDiffsList(),
+            };
+        },
+
+        async create(urn, properties, callOptions) {
+            const request = new providerPb.CreateRequest();
+            const { type, name } = typeAndName(urn);
+            request.setUrn(urn).setName(name).setType(type).setProperties(toStruct(properties));
+            request.setPreview(callOptions?.preview ?? false);
+            const response = await unary<ProviderPb.CreateResponse>("Create", callOptions, (m, o, cb) =>
+                client.create(request, m, o, cb),
+            );
+            return { id: response.getId(), properties: fromStruct(response.getProperties()) };
+        },
+
+        async read(id, urn, properties, inputs, callOptions) {
+            const request = new providerPb.ReadRequest();
+            const { type, name } = typeAndName(urn);
+            request.setId(id).setUrn(urn).setName(name).setType(type);
+            if (properties) request.setProperties(toStruct(properties));
+            if (inputs) request.setInputs(toStruct(inputs));
+            const response = await unary<ProviderPb.ReadResponse>("Read", callOptions, (m, o, cb) =>
+                client.read(request, m, o, cb),
+            );
+            return {
+                id: response.getId(),
+                properties: fromStruct(response.getProperties()),
+                inputs: response.hasInputs() ? fromStruct(response.getInputs()) : undefined,
+            };
+        },
+
+        async update(id, urn, olds, news, callOptions) {
+            const request = new providerPb.UpdateRequest();
+            const { type, name } = typeAndName(urn);
+            request.setId(id).setUrn(urn).setName(name).setType(type).setOlds(toStruct(olds)).setNews(toStruct(news));
+            request.setPreview(callOptions?.preview ?? false);
+            if (callOptions?.oldInputs) request.setOldInputs(toStruct(callOptions.oldInputs));
+            const response = await unary<ProviderPb.UpdateResponse>("Update", callOptions, (m, o, cb) =>
+                client.update(request, m, o, cb),
+            );
+            return { properties: fromStruct(response.getProperties()) };
+        },
+
+        async delete(id, urn, properties, callOptions) {
+            const request = new providerPb.DeleteRequest();
+            const { type, name } = typeAndName(urn);
+            request.setId(id).setUrn(urn).setName(name).setType(type).setProperties(toStruct(properties));
+            if (callOptions?.oldInputs) request.setOldInputs(toStruct(callOptions.oldInputs));
+            await unary<unknown>("Delete", callOptions, (m, o, cb) => client.delete(request, m, o, cb));
+        },
+
+        output() {
+            return { ...captured };
+        },
+
+        stop() {
+            stopped ??= (async () => {
+                client.close();
+                child.kill("SIGTERM");
+                const forced = setTimeout(() => child.kill("SIGKILL"), 2_000);
+                const { exitCode, signal } = await exited;
+                clearTimeout(forced);
+                return { ...captured, exitCode, signal };
+            })();
+            return stopped;
+        },
+    };
+}
+
+export interface SerializedProvider {
+    /** `__provider` exactly as the SDK serialized it. */
+    text: string;
+    /** The type token the SDK sent (`pulumi-nodejs:dynamic/ultravox:SipConfig`). */
+    type: string;
+    /** The id sent with the read (`sip`); empty for the managed form, which registers instead. */
+    id: string;
+    /** Names of the input properties sent, `__provider` included. */
+    inputKeys: string[];
+}
+
+export interface SerializeOptions {
+    /** `new SipConfig(name, args)` (the managed provider) instead of `SipConfig.get(name, args)`. */
+    managed?: boolean;
+    /** Arguments of the constructor or `get`; plain values (the program wraps apiKey as a secret itself). */
+    args?: Props;
+    /** Stack config the program sees, namespaced (`ultravox:apiKey`). */
+    config?: Record<string, string>;
+    env?: Record<string, string | undefined>;
+}
+
+const RESULT_MARK = "@@serialized-provider@@";
+
+/**
+ * The program side, in the consumer folder: `SipConfig.get("ultravox-sip", args)` (or, managed,
+ * `new SipConfig("ultravox-sip", args)`) under `pulumi.runtime.setMocks`, which serializes the
+ * provider on the SDK's own path; the request's `__provider` is printed back.
+ */
+const SERIALIZE_SCRIPT = `
+const pulumi = require("@pulumi/pulumi");
+const { args, config, managed } = JSON.parse(process.env.SERIALIZE_REQUEST);
+const timer = setTimeout(() => { console.error("no read arrived"); process.exit(3); }, 15000);
+pulumi.runtime.setAllConfig(config, Object.keys(config));
+pulumi.runtime.setMocks({
+    newResource(request) {
+        if (request.type.startsWith("pulumi-nodejs:dynamic/")) {
+            clearTimeout(timer);
+            process.stdout.write(${JSON.stringify(RESULT_MARK)} + JSON.stringify({
+                text: request.inputs.__provider,
+                type: request.type,
+                id: request.id || "",
+                inputKeys: Object.keys(request.inputs),
+            }) + "\\n");
+        }
+        return { id: request.id || "id", state: {} };
+    },
+    call: () => ({}),
+}, "proj", "dev").then(() => {
+    const { SipConfig } = require("pulumi-ultravox");
+    if (managed) new SipConfig("ultravox-sip", args);
+    else SipConfig.get("ultravox-sip", args);
+});
+`;
+
+export async function serializedProvider(
+    consumer: Consumer,
+    options: SerializeOptions = {},
+): Promise<SerializedProvider> {
+    const result = await runNode(["-e", SERIALIZE_SCRIPT], {
+        cwd: consumer.dir,
+        env: childEnv({
+            ...options.env,
+            SERIALIZE_REQUEST: JSON.stringify({
+                args: options.args ?? {},
+                config: options.config ?? {},
+                managed: options.managed ?? false,
+            }),
+        }),
+        timeoutMs: 30_000,
+    });
+    const line = result.stdout.split("\n").find((candidate) => candidate.startsWith(RESULT_MARK));
+    if (!line) {
+        throw new Error(
+            `The serialize script printed no provider (${result.exitCode ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+        );
+    }
+    return JSON.parse(line.slice(RESULT_MARK.length)) as SerializedProvider;
+}
+
+export interface ProviderTextRun {
+    /** What `read` returned, or undefined when something threw. */
+    result: { id?: string; props?: Props } | undefined;
+    /** The message of what threw, if anything did. */
+    error: string | undefined;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * Runs serialized provider text in a fresh Node process in the consumer folder, without the
+ * plugin or the SDK: `require(<file>).handler()`, `configure({ config })`, then `read(id, props)`.
+ */
+export async function runProviderText(
+    consumer: Consumer,
+    text: string,
+    request: { config: Record<string, string>; id: string; props: Props; env?: Record<string, string | undefined> },
+): Promise<ProviderTextRun> {
+    const file = path.join(consumer.dir, `serialized-provider-${process.pid}-${Date.now()}.js`);
+    fs.writeFileSync(file, text);
+    const script = `
+const { config, id, props } = JSON.parse(process.env.PROVIDER_REQUEST);
+const report = (value) => process.stdout.write(${JSON.stringify(RESULT_MARK)} + JSON.stringify(value) + "\\n");
+(async () => {
+    const provider = require(${JSON.stringify(file)}).handler();
+    await provider.configure({ config: { get: (key) => config[key], require: (key) => config[key] } });
+    report({ result: await provider.read(id, props) });
+})().catch((error) => report({ error: String(error && error.message) }));
+`;
+    try {
+        const run = await runNode(["-e", script], {
+            cwd: consumer.dir,
+            env: childEnv({ ...request.env, PROVIDER_REQUEST: JSON.stringify(request) }),
+            timeoutMs: 30_000,
+        });
+        const line = run.stdout.split("\n").find((candidate) => candidate.startsWith(RESULT_MARK));
+        if (!line) {
+            throw new Error(`The provider text printed nothing (${run.exitCode ?? run.signal}):\n${run.stderr}`);
+        }
+        const reported = JSON.parse(line.slice(RESULT_MARK.length)) as Pick<ProviderTextRun, "result" | "error">;
+        return { result: reported.result, error: reported.error, stdout: run.stdout, stderr: run.stderr };
+    } finally {
+        fs.rmSync(file, { force: true });
+    }
+}

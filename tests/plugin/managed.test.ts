@@ -1,0 +1,171 @@
+import { expect } from "chai";
+import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { getConsumer } from "../helpers/consumer";
+import { AGENT_A, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { type Plugin, PluginCallError, type Props, serializedProvider, startPlugin } from "../helpers/plugin";
+
+const URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::pbx-allowlist";
+const ORIGINAL_CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
+
+/** The managed form through the real plugin: Check, Create, Diff, Update, Delete, with the account checked after each. */
+describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
+    this.timeout(120_000);
+    let emulator: Emulator;
+    let plugin: Plugin;
+    let provider: string;
+
+    before(async () => {
+        emulator = await startEmulator({ account: account() });
+        const consumer = await getConsumer();
+        provider = (
+            await serializedProvider(consumer, { managed: true, args: { allowedCidrRanges: ["192.0.2.1/32"] } })
+        ).text;
+        plugin = await startPlugin(consumer);
+        await plugin.configure(
+            { "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": emulator.url },
+            { secretKeys: ["ultravox:apiKey"] },
+        );
+    });
+    after(async () => {
+        const output = await plugin?.stop();
+        await emulator?.close();
+        if (output) expect(`${output.stdout}${output.stderr}`).to.not.contain(TEST_API_KEY);
+    });
+    beforeEach(() => {
+        emulator.clearFaults();
+        emulator.replaceSip(rawSipConfig() as never);
+    });
+
+    const live = () => emulator.account.sip;
+    const inputs = (managed: Props): Props => ({ __provider: provider, ...managed });
+
+    async function created(managed: Props): Promise<Props> {
+        const checked = await plugin.check(URN, {}, inputs(managed));
+        expect(checked.failures).to.deep.equal([]);
+        return (await plugin.create(URN, checked.inputs)).properties;
+    }
+
+    it("Check reports invalid inputs with their property paths", async () => {
+        const checked = await plugin.check(
+            URN,
+            {},
+            inputs({
+                allowedCidrRanges: ["203.0.113.0/24", "nope"],
+                allowedAgents: [{ agentId: "not-a-uuid" }],
+                fallbackHandler: { url: "https://h.example.com/x", secrets: [] },
+            }),
+        );
+        expect(checked.failures.map((failure) => failure.property)).to.deep.equal([
+            "allowedCidrRanges[1]",
+            "allowedAgents[0].agentId",
+            "fallbackHandler.secrets",
+        ]);
+        expect(live().allowedCidrRanges).to.deep.equal(rawSipConfig().allowedCidrRanges);
+    });
+
+    it("Check accepts valid inputs and leaves them as given", async () => {
+        const given = { allowedCidrRanges: ["203.0.113.7/24"], allowAllAgents: true };
+        const checked = await plugin.check(URN, {}, inputs(given));
+        expect(checked.failures).to.deep.equal([]);
+        expect(checked.inputs.allowedCidrRanges).to.deep.equal(["203.0.113.7/24"]);
+    });
+
+    it("Create writes only the given fields and records their previous values", async () => {
+        const before = live();
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32", "192.0.2.9/32"] });
+        expect(live().allowedCidrRanges).to.deep.equal(["192.0.2.1/32", "192.0.2.9/32"]);
+        // Untouched fields stay exactly as they were.
+        expect(live().allowedAgents).to.deep.equal(before.allowedAgents);
+        expect(live().fallbackHandler).to.deep.equal(before.fallbackHandler);
+        expect(outs.allowedCidrRanges).to.deep.equal(["192.0.2.1/32", "192.0.2.9/32"]);
+        expect(outs.domain).to.equal("acme-test.sip.ultravox.invalid");
+        expect(outs.managedFields).to.deep.equal(["allowedCidrRanges"]);
+        expect(outs.priorValues).to.deep.equal({ allowedCidrRanges: ORIGINAL_CIDRS });
+        expect(outs.apiKey).to.equal(undefined);
+    });
+
+    it("Diff: no change when equal after canonicalization; a change; console drift", async () => {
+        const managed = { allowedCidrRanges: ["192.0.2.1/32", "192.0.2.9/32"] };
+        const outs = await created(managed);
+        const same = await plugin.diff(
+            "sip",
+            URN,
+            outs,
+            inputs({ allowedCidrRanges: ["192.0.2.9/32", "192.0.2.1/32"] }),
+        );
+        expect(same.changes).to.equal("none");
+        const changed = await plugin.diff("sip", URN, outs, inputs({ allowedCidrRanges: ["192.0.2.2/32"] }));
+        expect(changed.changes).to.equal("some");
+        expect(changed.replaces).to.deep.equal([]);
+        // Someone edits the allowlist in the console: preview shows drift against the same inputs.
+        emulator.replaceSip({ ...live(), allowedCidrRanges: ["192.0.2.1/32"] });
+        const drift = await plugin.diff("sip", URN, outs, inputs(managed));
+        expect(drift.changes).to.equal("some");
+    });
+
+    it("Update patches the changed fields, sets drift back, and takes over new fields", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"] });
+        emulator.replaceSip({ ...live(), allowedCidrRanges: ["192.0.2.66/32"] });
+        const updated = (
+            await plugin.update("sip", URN, outs, inputs({ allowedCidrRanges: ["192.0.2.5/32"], allowAllAgents: true }))
+        ).properties;
+        expect(live().allowedCidrRanges).to.deep.equal(["192.0.2.5/32"]);
+        expect(live().allowAllAgents).to.equal(true);
+        expect(updated.managedFields).to.deep.equal(["allowedCidrRanges", "allowAllAgents"]);
+        // The value recorded at create is kept; the new field records its value at take-over.
+        expect(updated.priorValues).to.deep.equal({ allowedCidrRanges: ORIGINAL_CIDRS, allowAllAgents: false });
+        expect(live().allowedAgents).to.deep.equal(rawSipConfig().allowedAgents);
+    });
+
+    it("Delete restores the recorded previous values", async () => {
+        const outs = await created({
+            allowedCidrRanges: ["192.0.2.1/32"],
+            allowedAgents: [{ agentId: AGENT_A }],
+            fallbackHandler: null,
+        });
+        expect(live().fallbackHandler).to.equal(null);
+        expect(live().allowedAgents).to.deep.equal([{ agentId: AGENT_A }]);
+        await plugin.delete("sip", URN, outs);
+        expect(live().allowedCidrRanges).to.deep.equal(ORIGINAL_CIDRS);
+        expect(live().fallbackHandler).to.deep.equal(rawSipConfig().fallbackHandler);
+        expect(live().allowedAgents).to.deep.equal([
+            { agentId: "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", toUserPattern: "^support$" },
+            { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
+        ]);
+    });
+
+    it("Delete with restoreOnDelete false leaves the account as it is", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"], restoreOnDelete: false });
+        const patches = emulator.requests.filter((r) => r.method === "PATCH").length;
+        await plugin.delete("sip", URN, outs);
+        expect(live().allowedCidrRanges).to.deep.equal(["192.0.2.1/32"]);
+        expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
+    });
+
+    it("detects a writer that races Create between its read and its PATCH", async () => {
+        emulator.addFault({
+            method: "PATCH",
+            before: (em) => em.replaceSip({ ...em.account.sip, allowAllAgents: true }),
+        });
+        let caught: unknown;
+        try {
+            await created({ allowedCidrRanges: ["192.0.2.1/32"] });
+        } catch (error) {
+            caught = error;
+        }
+        expect(caught).to.be.instanceOf(PluginCallError);
+        expect((caught as PluginCallError).details).to.contain("Another writer changed the account's SIP config");
+        expect((caught as PluginCallError).details).to.contain("allowAllAgents");
+    });
+
+    it("fails, with the state unchanged, when the PATCH is answered with something else", async () => {
+        emulator.addFault({ method: "PATCH", body: JSON.stringify({ ...rawSipConfig(), allowedCidrRanges: [] }) });
+        let caught: unknown;
+        try {
+            await created({ allowedCidrRanges: ["192.0.2.1/32"] });
+        } catch (error) {
+            caught = error;
+        }
+        expect((caught as PluginCallError).details).to.contain("does not hold what was written");
+    });
+});
