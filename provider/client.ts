@@ -105,11 +105,13 @@ export class UltravoxClient {
         // A read-back after a write must not join a read that started before it.
         if (options.fresh) return read();
         const key = createHash("sha256").update(`${this.#apiKey}\n${this.sipUrl}`).digest("hex");
+        // Callers share the request, never the result object: each gets its own copy, so one
+        // caller changing its result cannot change another's.
         const pending = inFlight.get(key);
-        if (pending) return pending;
+        if (pending) return pending.then(copyOf);
         const request = read().finally(() => inFlight.delete(key));
         inFlight.set(key, request);
-        return request;
+        return request.then(copyOf);
     }
 
     /**
@@ -256,14 +258,14 @@ export class UltravoxClient {
         if (status === 429) {
             return new UltravoxError(
                 "rate_limited",
-                `The Ultravox API is rate limiting this key (HTTP 429 after ${tries} attempts). Wait a minute and retry, or spread the reads out.${said}`,
+                `The Ultravox API is rate limiting this key (HTTP 429 after ${tries} attempt${tries === 1 ? "" : "s"}). Wait a minute and retry, or spread the reads out.${said}`,
                 { status },
             );
         }
         if (status >= 500) {
             return new UltravoxError(
                 "server",
-                `The Ultravox API failed with HTTP ${status} (after ${tries} attempts). Retry later; nothing was applied.${said}`,
+                `The Ultravox API failed with HTTP ${status} (after ${tries} attempt${tries === 1 ? "" : "s"}). Retry later; nothing was applied.${said}`,
                 { status },
             );
         }
@@ -286,7 +288,7 @@ export class UltravoxClient {
             throw new UltravoxError(
                 "invalid_response",
                 "The Ultravox API's answer is not valid JSON; nothing was applied. Retry; if it persists, check the base URL.",
-                { status: response.status, cause: sanitizedCause(error, [this.#apiKey]) },
+                { status: response.status, cause: sanitizedCause(withoutQuotedText(error), [this.#apiKey]) },
             );
         }
     }
@@ -299,6 +301,10 @@ export class UltravoxClient {
     toJSON(): object {
         return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries };
     }
+}
+
+function copyOf(data: SipConfigData): SipConfigData {
+    return structuredClone(data);
 }
 
 function networkCode(error: unknown): string | undefined {
@@ -341,6 +347,19 @@ function apiDetail(body: Buffer, secrets: readonly string[]): string {
     return cleaned.length > 200 ? `${cleaned.slice(0, 200)}…` : cleaned;
 }
 
+/**
+ * V8's JSON.parse message quotes about ten characters of the text around the fault
+ * (`Unexpected token 's', ..."secrets":[shortsec]}"... is not valid JSON`): a short fallback
+ * secret would be quoted whole. Only the part before the quote is kept.
+ */
+function withoutQuotedText(error: unknown): Error {
+    const message = error instanceof Error ? error.message : String(error);
+    const quote = message.indexOf('"');
+    if (quote < 0) return error instanceof Error ? error : new Error(message);
+    const kept = message.slice(0, quote).replace(/[\s,.]+$/, "");
+    return new SyntaxError(`${kept || "Not valid JSON"} (the text around it is left out: it may hold a secret)`);
+}
+
 /** Retry-After as seconds or an HTTP date, capped; undefined when absent or garbage. */
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
     const value = (Array.isArray(header) ? header[0] : header)?.trim();
@@ -353,7 +372,7 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
         if (Number.isNaN(date) || !/[a-z]/i.test(value)) return undefined;
         ms = date - now;
     }
-    if (!Number.isFinite(ms)) return undefined;
+    // A delay too long for a double (400 digits) is Infinity: capped like any other huge delay.
     return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }
 

@@ -7,6 +7,36 @@ export {
 } from "./cidr";
 export { UltravoxClient, type UltravoxClientOptions } from "./client";
 export { isUltravoxError, UltravoxError, type UltravoxErrorCode } from "./errors";
+// PBX and firewall side: pure functions of the SIP config.
+export {
+    checkPattern,
+    explainInboundCall,
+    type InboundCall,
+    type InboundCallExplanation,
+    type InboundRoute,
+    type PatternCheck,
+} from "./explain";
+export {
+    type AwsManagedPrefixList,
+    type AwsPrefixListOptions,
+    type AwsSecurityGroupChunkOptions,
+    type AwsSecurityGroupIngressRule,
+    type AzureSecurityRule,
+    type AzureSecurityRuleOptions,
+    awsManagedPrefixListEntries,
+    awsSecurityGroupIngress,
+    awsSecurityGroupIngressChunks,
+    azureNsgSecurityRules,
+    type FirewallOptions,
+    type GcpFirewallOptions,
+    type GcpFirewallRule,
+    gcpFirewallRules,
+    type NftablesOptions,
+    nftablesRuleset,
+    type PortProtocol,
+    type PortRange,
+    SIP_SIGNALLING_PORTS,
+} from "./firewall";
 export {
     type GetSipConfigArgs,
     type GetSipConfigOutputArgs,
@@ -15,5 +45,25 @@ export {
     getSipConfigOutput,
 } from "./getSipConfig";
 export { agentSipUri, type SipConfigOutputs } from "./outputs";
-export { SipConfig, type SipConfigGetArgs } from "./sipConfig";
+export { SipConfig, type SipConfigArgs, type SipConfigGetArgs } from "./sipConfig";
+export {
+    type AgentAddress,
+    type AsteriskPjsip,
+    type AsteriskPjsipOptions,
+    asteriskPjsip,
+    type CarrierTrunkUris,
+    carrierTrunkUris,
+    DEFAULT_CODECS,
+    type FreeswitchGateway,
+    type FreeswitchGatewayOptions,
+    freeswitchGateway,
+    type KamailioDispatcherOptions,
+    type KamailioPermissionsOptions,
+    kamailioDispatcher,
+    kamailioPermissionsAddress,
+    type SipTransport,
+    type TrunkOptions,
+    ULTRAVOX_CODECS,
+    type UltravoxCodec,
+} from "./trunks";
 export type { AgentAllowance, FallbackHandler, SipConfigData, WarningSink } from "./types";

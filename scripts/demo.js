@@ -2,8 +2,8 @@
 // npm run demo: starts the emulator on the sample account, reads it exactly as the data source
 // does (the provider's configure + read), prints what a stack receives, then shows the CLI.
 // Where the `pulumi` CLI is on PATH it also runs `pulumi up` on a throwaway local backend.
-"use strict";
-const { spawnSync, execFileSync } = require("node:child_process");
+
+const { execFile, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -20,9 +20,7 @@ function mask(secret) {
 }
 
 function onPath(command) {
-    return (process.env.PATH ?? "")
-        .split(path.delimiter)
-        .some((dir) => dir && fs.existsSync(path.join(dir, command)));
+    return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, command)));
 }
 
 async function main() {
@@ -59,16 +57,20 @@ async function main() {
         const cli = path.join(root, "dist/cli/main.js");
         if (fs.existsSync(cli)) {
             const env = { ...process.env, ULTRAVOX_API_KEY: apiKey, ULTRAVOX_BASE_URL: emulator.url };
-            const run = (args) => {
-                heading(`npx pulumi-ultravox ${args.join(" ")}`);
-                const result = spawnSync(process.execPath, [cli, ...args], { env, encoding: "utf8" });
-                process.stdout.write(result.stdout);
-                process.stderr.write(result.stderr);
-                console.log(`(exit code ${result.status})`);
-            };
-            run(["render", "asterisk"]);
-            run(["check", "--from", "203.0.113.10", "--to", "support-sales"]);
-            run(["check", "--from", "192.0.2.1", "--to", "support"]);
+            // Asynchronously: the emulator answering it lives in this process.
+            const run = (args) =>
+                new Promise((resolve) => {
+                    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) => {
+                        heading(`npx pulumi-ultravox ${args.join(" ")}`);
+                        process.stdout.write(stdout);
+                        process.stderr.write(stderr);
+                        console.log(`(exit code ${error ? error.code : 0})`);
+                        resolve();
+                    });
+                });
+            await run(["render", "asterisk"]);
+            await run(["check", "--from", "203.0.113.10", "--to", "support-sales"]);
+            await run(["check", "--from", "192.0.2.1", "--to", "support"]);
         }
 
         if (onPath("pulumi")) {
@@ -90,7 +92,8 @@ async function pulumiUp(apiKey, baseUrl) {
         PULUMI_CONFIG_PASSPHRASE: "demo-only",
         PULUMI_SKIP_UPDATE_CHECK: "true",
     };
-    const pulumi = (...args) => execFileSync("pulumi", [...args, "--non-interactive"], { cwd: root, env, stdio: "inherit" });
+    const pulumi = (...args) =>
+        execFileSync("pulumi", [...args, "--non-interactive"], { cwd: root, env, stdio: "inherit" });
     try {
         pulumi("stack", "init", "demo");
         pulumi("config", "set", "--secret", "ultravox:apiKey", apiKey);

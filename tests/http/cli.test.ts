@@ -1,0 +1,126 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { expect } from "chai";
+import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { REPO_ROOT } from "../helpers/internal";
+
+const CLI = path.join(REPO_ROOT, "dist/cli/main.js");
+
+interface CliRun {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the CLI asynchronously: the emulator answering it lives in this process. */
+function cli(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
+    return new Promise((resolve) => {
+        execFile(
+            process.execPath,
+            [CLI, ...args],
+            { env: { PATH: process.env.PATH, ...env }, timeout: 20_000 },
+            (error, stdout, stderr) => {
+                resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+            },
+        );
+    });
+}
+
+describe("CLI: npx pulumi-ultravox", function () {
+    this.timeout(30_000);
+    let emulator: Emulator;
+    let env: Record<string, string>;
+
+    before(async () => {
+        emulator = await startEmulator({ account: account() });
+        env = { ULTRAVOX_API_KEY: TEST_API_KEY, ULTRAVOX_BASE_URL: emulator.url };
+    });
+    after(async () => emulator?.close());
+    beforeEach(() => emulator.replaceSip(rawSipConfig() as never));
+
+    it("show prints the config as a table with the secrets masked", async () => {
+        const run = await cli(["show"], env);
+        expect(run.code).to.equal(0);
+        expect(run.stdout).to.contain("domain             acme-test.sip.ultravox.invalid\n");
+        expect(run.stdout).to.contain("allowedCidrRanges  9.0.0.0/8, 10.1.2.0/24, 198.51.100.7/32, 203.0.113.0/24\n");
+        expect(run.stdout).to.contain(`  dial             sip:agent_${AGENT_B}@acme-test.sip.ultravox.invalid\n`);
+        expect(run.stdout).to.contain("  secret           ******** (30 chars)\n");
+        expect(run.stdout).to.not.contain("fallback-secret-one");
+        expect(run.stderr).to.equal("warning: CIDR 10.1.2.3/24 has host bits set; using 10.1.2.0/24.\n");
+    });
+
+    it("show --json gives the normalized config with the secrets masked", async () => {
+        const run = await cli(["show", "--json"], env);
+        const shown = JSON.parse(run.stdout) as Record<string, unknown>;
+        expect(shown.allowedAgents).to.deep.equal([
+            { agentId: AGENT_B, toUserPattern: "^support$" },
+            { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
+        ]);
+        expect(shown.fallbackHandler).to.deep.equal({
+            url: "https://pbx.example.com/ultravox/fallback",
+            secrets: ["******** (30 chars)", "******** (30 chars)"],
+        });
+    });
+
+    it("render asterisk prints the PJSIP trunk to the account's domain", async () => {
+        const run = await cli(["render", "asterisk", "--transport", "tls"], env);
+        expect(run.code).to.equal(0);
+        expect(run.stdout).to.contain(
+            "[ultravox]\ntype=aor\ncontact=sip:acme-test.sip.ultravox.invalid;transport=tls\n",
+        );
+    });
+
+    it("render nftables prints a ruleset with the CIDRs in a named set", async () => {
+        const run = await cli(["render", "nftables"], env);
+        expect(run.code).to.equal(0);
+        expect(run.stdout).to.contain("9.0.0.0/8");
+        expect(run.stdout).to.contain("203.0.113.0/24");
+    });
+
+    it("check exits 0 for an accepted call and 1 for a rejected one", async () => {
+        const accepted = await cli(["check", "--from", "203.0.113.9", "--to", `agent_${AGENT_A}`], env);
+        expect(accepted.code).to.equal(0);
+        expect(accepted.stdout.split("\n")[0]).to.equal(`accepted via agent (agent ${AGENT_A})`);
+        const rejected = await cli(["check", "--from", "192.0.2.1", "--to", "support"], env);
+        expect(rejected.code).to.equal(1);
+        expect(rejected.stdout.split("\n")[0]).to.equal("rejected");
+        const json = await cli(["check", "--from", "203.0.113.9", "--to", "support", "--json"], env);
+        expect(JSON.parse(json.stdout)).to.include({ accepted: true, route: "agent", agentId: AGENT_B });
+    });
+
+    it("allow and disallow change the allowlist and print the resulting list", async () => {
+        const allowed = await cli(["allow", "192.0.2.7/32"], env);
+        expect(allowed.code).to.equal(0);
+        expect(allowed.stdout).to.equal(
+            "allowedCidrRanges: 9.0.0.0/8, 10.1.2.0/24, 192.0.2.7/32, 198.51.100.7/32, 203.0.113.0/24\n",
+        );
+        expect(emulator.account.sip.allowedCidrRanges).to.include("192.0.2.7/32");
+        const removed = await cli(["disallow", "9.0.0.0/8"], env);
+        expect(removed.stdout).to.equal(
+            "allowedCidrRanges: 10.1.2.0/24, 192.0.2.7/32, 198.51.100.7/32, 203.0.113.0/24\n",
+        );
+        const again = await cli(["disallow", "9.0.0.0/8"], env);
+        expect(again.stdout.split("\n")[0]).to.equal("9.0.0.0/8 was already absent; nothing changed.");
+    });
+
+    it("fails with exit 3 and the config error when there is no key, never echoing one", async () => {
+        const run = await cli(["show"], { ULTRAVOX_BASE_URL: emulator.url });
+        expect(run.code).to.equal(3);
+        expect(run.stderr).to.contain("config: No Ultravox API key found");
+        expect(run.stderr).to.contain("ULTRAVOX_API_KEY");
+        const wrong = await cli(["show"], { ...env, ULTRAVOX_API_KEY: "wrongkey.ffffffffffffffffffffffffffffffff" });
+        expect(wrong.code).to.equal(3);
+        expect(wrong.stderr).to.contain("auth: The Ultravox API refused the API key (HTTP 401)");
+        expect(wrong.stderr).to.not.contain("wrongkey");
+    });
+
+    it("answers --help, and usage errors with exit 2", async () => {
+        const help = await cli(["--help"], {});
+        expect(help.code).to.equal(0);
+        expect(help.stdout).to.contain("Usage: pulumi-ultravox <command>");
+        expect((await cli(["frobnicate"], env)).code).to.equal(2);
+        expect((await cli(["render", "nothing"], env)).code).to.equal(2);
+        expect((await cli(["check", "--from", "1.2.3.4"], env)).code).to.equal(2);
+    });
+});
