@@ -332,7 +332,10 @@ export function azureNsgSecurityRules(
     }
     const priorityStart = options.priorityStart ?? 1000;
     if (!Number.isInteger(priorityStart) || priorityStart < 100 || priorityStart > 4096) {
-        throw invalid(`priorityStart must be an integer from 100 to 4096, got ${JSON.stringify(priorityStart)}.`);
+        throw invalid(
+            `priorityStart must be an integer from 100 to 4096, got ${JSON.stringify(priorityStart)}.`,
+            "priorityStart",
+        );
     }
     const { cidrs: resolved, ports, describe } = prepare(cidrs, options);
     if (options.description !== undefined && options.description.length > 140) {

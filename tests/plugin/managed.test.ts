@@ -169,3 +169,68 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
         expect((caught as PluginCallError).details).to.contain("does not hold what was written");
     });
 });
+
+/**
+ * examples/pbx-allowlist's lifecycle, replayed through the plugin as the engine would run it:
+ * the PBX's address is created, changes (a new elastic IP), and the stack is destroyed.
+ */
+describe("plugin: examples/pbx-allowlist lifecycle against the emulator", function () {
+    this.timeout(120_000);
+    const urn = "urn:pulumi:dev::pbx-allowlist::pulumi-nodejs:dynamic/ultravox:SipConfig::ultravox-sip";
+    const agentId = "0b7f3f0e-8f5e-4d8c-9c1d-2a3b4c5d6e7f";
+    let emulator: Emulator;
+    let plugin: Plugin;
+    let provider: string;
+
+    before(async () => {
+        emulator = await startEmulator({ account: account() });
+        const consumer = await getConsumer();
+        provider = (
+            await serializedProvider(consumer, { managed: true, args: { allowedCidrRanges: ["192.0.2.1/32"] } })
+        ).text;
+        plugin = await startPlugin(consumer);
+        await plugin.configure({ "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": emulator.url });
+    });
+    after(async () => {
+        await plugin?.stop();
+        await emulator?.close();
+    });
+
+    const programInputs = (pbxIp: string): Props => ({
+        __provider: provider,
+        allowedCidrRanges: [`${pbxIp}/32`],
+        allowedAgents: [{ agentId }],
+        fallbackHandler: { url: "https://pbx.example.com/ultravox/fallback", secrets: ["pbx-fallback-secret"] },
+    });
+
+    it("create, a changed address, update, delete: the allowlist is exact at each step", async () => {
+        const first = await plugin.check(urn, {}, programInputs("203.0.113.50"));
+        expect(first.failures).to.deep.equal([]);
+        const created = await plugin.create(urn, first.inputs);
+        expect(created.id).to.equal("sip");
+        expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(["203.0.113.50/32"]);
+        expect(emulator.account.sip.allowedAgents).to.deep.equal([{ agentId }]);
+
+        // Nothing changed: preview shows no diff.
+        const unchanged = await plugin.diff("sip", urn, created.properties, first.inputs);
+        expect(unchanged.changes).to.equal("none");
+
+        // The PBX gets a new elastic IP.
+        const second = await plugin.check(urn, first.inputs, programInputs("198.51.100.20"));
+        const changed = await plugin.diff("sip", urn, created.properties, second.inputs);
+        expect(changed.changes).to.equal("some");
+        expect(changed.replaces).to.deep.equal([]);
+        const updated = await plugin.update("sip", urn, created.properties, second.inputs);
+        expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(["198.51.100.20/32"]);
+        expect(updated.properties.allowedCidrRanges).to.deep.equal(["198.51.100.20/32"]);
+
+        // pulumi destroy: the account gets back what it had before the stack took over (in canonical form).
+        await plugin.delete("sip", urn, updated.properties);
+        expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(ORIGINAL_CIDRS);
+        expect(emulator.account.sip.allowedAgents).to.deep.equal([
+            { agentId: "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", toUserPattern: "^support$" },
+            { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
+        ]);
+        expect(emulator.account.sip.fallbackHandler).to.deep.equal(rawSipConfig().fallbackHandler);
+    });
+});
