@@ -39,6 +39,16 @@ export interface MockEngineOptions {
     secretKeys?: string[];
     /** State for resources that are not dynamic (a fake cloud): inputs echoed by default. */
     otherResource?: (args: pulumi.runtime.MockResourceArgs) => { id: string; state: Record<string, unknown> };
+    /**
+     * The id and outputs of a dynamic resource's create (a register, no id), from its inputs with
+     * top-level secrets unwrapped. The provider is not run for creates here: this checks what a
+     * program registers; the real create/update/delete lifecycle is proven through the plugin in
+     * tests/plugin/managed.test.ts. Without this option a create fails, as before.
+     */
+    dynamicCreate?: (
+        args: pulumi.runtime.MockResourceArgs,
+        inputs: Record<string, unknown>,
+    ) => { id: string; state: Record<string, unknown> };
     preview?: boolean;
 }
 
@@ -53,30 +63,36 @@ export async function installMockEngine(options: MockEngineOptions = {}): Promis
         {
             async newResource(args) {
                 const inputs = args.inputs as Record<string, unknown>;
-                const additionalSecretOutputs = secretOutputsByName.get(args.name) ?? [];
+                const additionalSecretOutputs = secretOutputsByName.get(`${args.type}::${args.name}`) ?? [];
                 let id: string;
                 let state: Record<string, unknown>;
                 if (args.type.startsWith("pulumi-nodejs:dynamic/")) {
                     const text = inputs.__provider as string;
                     engine.providerTexts.push(text);
-                    let provider = configured.get(text);
-                    if (!provider) {
-                        // The plugin resolves from the program's folder; here the repo root is the program,
-                        // and a file name inside it lets the package resolve itself by name.
-                        provider = requireFromString(text, path.join(process.cwd(), "__provider__.js")).handler();
-                        await provider.configure?.({
-                            config: { get: (key) => config[key], require: (key) => config[key] ?? "" },
-                        });
-                        configured.set(text, provider);
-                    }
-                    if (args.id === undefined || args.id === "") throw new Error("only reads are mocked here");
                     // As the engine does for a provider that does not accept secrets: plain values only.
                     const plain = Object.fromEntries(
                         Object.entries(inputs).map(([k, v]) => [k, rpc.unwrapRpcSecret(v)]),
                     );
-                    const result = await provider.read!(args.id, plain);
-                    id = result.id ?? "";
-                    state = { ...(result.props as Record<string, unknown>), __provider: text };
+                    const creating = args.id === undefined || args.id === "";
+                    if (creating && options.dynamicCreate) {
+                        ({ id, state } = options.dynamicCreate(args, plain));
+                        state = { ...state, __provider: text };
+                    } else {
+                        let provider = configured.get(text);
+                        if (!provider) {
+                            // The plugin resolves from the program's folder; here the repo root is the program,
+                            // and a file name inside it lets the package resolve itself by name.
+                            provider = requireFromString(text, path.join(process.cwd(), "__provider__.js")).handler();
+                            await provider.configure?.({
+                                config: { get: (key) => config[key], require: (key) => config[key] ?? "" },
+                            });
+                            configured.set(text, provider);
+                        }
+                        if (creating) throw new Error("only reads are mocked here (pass dynamicCreate for creates)");
+                        const result = await provider.read!(args.id as string, plain);
+                        id = result.id ?? "";
+                        state = { ...(result.props as Record<string, unknown>), __provider: text };
+                    }
                 } else {
                     ({ id, state } = options.otherResource?.(args) ?? { id: `${args.name}-id`, state: inputs });
                 }
@@ -112,8 +128,16 @@ export async function installMockEngine(options: MockEngineOptions = {}): Promis
     for (const method of ["readResource", "registerResource"] as const) {
         const original = monitor[method]!.bind(monitor);
         monitor[method] = (req: unknown, callback: unknown) => {
-            const request = req as { getName(): string; getAdditionalsecretoutputsList(): string[] };
-            secretOutputsByName.set(request.getName(), request.getAdditionalsecretoutputsList());
+            const request = req as {
+                getType(): string;
+                getName(): string;
+                getAdditionalsecretoutputsList(): string[];
+            };
+            // Keyed by type too: two resources of different types may share a name.
+            secretOutputsByName.set(
+                `${request.getType()}::${request.getName()}`,
+                request.getAdditionalsecretoutputsList(),
+            );
             return original(req, callback);
         };
     }

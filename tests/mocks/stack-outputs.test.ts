@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { expect } from "chai";
+import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { installMockEngine, type MockEngine, settle } from "../helpers/mockEngine";
+
+const DOMAIN = "acme-test.sip.ultravox.invalid";
+const CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
+const HANDLER_URL = "https://pbx.example.com/ultravox/fallback";
+
+// setMocks is process-wide: this file runs in a process of its own (scripts/run-tests.js).
+describe("setMocks: examples/stack-outputs", () => {
+    let emulator: Emulator;
+    let engine: MockEngine;
+    let program: typeof import("../../examples/stack-outputs/index.js");
+
+    before(async () => {
+        emulator = await startEmulator({ account: account() });
+        engine = await installMockEngine({
+            config: { "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": emulator.url },
+            secretKeys: ["ultravox:apiKey"],
+        });
+        program = await import("../../examples/stack-outputs/index.js");
+    });
+
+    after(async () => {
+        await emulator?.close();
+    });
+
+    it("exports the domain, the canonical CIDRs and the agents' SIP URIs, none of them secret", async () => {
+        expect(await settle(program.sipDomain)).to.deep.equal({ value: DOMAIN, secret: false });
+        expect(await settle(program.allowedCidrRanges)).to.deep.equal({ value: CIDRS, secret: false });
+        // In allowedAgents order: the first matching pattern wins, so the order is meaningful.
+        expect(await settle(program.agentSipUris)).to.deep.equal({
+            value: [`sip:agent_${AGENT_B}@${DOMAIN}`, `sip:agent_${AGENT_A}@${DOMAIN}`],
+            secret: false,
+        });
+        expect(await settle(program.fallbackHandlerUrl)).to.deep.equal({ value: HANDLER_URL, secret: false });
+    });
+
+    it("exports the fingerprint of the normalized config without its secrets", async () => {
+        // Computed here from the documented material, not taken from the package.
+        const material = JSON.stringify([
+            DOMAIN,
+            CIDRS,
+            false,
+            [
+                [AGENT_B, "^support$"],
+                [AGENT_A, `^agent_${AGENT_A}$`],
+            ],
+            HANDLER_URL,
+        ]);
+        expect(await settle(program.fingerprint)).to.deep.equal({
+            value: createHash("sha256").update(material).digest("hex"),
+            secret: false,
+        });
+    });
+
+    it("reads through one SipConfig data source, and no export carries the fallback secrets", async () => {
+        expect(engine.resources.map(({ type, name, id }) => ({ type, name, id }))).to.deep.equal([
+            { type: "pulumi-nodejs:dynamic/ultravox:SipConfig", name: "ultravox-sip", id: "sip" },
+        ]);
+        const exported = await Promise.all(
+            [program.sipDomain, program.allowedCidrRanges, program.agentSipUris, program.fallbackHandlerUrl].map(
+                async (output) => JSON.stringify((await settle(output as never)).value),
+            ),
+        );
+        const secrets = (rawSipConfig().fallbackHandler as { secrets: string[] }).secrets;
+        for (const secret of secrets) expect(exported.join("\n")).to.not.contain(secret);
+        expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).to.deep.equal(["GET /api/sip"]);
+    });
+});
