@@ -10,7 +10,7 @@
  */
 import { parseCidr, parseIpv4 } from "./cidr";
 import { UltravoxError } from "./errors";
-import type { SipConfigData } from "./types";
+import { hasFallbackHandler, type SipRouting } from "./types";
 
 export type PatternCheck = { ok: true } | { ok: false; problem: string };
 
@@ -218,7 +218,7 @@ export interface ToUserRoute {
 const AGENT_TO_USER = /^agent_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Steps 2 to 5 of the routing: patterns in order, allowAllAgents, fallback, rejection. */
-export function routeToUser(config: SipConfigData, toUser: string): ToUserRoute {
+export function routeToUser(config: SipRouting, toUser: string): ToUserRoute {
     const skipped: SkippedPattern[] = [];
     for (const [index, agent] of config.allowedAgents.entries()) {
         const check = checkPattern(agent.toUserPattern);
@@ -232,7 +232,7 @@ export function routeToUser(config: SipConfigData, toUser: string): ToUserRoute 
     }
     const wildcard = config.allowAllAgents ? AGENT_TO_USER.exec(toUser) : null;
     if (wildcard?.[1]) return { route: "allowAllAgents", agentId: wildcard[1], skipped };
-    return { route: config.fallbackHandler ? "fallback" : "rejected", skipped };
+    return { route: hasFallbackHandler(config) ? "fallback" : "rejected", skipped };
 }
 
 function containingRange(ranges: readonly string[], address: number): string | undefined {
@@ -251,7 +251,7 @@ function describeSkipped(skipped: readonly SkippedPattern[]): string {
         .join("");
 }
 
-function unmatchedReason(config: SipConfigData, toUser: string, route: ToUserRoute["route"]): string {
+function unmatchedReason(config: SipRouting, toUser: string, route: ToUserRoute["route"]): string {
     const patterns =
         config.allowedAgents.length === 0 ? "there are no allowedAgents" : "no allowedAgents pattern matches";
     const wildcard = config.allowAllAgents
@@ -267,7 +267,7 @@ function unmatchedReason(config: SipConfigData, toUser: string, route: ToUserRou
  * What Ultravox does with a call from `sourceIp` to `toUser` under `config`. Throws
  * `invalid_input` for a source that is not an IPv4 address or an empty To user.
  */
-export function explainInboundCall(config: SipConfigData, call: InboundCall): InboundCallExplanation {
+export function explainInboundCall(config: SipRouting, call: InboundCall): InboundCallExplanation {
     const { sourceIp, toUser } = call ?? ({} as InboundCall);
     const address = parseIpv4(sourceIp);
     if (address === undefined) {
@@ -324,7 +324,7 @@ export function explainInboundCall(config: SipConfigData, call: InboundCall): In
             accepted: true,
             route: "allowAllAgents",
             agentId: decision.agentId,
-            reason: `${source} ${patterns}, but allowAllAgents is on and the To user is agent_<agent_id>: the call goes to agent ${decision.agentId} if that agent exists in the account, which the SIP config alone cannot tell (if it does not, ${config.fallbackHandler ? "the fallback handler decides" : "the call is rejected"}).${uncertain}`,
+            reason: `${source} ${patterns}, but allowAllAgents is on and the To user is agent_<agent_id>: the call goes to agent ${decision.agentId} if that agent exists in the account, which the SIP config alone cannot tell (if it does not, ${hasFallbackHandler(config) ? "the fallback handler decides" : "the call is rejected"}).${uncertain}`,
             warnings,
         };
     }

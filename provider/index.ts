@@ -66,4 +66,4 @@ export {
     ULTRAVOX_CODECS,
     type UltravoxCodec,
 } from "./trunks";
-export type { AgentAllowance, FallbackHandler, SipConfigData, WarningSink } from "./types";
+export type { AgentAllowance, FallbackHandler, SipConfigData, SipRouting, WarningSink } from "./types";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
 import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES } from "./outputs";
-import type { AgentAllowance, FallbackHandler } from "./types";
+import type { AgentAllowance, FallbackHandler, SipRouting } from "./types";
 
 /** Where to read from. Everything is optional: the key and base URL fall back to stack config, then the environment. */
 export interface SipConfigGetArgs {
@@ -56,6 +56,11 @@ export class SipConfig extends pulumi.dynamic.Resource {
     declare readonly fallbackHandlerUrl: pulumi.Output<string | null>;
     /** sha256 of the normalized config without secrets: changes only when the config does. */
     declare readonly fingerprint: pulumi.Output<string>;
+    /**
+     * The outputs routing depends on, in one plain (non-secret) Output, ready for the renderers:
+     * `sip.routing.apply((r) => ultravox.asteriskPjsip(r).text)`.
+     */
+    readonly routing: pulumi.Output<SipRouting>;
 
     /** Reads the account's existing SIP config. */
     static get(name: string, args: SipConfigGetArgs = {}, opts: pulumi.CustomResourceOptions = {}): SipConfig {
@@ -99,5 +104,20 @@ export class SipConfig extends pulumi.dynamic.Resource {
             "ultravox",
             "SipConfig",
         );
+        this.routing = pulumi
+            .all([
+                this.domain,
+                this.allowedCidrRanges,
+                this.allowAllAgents,
+                this.allowedAgents,
+                this.fallbackHandlerUrl,
+            ])
+            .apply(([domain, allowedCidrRanges, allowAllAgents, allowedAgents, fallbackHandlerUrl]) => ({
+                domain,
+                allowedCidrRanges,
+                allowAllAgents,
+                allowedAgents,
+                fallbackHandlerUrl,
+            }));
     }
 }

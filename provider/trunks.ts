@@ -11,7 +11,7 @@ import { aggregateCidrs, canonicalCidrs, formatIpv4, parseCidr } from "./cidr";
 import { UltravoxError } from "./errors";
 import { routeToUser } from "./explain";
 import { agentSipUri } from "./outputs";
-import type { SipConfigData } from "./types";
+import { hasFallbackHandler, type SipRouting } from "./types";
 
 export type SipTransport = "udp" | "tcp" | "tls";
 
@@ -112,7 +112,7 @@ export function resolveCodecs(codecs: readonly string[] = DEFAULT_CODECS): Ultra
     return out;
 }
 
-function resolveAgents(config: SipConfigData, requested: readonly string[] | undefined): string[] {
+function resolveAgents(config: SipRouting, requested: readonly string[] | undefined): string[] {
     const known = [...new Set(config.allowedAgents.map((agent) => agent.agentId))];
     if (requested === undefined) return known;
     if (!Array.isArray(requested)) throw invalid("agents must be an array of agent ids.", "agents");
@@ -131,7 +131,7 @@ function resolveAgents(config: SipConfigData, requested: readonly string[] | und
 }
 
 /** Why `agent_<agentId>` would not reach the agent under this config, if it would not. */
-function routingWarnings(config: SipConfigData, agentId: string): string[] {
+function routingWarnings(config: SipRouting, agentId: string): string[] {
     const toUser = `agent_${agentId}`;
     const decision = routeToUser(config, toUser);
     const warnings = decision.skipped.map(
@@ -152,7 +152,7 @@ function routingWarnings(config: SipConfigData, agentId: string): string[] {
     return warnings;
 }
 
-function resolveTrunk(config: SipConfigData, options: TrunkOptions): ResolvedTrunk {
+function resolveTrunk(config: SipRouting, options: TrunkOptions): ResolvedTrunk {
     const domain = checkDomain(config.domain);
     const transport = resolveTransport(options.transport);
     const codecs = resolveCodecs(options.codecs);
@@ -234,7 +234,7 @@ function asteriskAcl(cidrs: readonly string[], name: string): string[] {
  * names: ulaw, alaw, g722, siren7 for G.722.1, opus, ilbc; G.722.2 is refused), an aor whose
  * contact is the domain, and an identify matching the domain's addresses (resolved when loaded).
  */
-export function asteriskPjsip(config: SipConfigData, options: AsteriskPjsipOptions = {}): AsteriskPjsip {
+export function asteriskPjsip(config: SipRouting, options: AsteriskPjsipOptions = {}): AsteriskPjsip {
     const trunk = resolveTrunk(config, options);
     const endpoint = checkToken(options.endpointName ?? "ultravox", "endpointName");
     const context = checkToken(options.context ?? "from-ultravox", "context");
@@ -327,7 +327,7 @@ export interface FreeswitchGateway {
  * which FreeSWITCH also uses for calls through the gateway (TLS needs TLS on the profile). Codecs
  * go in the gateway's outbound `absolute_codec_string`.
  */
-export function freeswitchGateway(config: SipConfigData, options: FreeswitchGatewayOptions = {}): FreeswitchGateway {
+export function freeswitchGateway(config: SipRouting, options: FreeswitchGatewayOptions = {}): FreeswitchGateway {
     const trunk = resolveTrunk(config, options);
     const gateway = checkToken(options.gatewayName ?? "ultravox", "gatewayName");
     const aclName = checkToken(options.aclName ?? "ultravox", "aclName");
@@ -388,7 +388,7 @@ function checkInteger(value: number, name: string, min: number, max: number): nu
  * `setid destination flags priority [attrs]`. Kamailio resolves the domain when it loads the list
  * unless flags has 16; the agent is chosen by the request URI's user (`agent_<id>`).
  */
-export function kamailioDispatcher(config: SipConfigData, options: KamailioDispatcherOptions = {}): string {
+export function kamailioDispatcher(config: SipRouting, options: KamailioDispatcherOptions = {}): string {
     const trunk = resolveTrunk(config, options);
     const setId = checkInteger(options.setId ?? 1, "setId", 0, 2 ** 31 - 1);
     const flags = checkInteger(options.flags ?? 0, "flags", 0, 2 ** 31 - 1);
@@ -452,7 +452,7 @@ export interface CarrierTrunkUris {
 }
 
 /** URIs and notes for carrier trunks (Twilio Elastic SIP Trunking, Telnyx) pointing at the account. */
-export function carrierTrunkUris(config: SipConfigData, options: TrunkOptions = {}): CarrierTrunkUris {
+export function carrierTrunkUris(config: SipRouting, options: TrunkOptions = {}): CarrierTrunkUris {
     const trunk = resolveTrunk(config, options);
     const originationUri = `sip:${trunk.domain}${transportParam(trunk.transport)}`;
     const routing =

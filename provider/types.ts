@@ -26,3 +26,21 @@ export interface SipConfigData {
 
 /** Receives warnings (a CIDR with host bits set, say). Defaults to none. */
 export type WarningSink = (message: string) => void;
+
+/**
+ * What routing and the PBX renderers read: the config without the fallback handler's secrets.
+ * A `SipConfigData` fits it, and so does `SipConfig.routing`'s value (a plain, non-secret Output).
+ */
+export interface SipRouting {
+    domain: string;
+    allowedCidrRanges: string[];
+    allowAllAgents: boolean;
+    allowedAgents: AgentAllowance[];
+    /** Only whether a handler is set matters to routing. */
+    fallbackHandler?: { url: string } | null;
+    fallbackHandlerUrl?: string | null;
+}
+
+export function hasFallbackHandler(config: SipRouting): boolean {
+    return Boolean(config.fallbackHandler ?? config.fallbackHandlerUrl);
+}

@@ -13,30 +13,8 @@ const options: ultravox.AsteriskPjsipOptions = {
     codecs: cfg.getObject<string[]>("codecs") ?? [...ultravox.DEFAULT_CODECS],
 };
 
-const trunk = pulumi
-    .all([
-        sip.domain,
-        sip.allowedCidrRanges,
-        sip.allowAllAgents,
-        sip.allowedAgents,
-        sip.fallbackHandlerUrl,
-        sip.fingerprint,
-    ])
-    .apply(([domain, allowedCidrRanges, allowAllAgents, allowedAgents, fallbackHandlerUrl, fingerprint]) =>
-        ultravox.asteriskPjsip(
-            {
-                domain,
-                allowedCidrRanges,
-                allowAllAgents,
-                allowedAgents,
-                // Whether a handler exists only changes the warnings' wording; its signing secrets are
-                // not needed, and leaving them out keeps these outputs plain instead of secret.
-                fallbackHandler: fallbackHandlerUrl ? { url: fallbackHandlerUrl, secrets: [] } : null,
-                fingerprint,
-            },
-            options,
-        ),
-    );
+// `routing` holds what the renderers read and no secret, so these outputs stay plain.
+const trunk = sip.routing.apply((routing) => ultravox.asteriskPjsip(routing, options));
 
 // A dial string that the config routes elsewhere (another agent's pattern, the fallback handler)
 // is still given, with a warning saying so.

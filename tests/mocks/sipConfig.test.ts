@@ -53,6 +53,26 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
         expect(await settle(sip.id)).to.deep.equal({ value: "sip", secret: false });
     });
 
+    it("SipConfig.routing is one plain Output of what the renderers read", async () => {
+        const sip = ultravox.SipConfig.get("routing");
+        const routing = await settle(sip.routing);
+        expect(routing).to.deep.equal({
+            secret: false,
+            value: {
+                domain: "acme-test.sip.ultravox.invalid",
+                allowedCidrRanges: ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"],
+                allowAllAgents: false,
+                allowedAgents: expectedAgents,
+                fallbackHandlerUrl: expectedHandler.url,
+            },
+        });
+        const text = await settle(sip.routing.apply((value) => ultravox.kamailioDispatcher(value)));
+        expect(text.secret).to.equal(false);
+        expect(text.value).to.contain("sip:acme-test.sip.ultravox.invalid");
+        const call = ultravox.explainInboundCall(routing.value, { sourceIp: "192.0.2.1", toUser: "support" });
+        expect(call.route).to.equal("rejected");
+    });
+
     it("asks the engine to store the handler (and an explicit key) as secrets, with the custom type token", async () => {
         const read = engine.resources.find((resource) => resource.name === "ultravox-sip");
         expect(read?.type).to.equal("pulumi-nodejs:dynamic/ultravox:SipConfig");
