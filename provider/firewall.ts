@@ -184,6 +184,34 @@ export function awsSecurityGroupIngress(
     );
 }
 
+/** Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list (an id or an Output of one). */
+export interface AwsPrefixListIngressRule<Id> {
+    protocol: PortProtocol;
+    fromPort: number;
+    toPort: number;
+    prefixListIds: [Id];
+    description: string;
+}
+
+/**
+ * One rule per port range, all referencing the prefix list of `awsManagedPrefixListEntries`:
+ * changing the CIDRs then edits the list, not the group. AWS charges each such rule the list's
+ * `maxEntries` against the group's rule quota.
+ */
+export function awsPrefixListIngress<Id>(
+    prefixListId: Id,
+    options: Omit<FirewallOptions, "aggregate" | "onWarning"> = {},
+): AwsPrefixListIngressRule<Id>[] {
+    const { ports, describe } = prepare([], options);
+    return ports.map((port) => ({
+        protocol: port.protocol,
+        fromPort: port.from,
+        toPort: port.to,
+        prefixListIds: [prefixListId] as [Id],
+        description: checkAwsDescription(describe(port)),
+    }));
+}
+
 export interface AwsSecurityGroupChunkOptions extends FirewallOptions {
     /** Inbound rules per security group. Default 60, AWS's default quota. */
     maxRulesPerGroup?: number;

@@ -18,12 +18,14 @@ export {
 } from "./explain";
 export {
     type AwsManagedPrefixList,
+    type AwsPrefixListIngressRule,
     type AwsPrefixListOptions,
     type AwsSecurityGroupChunkOptions,
     type AwsSecurityGroupIngressRule,
     type AzureSecurityRule,
     type AzureSecurityRuleOptions,
     awsManagedPrefixListEntries,
+    awsPrefixListIngress,
     awsSecurityGroupIngress,
     awsSecurityGroupIngressChunks,
     azureNsgSecurityRules,

@@ -45,21 +45,11 @@ export = async () => {
             }),
             tags,
         });
-        const ports = [
-            ...ultravox.SIP_SIGNALLING_PORTS.map((port) => ({ ...port, kind: "SIP" })),
-            ...(rtp ? [{ protocol: "udp" as const, ...rtp, kind: "RTP" }] : []),
-        ];
         // Each rule is charged the list's maxEntries against the group's rule quota.
         const group = new aws.ec2.SecurityGroup("ultravox-sip", {
             vpcId,
             description: GROUP_DESCRIPTION,
-            ingress: ports.map((port) => ({
-                protocol: port.protocol,
-                fromPort: port.from,
-                toPort: port.to,
-                prefixListIds: [list.id],
-                description: `pulumi-ultravox ${port.kind} ${port.protocol} ${port.from === port.to ? port.from : `${port.from}-${port.to}`}`,
-            })),
+            ingress: ultravox.awsPrefixListIngress(list.id, rtp ? { rtp } : {}),
             tags,
         });
         return { prefixListId: list.id, securityGroupIds: [group.id] };

@@ -3,6 +3,7 @@ import type { ec2 } from "@pulumi/aws/types/input";
 import { expect } from "chai";
 import {
     awsManagedPrefixListEntries,
+    awsPrefixListIngress,
     awsSecurityGroupIngress,
     awsSecurityGroupIngressChunks,
     azureNsgSecurityRules,
@@ -283,6 +284,48 @@ describe("firewall: awsManagedPrefixListEntries", () => {
             "below the 2 entries",
         );
         invalidInput(() => awsManagedPrefixListEntries(CIDRS, { maxEntries: 1001 }));
+    });
+});
+
+describe("firewall: awsPrefixListIngress", () => {
+    it("gives one rule per port range referencing the list, shaped like SecurityGroupIngress", () => {
+        const rules: ec2.SecurityGroupIngress[] = awsPrefixListIngress("pl-0123", { rtp: { from: 10000, to: 20000 } });
+        expect(rules).to.deep.equal([
+            {
+                protocol: "udp",
+                fromPort: 5060,
+                toPort: 5060,
+                prefixListIds: ["pl-0123"],
+                description: "pulumi-ultravox SIP udp 5060",
+            },
+            {
+                protocol: "tcp",
+                fromPort: 5060,
+                toPort: 5060,
+                prefixListIds: ["pl-0123"],
+                description: "pulumi-ultravox SIP tcp 5060",
+            },
+            {
+                protocol: "tcp",
+                fromPort: 5061,
+                toPort: 5061,
+                prefixListIds: ["pl-0123"],
+                description: "pulumi-ultravox SIP tcp 5061",
+            },
+            {
+                protocol: "udp",
+                fromPort: 10000,
+                toPort: 20000,
+                prefixListIds: ["pl-0123"],
+                description: "pulumi-ultravox RTP udp 10000-20000",
+            },
+        ]);
+    });
+
+    it("validates the ports like the other generators", () => {
+        expect(() => awsPrefixListIngress("pl-0123", { rtp: { from: 20000, to: 10000 } }))
+            .to.throw(UltravoxError, "runs backwards")
+            .with.property("code", "invalid_input");
     });
 });
 
