@@ -1,21 +1,10 @@
-import * as path from "node:path";
 import { expect } from "chai";
-import { aggregateCidrs, canonicalCidrs, chunkCidrs, cidrsContain, UltravoxError } from "pulumi-ultravox";
+import { aggregateCidrs, canonicalCidrs, chunkCidrs, cidrsContain } from "pulumi-ultravox";
+import { thrownBy } from "../helpers/errors";
+// parseCidr and friends are not part of the public surface: reached through the same dist/ files.
+import { cidr } from "../helpers/internal";
 
-// Not part of the public surface: loaded from the same dist/ files the package uses.
-const cidr = require(path.resolve(__dirname, "../../../dist/cidr")) as typeof import("../../dist/cidr");
-
-function invalidInput(run: () => unknown): UltravoxError {
-    let caught: unknown;
-    try {
-        run();
-    } catch (error) {
-        caught = error;
-    }
-    expect(caught).to.be.instanceOf(UltravoxError);
-    expect((caught as UltravoxError).code).to.equal("invalid_input");
-    return caught as UltravoxError;
-}
+const invalidInput = (run: () => unknown) => thrownBy(run, "invalid_input");
 
 describe("cidr: parseIpv4 and parseCidr", () => {
     const addresses: [string, number | undefined][] = [

@@ -13,22 +13,13 @@ import {
     SIP_SIGNALLING_PORTS,
     UltravoxError,
 } from "pulumi-ultravox";
+import { thrownBy } from "../helpers/errors";
 
 /** Unsorted, with a duplicate once its host bits are zeroed. */
 const CIDRS = ["198.51.100.7/32", "192.0.2.9/24", "192.0.2.0/24"];
 const RTP = { from: 10000, to: 20000 };
 
-function invalidInput(run: () => unknown): UltravoxError {
-    let caught: unknown;
-    try {
-        run();
-    } catch (error) {
-        caught = error;
-    }
-    expect(caught).to.be.instanceOf(UltravoxError);
-    expect((caught as UltravoxError).code).to.equal("invalid_input");
-    return caught as UltravoxError;
-}
+const invalidInput = (run: () => unknown) => thrownBy(run, "invalid_input");
 
 /** `count` distinct /24s: 10.0.0.0/24, 10.0.1.0/24, ... */
 function manyCidrs(count: number): string[] {

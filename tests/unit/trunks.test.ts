@@ -8,8 +8,8 @@ import {
     kamailioPermissionsAddress,
     type SipConfigData,
     ULTRAVOX_CODECS,
-    UltravoxError,
 } from "pulumi-ultravox";
+import { thrownBy } from "../helpers/errors";
 
 const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
 const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
@@ -31,17 +31,7 @@ function sipConfig(overrides: Partial<SipConfigData> = {}): SipConfigData {
     };
 }
 
-function invalidInput(run: () => unknown): UltravoxError {
-    let caught: unknown;
-    try {
-        run();
-    } catch (error) {
-        caught = error;
-    }
-    expect(caught).to.be.instanceOf(UltravoxError);
-    expect((caught as UltravoxError).code).to.equal("invalid_input");
-    return caught as UltravoxError;
-}
+const invalidInput = (run: () => unknown) => thrownBy(run, "invalid_input");
 
 describe("trunks: codecs", () => {
     it("lists what Ultravox accepts and defaults to G.711 then wideband", () => {
