@@ -7,6 +7,25 @@ import { type Plugin, PluginCallError, type Props, serializedProvider, startPlug
 const URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::pbx-allowlist";
 const ORIGINAL_CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
 
+/**
+ * An emulator, the managed provider text as the SDK serializes it for `new SipConfig(...)`, and
+ * a plugin configured with the stack config pointing at the emulator.
+ */
+async function startManaged(): Promise<{ emulator: Emulator; plugin: Plugin; provider: string }> {
+    const emulator = await startEmulator({ account: account() });
+    const consumer = await getConsumer();
+    const serialized = await serializedProvider(consumer, {
+        managed: true,
+        args: { allowedCidrRanges: ["192.0.2.1/32"] },
+    });
+    const plugin = await startPlugin(consumer);
+    await plugin.configure(
+        { "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": emulator.url },
+        { secretKeys: ["ultravox:apiKey"] },
+    );
+    return { emulator, plugin, provider: serialized.text };
+}
+
 /** The managed form through the real plugin: Check, Create, Diff, Update, Delete, with the account checked after each. */
 describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
     this.timeout(120_000);
@@ -15,16 +34,7 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
     let provider: string;
 
     before(async () => {
-        emulator = await startEmulator({ account: account() });
-        const consumer = await getConsumer();
-        provider = (
-            await serializedProvider(consumer, { managed: true, args: { allowedCidrRanges: ["192.0.2.1/32"] } })
-        ).text;
-        plugin = await startPlugin(consumer);
-        await plugin.configure(
-            { "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": emulator.url },
-            { secretKeys: ["ultravox:apiKey"] },
-        );
+        ({ emulator, plugin, provider } = await startManaged());
     });
     after(async () => {
         const output = await plugin?.stop();
@@ -183,13 +193,7 @@ describe("plugin: examples/pbx-allowlist lifecycle against the emulator", functi
     let provider: string;
 
     before(async () => {
-        emulator = await startEmulator({ account: account() });
-        const consumer = await getConsumer();
-        provider = (
-            await serializedProvider(consumer, { managed: true, args: { allowedCidrRanges: ["192.0.2.1/32"] } })
-        ).text;
-        plugin = await startPlugin(consumer);
-        await plugin.configure({ "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": emulator.url });
+        ({ emulator, plugin, provider } = await startManaged());
     });
     after(async () => {
         await plugin?.stop();
