@@ -274,11 +274,13 @@ export class UltravoxClient {
     }
 
     #decodeJson(response: RawResponse): unknown {
-        const contentType = String(response.headers["content-type"] ?? "");
-        if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+        // A declared non-JSON type (an HTML error page from a proxy) is refused outright; an
+        // undeclared one is left to the JSON parser and the schema.
+        const contentType = String(response.headers["content-type"] ?? "").trim();
+        if (contentType !== "" && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
             throw new UltravoxError(
                 "invalid_response",
-                `The Ultravox API answered with content type ${JSON.stringify(contentType.slice(0, 60)) || "(none)"}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
+                `The Ultravox API answered with content type ${JSON.stringify(contentType.slice(0, 60))}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
                 { status: response.status },
             );
         }
