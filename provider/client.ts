@@ -4,6 +4,7 @@
  * got and zod are loaded on first use: they cost ~250 ms at require time.
  */
 import { createHash, randomInt } from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import type { Got } from "got";
 import { redact, sanitizedCause, UltravoxError } from "./errors";
 import type * as SchemaModule from "./schema";
@@ -241,36 +242,40 @@ export class UltravoxClient {
         const said = detail ? ` The API said: ${detail}` : "";
         const tries = attempt + 1;
         const where = `${method} ${this.sipUrl}`;
+        // The cause says what came back, as a plain Error: never the response object, which holds the request.
+        const cause = new Error(
+            `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ""} from ${where}`,
+        );
         if (status === 401 || status === 403) {
             return new UltravoxError(
                 "auth",
                 `The Ultravox API refused the API key (HTTP ${status}) for ${where}. Check that \`ultravox:apiKey\` or ULTRAVOX_API_KEY holds a current key of this account.${said}`,
-                { status },
+                { status, cause },
             );
         }
         if (status === 404) {
             return new UltravoxError(
                 "not_found",
                 `${where} answered 404 Not Found. Check the base URL (\`ultravox:baseUrl\` / ULTRAVOX_BASE_URL) and that the account has SIP enabled.${said}`,
-                { status },
+                { status, cause },
             );
         }
         if (status === 429) {
             return new UltravoxError(
                 "rate_limited",
                 `The Ultravox API is rate limiting this key (HTTP 429 after ${tries} attempt${tries === 1 ? "" : "s"}). Wait a minute and retry, or spread the reads out.${said}`,
-                { status },
+                { status, cause },
             );
         }
         if (status >= 500) {
             return new UltravoxError(
                 "server",
                 `The Ultravox API failed with HTTP ${status} (after ${tries} attempt${tries === 1 ? "" : "s"}). Retry later; nothing was applied.${said}`,
-                { status },
+                { status, cause },
             );
         }
         const redirect = status >= 300 && status < 400 ? describeRedirect(response.headers.location, this.baseUrl) : "";
-        return new UltravoxError("http", `${where} answered HTTP ${status}${redirect}.${said}`, { status });
+        return new UltravoxError("http", `${where} answered HTTP ${status}${redirect}.${said}`, { status, cause });
     }
 
     #decodeJson(response: RawResponse): unknown {

@@ -88,7 +88,8 @@ export function parseSipConfig(value: unknown, onWarning?: WarningSink): SipConf
         throw new UltravoxError(
             "invalid_response",
             `The Ultravox API's SIP config failed validation at ${details.join("; ")}. Nothing was applied; check the base URL, or report the answer's shape if it is the real API.`,
-            { issues: issuePaths(result.error.issues) },
+            // A plain Error of the same list as the cause: zod's own error can carry the input.
+            { issues: issuePaths(result.error.issues), cause: new Error(details.join("; ")) },
         );
     }
     return normalizeSipConfig(result.data, onWarning);

@@ -67,6 +67,9 @@ describe("client against a real local server", function () {
             expect(error.message).to.contain("ULTRAVOX_API_KEY");
             // The server echoed the key in its detail: it is redacted, the rest is kept.
             expect(error.message).to.contain("Invalid key [redacted]");
+            expect((error.cause as Error).message).to.equal(
+                `HTTP ${status} ${status === 401 ? "Unauthorized" : "Forbidden"} from GET ${emulator.url}/api/sip`,
+            );
             expect(emulator.requests).to.have.length(1);
         });
     }
