@@ -11,7 +11,7 @@ import { aggregateCidrs, canonicalCidrs, formatIpv4, parseCidr } from "./cidr";
 import { UltravoxError } from "./errors";
 import { routeToUser } from "./explain";
 import { agentSipUri } from "./outputs";
-import { hasFallbackHandler, type SipRouting } from "./types";
+import type { SipRouting } from "./types";
 
 export type SipTransport = "udp" | "tcp" | "tls";
 
