@@ -149,14 +149,21 @@ export async function diff(_id: string, olds: SipConfigState, news: ManagedProps
         return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
     }
     const fields = managedFieldsOf(news);
+    // A rotated key or new client settings change no field, but the state must hold them:
+    // delete and refresh use the connection settings stored there.
+    const connectionChanged =
+        (olds.apiKey ?? "") !== (news.apiKey ?? "") ||
+        olds.timeoutMs !== news.timeoutMs ||
+        olds.maxRetries !== news.maxRetries;
     const ownershipChanged =
+        connectionChanged ||
         JSON.stringify(fields) !== JSON.stringify(olds.managedFields ?? []) ||
         (news.restoreOnDelete !== false) !== (olds.restoreOnDelete !== false);
-    if (fields.some((field) => containsUnknown(news[field]))) return { changes: true };
+    if (ownershipChanged || fields.some((field) => containsUnknown(news[field]))) return { changes: true };
     // Compared with the live account, not the old state: a console edit shows up as drift.
     const live = await clientFor(news).getSipConfig();
     const drifted = differingFields(desiredPatch(news, fields), live, fields);
-    return { changes: ownershipChanged || drifted.length > 0 };
+    return { changes: drifted.length > 0 };
 }
 
 /** Writes a patch, then reads back: the account must hold exactly what was written. */

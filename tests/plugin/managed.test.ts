@@ -113,6 +113,21 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
         expect(drift.changes).to.equal("some");
     });
 
+    it("Diff: a rotated explicit key is a change (delete and refresh use the key in the state)", async () => {
+        const managed = { allowedCidrRanges: ["192.0.2.1/32"], apiKey: TEST_API_KEY };
+        const outs = await created(managed);
+        expect(outs.apiKey).to.equal(TEST_API_KEY);
+        const same = await plugin.diff("sip", URN, outs, inputs(managed));
+        expect(same.changes).to.equal("none");
+        const rotated = await plugin.diff(
+            "sip",
+            URN,
+            outs,
+            inputs({ ...managed, apiKey: "r0tated0.abcdefghijklmnopqrstuvwxyz012345" }),
+        );
+        expect(rotated.changes).to.equal("some");
+    });
+
     it("Update patches the changed fields, sets drift back, and takes over new fields", async () => {
         const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"] });
         emulator.replaceSip({ ...live(), allowedCidrRanges: ["192.0.2.66/32"] });
