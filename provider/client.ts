@@ -8,7 +8,7 @@ import { STATUS_CODES } from "node:http";
 import type { Got } from "got";
 import { redact, sanitizedCause, UltravoxError } from "./errors";
 import type * as SchemaModule from "./schema";
-import { resolveSettings } from "./settings";
+import { resolveSettings, type SettingsSources } from "./settings";
 import type { SipConfigData, WarningSink } from "./types";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -308,6 +308,17 @@ export class UltravoxClient {
     toJSON(): object {
         return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries };
     }
+}
+
+/**
+ * A client whose key and base URL come from `sources` (args → stack config → environment →
+ * default), as every entry point of the package resolves them.
+ */
+export function clientFromSources(
+    sources: SettingsSources,
+    tuning: Omit<UltravoxClientOptions, "apiKey" | "baseUrl"> = {},
+): UltravoxClient {
+    return new UltravoxClient({ ...resolveSettings(sources), ...tuning });
 }
 
 function copyOf(data: SipConfigData): SipConfigData {

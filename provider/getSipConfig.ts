@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UltravoxClient } from "./client";
+import { clientFromSources } from "./client";
 import { type SipConfigOutputs, toOutputs } from "./outputs";
-import { resolveSettings } from "./settings";
 
 export interface GetSipConfigArgs {
     /** Default: stack config `ultravox:apiKey`, then `ULTRAVOX_API_KEY`. */
@@ -29,17 +28,18 @@ export async function getSipConfig(
     args: GetSipConfigArgs = {},
     _opts?: pulumi.InvokeOptions,
 ): Promise<GetSipConfigResult> {
-    const settings = resolveSettings({
-        args: { apiKey: args.apiKey, baseUrl: args.baseUrl },
-        config: (key) => pulumi.runtime.getConfig(key),
-        env: process.env,
-    });
-    const client = new UltravoxClient({
-        ...settings,
-        ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
-        ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
-        onWarning: (message) => void pulumi.log.warn(`pulumi-ultravox: ${message}`),
-    });
+    const client = clientFromSources(
+        {
+            args: { apiKey: args.apiKey, baseUrl: args.baseUrl },
+            config: (key) => pulumi.runtime.getConfig(key),
+            env: process.env,
+        },
+        {
+            timeoutMs: args.timeoutMs,
+            maxRetries: args.maxRetries,
+            onWarning: (message) => void pulumi.log.warn(`pulumi-ultravox: ${message}`),
+        },
+    );
     return toOutputs(await client.getSipConfig());
 }
 

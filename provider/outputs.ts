@@ -9,6 +9,9 @@ export interface SipConfigOutputs extends SipConfigData {
     fallbackHandlerUrl: string | null;
 }
 
+/** The id every read and create uses: an account has exactly one SIP config. */
+export const SIP_CONFIG_ID = "sip";
+
 /** The output property names, in the order they are documented. */
 export const OUTPUT_NAMES = [
     "domain",

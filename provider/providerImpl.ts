@@ -4,7 +4,7 @@
  * state file and re-used on refresh, so it must never be renamed.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { loadSchema, UltravoxClient } from "./client";
+import { clientFromSources, loadSchema, type UltravoxClient } from "./client";
 import { UltravoxError } from "./errors";
 import {
     desiredPatch,
@@ -16,9 +16,8 @@ import {
     managedFieldsOf,
     pick,
 } from "./managed";
-import { type SipConfigOutputs, toOutputs } from "./outputs";
+import { SIP_CONFIG_ID, type SipConfigOutputs, toOutputs } from "./outputs";
 import type { SipConfigPatch } from "./schema";
-import { resolveSettings } from "./settings";
 import type { SipConfigData } from "./types";
 
 /** Where to reach the account; all optional (unknown ones are dropped at preview). */
@@ -61,17 +60,14 @@ function warn(message: string): void {
 }
 
 function clientFor(props: ConnectionProps): UltravoxClient {
-    const settings = resolveSettings({
-        args: { apiKey: props.apiKey, baseUrl: props.baseUrl },
-        config: stackConfig,
-        env: process.env,
-    });
-    return new UltravoxClient({
-        ...settings,
-        ...(typeof props.timeoutMs === "number" ? { timeoutMs: props.timeoutMs } : {}),
-        ...(typeof props.maxRetries === "number" ? { maxRetries: props.maxRetries } : {}),
-        onWarning: warn,
-    });
+    return clientFromSources(
+        { args: { apiKey: props.apiKey, baseUrl: props.baseUrl }, config: stackConfig, env: process.env },
+        {
+            timeoutMs: typeof props.timeoutMs === "number" ? props.timeoutMs : undefined,
+            maxRetries: typeof props.maxRetries === "number" ? props.maxRetries : undefined,
+            onWarning: warn,
+        },
+    );
 }
 
 /**
@@ -105,7 +101,7 @@ export async function read(id: string, props: SipConfigState): Promise<pulumi.dy
             props: managedState(data, props, props.managedFields, props.priorValues ?? {}),
         };
     }
-    return { id: id || "sip", props: stateOf(data, props) };
+    return { id: id || SIP_CONFIG_ID, props: stateOf(data, props) };
 }
 
 function containsUnknown(value: unknown): boolean {
@@ -177,10 +173,11 @@ async function writeAndVerify(
     const answered = await client.patchSipConfig(patch);
     const untouched = MANAGED_FIELDS.filter((field) => !fields.includes(field));
     const changedUnderUs = differingFields(liveValues(before, untouched), answered, untouched);
-    if (differingFields(patch, answered, fields).length > 0) {
+    const notWritten = differingFields(patch, answered, fields);
+    if (notWritten.length > 0) {
         throw new UltravoxError(
             "invalid_response",
-            `The Ultravox API answered the PATCH with a config that does not hold what was written (${differingFields(patch, answered, fields).join(", ")}). Run \`pulumi refresh\`, then \`pulumi up\` again.`,
+            `The Ultravox API answered the PATCH with a config that does not hold what was written (${notWritten.join(", ")}). Run \`pulumi refresh\`, then \`pulumi up\` again.`,
         );
     }
     const readBack = await client.getSipConfig({ fresh: true });
@@ -215,10 +212,10 @@ export async function create(inputs: ManagedProps & { __provider?: string }): Pr
     const patch = desiredPatch(inputs, fields);
     try {
         const after = await writeAndVerify(client, patch, fields, before);
-        return { id: "sip", outs: managedState(after, inputs, fields, prior) };
+        return { id: SIP_CONFIG_ID, outs: managedState(after, inputs, fields, prior) };
     } catch (error) {
         if ((error as UltravoxError).code !== "conflict") throw error;
-        throw afterWriteFailure(error, "sip", managedState(before, inputs, fields, prior), inputs.__provider);
+        throw afterWriteFailure(error, SIP_CONFIG_ID, managedState(before, inputs, fields, prior), inputs.__provider);
     }
 }
 

@@ -43,7 +43,8 @@ export function resolveSettings(sources: SettingsSources): ResolvedSettings {
     return { apiKey: apiKey.trim(), baseUrl: validateBaseUrl(baseUrl) };
 }
 
-function isLoopbackHost(hostname: string): boolean {
+/** localhost, 127.0.0.0/8 or ::1 (brackets allowed): where http: and the emulator may go. */
+export function isLoopbackHost(hostname: string): boolean {
     const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
     if (host === "localhost" || host.endsWith(".localhost")) return true;
     if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
-import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES } from "./outputs";
+import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "./outputs";
 import type { AgentAllowance, FallbackHandler, SipRouting } from "./types";
 
 /** Where to read from. Everything is optional: the key and base URL fall back to stack config, then the environment. */
@@ -32,9 +32,6 @@ export interface SipConfigArgs extends SipConfigGetArgs {
     /** Default true: on delete, set the managed fields back to their values before this stack took them over. */
     restoreOnDelete?: pulumi.Input<boolean>;
 }
-
-/** The id every read uses: an account has exactly one SIP config. */
-export const SIP_CONFIG_ID = "sip";
 
 /**
  * An Ultravox account's SIP config.

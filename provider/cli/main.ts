@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { aggregateCidrs, canonicalCidrs } from "../cidr";
-import { UltravoxClient } from "../client";
+import { clientFromSources, type UltravoxClient } from "../client";
 import { isUltravoxError, type UltravoxError } from "../errors";
 import { explainInboundCall } from "../explain";
 import {
@@ -16,7 +16,6 @@ import {
     nftablesRuleset,
 } from "../firewall";
 import { agentSipUri } from "../outputs";
-import { resolveSettings } from "../settings";
 import {
     asteriskPjsip,
     carrierTrunkUris,
@@ -94,13 +93,13 @@ function parse(argv: string[]) {
 type Options = ReturnType<typeof parse>["values"];
 
 function clientFrom(options: Options): UltravoxClient {
-    const settings = resolveSettings({ args: { baseUrl: options["base-url"] }, env: process.env });
-    const timeoutMs = options["timeout-ms"] === undefined ? undefined : Number(options["timeout-ms"]);
-    return new UltravoxClient({
-        ...settings,
-        ...(timeoutMs === undefined ? {} : { timeoutMs }),
-        onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
-    });
+    return clientFromSources(
+        { args: { baseUrl: options["base-url"] }, env: process.env },
+        {
+            timeoutMs: options["timeout-ms"] === undefined ? undefined : Number(options["timeout-ms"]),
+            onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+        },
+    );
 }
 
 function list(text: string | undefined): string[] | undefined {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** pulumi-ultravox-emulator: serves an account's SIP config on a loopback port until stopped. */
-import { isIP } from "node:net";
 import { parseArgs } from "node:util";
+import { isLoopbackHost } from "../settings";
 import { startEmulator } from "./server";
 
 const USAGE = `Usage: pulumi-ultravox-emulator --account <file.json> [options]
@@ -17,12 +17,6 @@ Options:
   --quiet                 no request log on stderr
   -h, --help              show this help
 `;
-
-function isLoopback(host: string): boolean {
-    const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
-    if (bare === "localhost" || bare === "::1") return true;
-    return isIP(bare) === 4 && bare.startsWith("127.");
-}
 
 function fail(message: string, code: number): never {
     process.stderr.write(`pulumi-ultravox-emulator: ${message}\n`);
@@ -44,7 +38,7 @@ async function main(): Promise<void> {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer in 0..65535.`, 2);
     const host = values.host;
-    if (!isLoopback(host) && !values["allow-non-loopback"]) {
+    if (!isLoopbackHost(host) && !values["allow-non-loopback"]) {
         // The emulator accepts any key it is given and has no TLS: it is not for a network.
         fail(`--host ${host} is not a loopback address; add --allow-non-loopback if you mean it.`, 2);
     }
