@@ -1,21 +1,24 @@
 /** pulumi-ultravox: the public surface. Nothing here loads got or zod until first used. */
+
+export { UltravoxClient, type UltravoxClientOptions } from "./api/client";
 export {
     aggregateCidrs,
     canonicalCidrs,
     chunkCidrs,
     cidrsContain,
-} from "./cidr";
-export { UltravoxClient, type UltravoxClientOptions } from "./client";
-export { isUltravoxError, UltravoxError, type UltravoxErrorCode } from "./errors";
-// PBX and firewall side: pure functions of the SIP config.
+} from "./core/cidr";
+export { isUltravoxError, UltravoxError, type UltravoxErrorCode } from "./core/errors";
+export { agentSipUri } from "./core/sip";
+export type { AgentAllowance, FallbackHandler, SipConfigData, SipRouting, WarningSink } from "./core/types";
 export {
-    checkPattern,
-    explainInboundCall,
-    type InboundCall,
-    type InboundCallExplanation,
-    type InboundRoute,
-    type PatternCheck,
-} from "./explain";
+    type GetSipConfigArgs,
+    type GetSipConfigOutputArgs,
+    type GetSipConfigResult,
+    getSipConfig,
+    getSipConfigOutput,
+} from "./pulumi/getSipConfig";
+export type { SipConfigOutputs } from "./pulumi/outputs";
+export { SipConfig, type SipConfigArgs, type SipConfigGetArgs } from "./pulumi/sipConfig";
 export {
     type AwsManagedPrefixList,
     type AwsPrefixListIngressRule,
@@ -38,16 +41,7 @@ export {
     type PortProtocol,
     type PortRange,
     SIP_SIGNALLING_PORTS,
-} from "./firewall";
-export {
-    type GetSipConfigArgs,
-    type GetSipConfigOutputArgs,
-    type GetSipConfigResult,
-    getSipConfig,
-    getSipConfigOutput,
-} from "./getSipConfig";
-export { agentSipUri, type SipConfigOutputs } from "./outputs";
-export { SipConfig, type SipConfigArgs, type SipConfigGetArgs } from "./sipConfig";
+} from "./render/firewall";
 export {
     type AgentAddress,
     type AsteriskPjsip,
@@ -67,5 +61,12 @@ export {
     type TrunkOptions,
     ULTRAVOX_CODECS,
     type UltravoxCodec,
-} from "./trunks";
-export type { AgentAllowance, FallbackHandler, SipConfigData, SipRouting, WarningSink } from "./types";
+} from "./render/pbx";
+export {
+    checkPattern,
+    explainInboundCall,
+    type InboundCall,
+    type InboundCallExplanation,
+    type InboundRoute,
+    type PatternCheck,
+} from "./routing/explain";

@@ -4,18 +4,18 @@
  * Exit codes: 0 ok (check: accepted), 1 check: rejected, 2 usage, 3 an UltravoxError.
  */
 import { parseArgs } from "node:util";
-import { aggregateCidrs, canonicalCidrs } from "../cidr";
-import { clientFromSources, type UltravoxClient } from "../client";
-import { isUltravoxError, type UltravoxError } from "../errors";
-import { explainInboundCall } from "../explain";
+import { clientFromSources, type UltravoxClient } from "../api/client";
+import { aggregateCidrs, canonicalCidrs } from "../core/cidr";
+import { isUltravoxError, type UltravoxError } from "../core/errors";
+import { agentSipUri } from "../core/sip";
+import type { SipConfigData } from "../core/types";
 import {
     awsSecurityGroupIngress,
     azureNsgSecurityRules,
     type FirewallOptions,
     gcpFirewallRules,
     nftablesRuleset,
-} from "../firewall";
-import { agentSipUri } from "../outputs";
+} from "../render/firewall";
 import {
     asteriskPjsip,
     carrierTrunkUris,
@@ -24,8 +24,8 @@ import {
     kamailioPermissionsAddress,
     type SipTransport,
     type TrunkOptions,
-} from "../trunks";
-import type { SipConfigData } from "../types";
+} from "../render/pbx";
+import { explainInboundCall } from "../routing/explain";
 
 const RENDER_TARGETS = [
     "asterisk",

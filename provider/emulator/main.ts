@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** pulumi-ultravox-emulator: serves an account's SIP config on a loopback port until stopped. */
 import { parseArgs } from "node:util";
-import { isLoopbackHost } from "../settings";
+import { isLoopbackHost } from "../api/settings";
 import { startEmulator } from "./server";
 
 const USAGE = `Usage: pulumi-ultravox-emulator --account <file.json> [options]

@@ -13,7 +13,7 @@ import {
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { z } from "zod";
-import { sipConfigPatchSchema } from "../schema";
+import { sipConfigPatchSchema } from "../api/schema";
 
 /** The SIP config exactly as `GET /api/sip` answers it. */
 export interface EmulatorSipConfig {

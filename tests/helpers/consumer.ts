@@ -178,7 +178,7 @@ const consumers = new Map<string, Promise<Consumer>>();
 
 function pack(): Promise<{ tarball: string; sha256: string; workDir: string }> {
     packed ??= (async () => {
-        if (!fs.existsSync(path.join(REPO_ROOT, "dist/providerImpl.js"))) {
+        if (!fs.existsSync(path.join(REPO_ROOT, "dist/pulumi/providerImpl.js"))) {
             throw new Error("dist/ is not built: run `npm run build` (npm test's pretest does) before these tests.");
         }
         removeOrphans();

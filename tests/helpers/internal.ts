@@ -6,8 +6,8 @@ import * as path from "node:path";
 
 const distDir = path.resolve(__dirname, "../../../dist");
 
-export const cidr = require(path.join(distDir, "cidr")) as typeof import("../../dist/cidr");
-export const schema = require(path.join(distDir, "schema")) as typeof import("../../dist/schema");
-export const settings = require(path.join(distDir, "settings")) as typeof import("../../dist/settings");
-export const clientModule = require(path.join(distDir, "client")) as typeof import("../../dist/client");
+export const cidr = require(path.join(distDir, "core/cidr")) as typeof import("../../dist/core/cidr");
+export const schema = require(path.join(distDir, "api/schema")) as typeof import("../../dist/api/schema");
+export const settings = require(path.join(distDir, "api/settings")) as typeof import("../../dist/api/settings");
+export const clientModule = require(path.join(distDir, "api/client")) as typeof import("../../dist/api/client");
 export const REPO_ROOT = path.resolve(__dirname, "../../..");

@@ -152,7 +152,7 @@ describe("plugin: SipConfig.get through the real dynamic-provider plugin over gR
                 );
             }
             // got and zod as the installed package finds them: from the consumer, not this repo.
-            const packageRequire = createRequire(path.join(consumer.packageDir, "dist", "client.js"));
+            const packageRequire = createRequire(path.join(consumer.packageDir, "dist", "api", "client.js"));
             for (const dependency of ["got", "zod"]) {
                 const resolved = packageRequire.resolve(dependency);
                 expect(resolved.startsWith(path.join(realDir, "node_modules", dependency)), resolved).to.equal(true);

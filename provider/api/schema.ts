@@ -4,9 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { canonicalCidrs, isIpv4Cidr } from "./cidr";
-import { UltravoxError } from "./errors";
-import type { SipConfigData, WarningSink } from "./types";
+import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
+import { UltravoxError } from "../core/errors";
+import type { SipConfigData, WarningSink } from "../core/types";
 
 export const MAX_AGENTS = 20;
 export const MAX_PATTERN_LENGTH = 200;

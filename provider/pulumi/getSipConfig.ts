@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clientFromSources } from "./client";
+import { clientFromSources } from "../api/client";
 import { type SipConfigOutputs, toOutputs } from "./outputs";
 
 export interface GetSipConfigArgs {

@@ -2,7 +2,7 @@
  * The outputs a stack receives, shared by `SipConfig` and `getSipConfig`, so both forms
  * always agree.
  */
-import type { SipConfigData } from "./types";
+import type { SipConfigData } from "../core/types";
 
 export interface SipConfigOutputs extends SipConfigData {
     /** The fallback handler's URL as a plain value (`fallbackHandler` as a whole is secret). */
@@ -28,9 +28,4 @@ export const SECRET_OUTPUT_NAMES = ["fallbackHandler", "apiKey"] as const;
 
 export function toOutputs(data: SipConfigData): SipConfigOutputs {
     return { ...data, fallbackHandlerUrl: data.fallbackHandler?.url ?? null };
-}
-
-/** `sip:agent_<id>@<domain>`, the address to dial an agent at. */
-export function agentSipUri(agentId: string, domain: string, transport?: "udp" | "tcp" | "tls"): string {
-    return `sip:agent_${agentId}@${domain}${transport && transport !== "udp" ? `;transport=${transport}` : ""}`;
 }

@@ -6,10 +6,10 @@
 import { createHash, randomInt } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Got } from "got";
-import { redact, sanitizedCause, UltravoxError } from "./errors";
+import { redact, sanitizedCause, UltravoxError } from "../core/errors";
+import type { SipConfigData, WarningSink } from "../core/types";
 import type * as SchemaModule from "./schema";
 import { resolveSettings, type SettingsSources } from "./settings";
-import type { SipConfigData, WarningSink } from "./types";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;

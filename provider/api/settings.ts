@@ -3,8 +3,8 @@
  * explicit args → stack config (`ultravox:apiKey`, `ultravox:baseUrl`) → environment → default.
  */
 import { isIP } from "node:net";
-import { parseIpv4 } from "./cidr";
-import { UltravoxError } from "./errors";
+import { parseIpv4 } from "../core/cidr";
+import { UltravoxError } from "../core/errors";
 
 export const DEFAULT_BASE_URL = "https://api.ultravox.ai";
 export const CONFIG_API_KEY = "ultravox:apiKey";

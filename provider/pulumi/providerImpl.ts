@@ -4,8 +4,10 @@
  * state file and re-used on refresh, so it must never be renamed.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { clientFromSources, loadSchema, type UltravoxClient } from "./client";
-import { UltravoxError } from "./errors";
+import { clientFromSources, loadSchema, type UltravoxClient } from "../api/client";
+import type { SipConfigPatch } from "../api/schema";
+import { UltravoxError } from "../core/errors";
+import type { SipConfigData } from "../core/types";
 import {
     desiredPatch,
     differingFields,
@@ -17,8 +19,6 @@ import {
     pick,
 } from "./managed";
 import { SIP_CONFIG_ID, type SipConfigOutputs, toOutputs } from "./outputs";
-import type { SipConfigPatch } from "./schema";
-import type { SipConfigData } from "./types";
 
 /** Where to reach the account; all optional (unknown ones are dropped at preview). */
 export interface ConnectionProps {

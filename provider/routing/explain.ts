@@ -8,9 +8,9 @@
  * in the To user (Python `re.search`, JavaScript `RegExp.test`): the service's call (search or
  * match) is not published, and the default `^agent_<id>$` is anchored, so both agree on it.
  */
-import { parseCidr, parseIpv4 } from "./cidr";
-import { UltravoxError } from "./errors";
-import { hasFallbackHandler, type SipRouting } from "./types";
+import { parseCidr, parseIpv4 } from "../core/cidr";
+import { UltravoxError } from "../core/errors";
+import { hasFallbackHandler, type SipRouting } from "../core/types";
 
 export type PatternCheck = { ok: true } | { ok: false; problem: string };
 

@@ -7,11 +7,11 @@
  * the first `allowedAgents` pattern it matches is the agent's own (or `allowAllAgents` applies):
  * every generator returns `warnings` when the config routes it elsewhere.
  */
-import { aggregateCidrs, canonicalCidrs, formatIpv4, parseCidr } from "./cidr";
-import { UltravoxError } from "./errors";
-import { routeToUser } from "./explain";
-import { agentSipUri } from "./outputs";
-import type { SipRouting } from "./types";
+import { aggregateCidrs, canonicalCidrs, formatIpv4, parseCidr } from "../core/cidr";
+import { UltravoxError } from "../core/errors";
+import { agentSipUri } from "../core/sip";
+import type { SipRouting } from "../core/types";
+import { routeToUser } from "../routing/explain";
 
 export type SipTransport = "udp" | "tcp" | "tls";
 

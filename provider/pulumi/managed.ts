@@ -2,9 +2,10 @@
  * The managed form's pure logic: which fields a stack owns, what it wants them to be, and
  * how that compares with the live account. Only the fields given are managed.
  */
-import { canonicalCidrs, parseCidr } from "./cidr";
-import type { SipConfigPatch } from "./schema";
-import type { SipConfigData } from "./types";
+
+import type { SipConfigPatch } from "../api/schema";
+import { canonicalCidrs, parseCidr } from "../core/cidr";
+import type { SipConfigData } from "../core/types";
 
 export const MANAGED_FIELDS = ["allowedCidrRanges", "allowAllAgents", "allowedAgents", "fallbackHandler"] as const;
 export type ManagedField = (typeof MANAGED_FIELDS)[number];

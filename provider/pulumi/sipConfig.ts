@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { AgentAllowance, FallbackHandler, SipRouting } from "../core/types";
 import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
 import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "./outputs";
-import type { AgentAllowance, FallbackHandler, SipRouting } from "./types";
 
 /** Where to read from. Everything is optional: the key and base URL fall back to stack config, then the environment. */
 export interface SipConfigGetArgs {

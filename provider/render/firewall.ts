@@ -9,9 +9,9 @@
  * An empty CIDR list yields no rules at all: some platforms read a rule without sources as
  * "from anywhere" (GCP does), so nothing is safer than something.
  */
-import { aggregateCidrs, canonicalCidrs, parseCidr } from "./cidr";
-import { UltravoxError } from "./errors";
-import type { WarningSink } from "./types";
+import { aggregateCidrs, canonicalCidrs, parseCidr } from "../core/cidr";
+import { UltravoxError } from "../core/errors";
+import type { WarningSink } from "../core/types";
 
 export type PortProtocol = "udp" | "tcp";
 
