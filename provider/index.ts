@@ -25,43 +25,27 @@ export {
     type AwsPrefixListOptions,
     type AwsSecurityGroupChunkOptions,
     type AwsSecurityGroupIngressRule,
-    type AzureSecurityRule,
-    type AzureSecurityRuleOptions,
     awsManagedPrefixListEntries,
     awsPrefixListIngress,
     awsSecurityGroupIngress,
     awsSecurityGroupIngressChunks,
-    azureNsgSecurityRules,
-    type FirewallOptions,
-    type GcpFirewallOptions,
-    type GcpFirewallRule,
-    gcpFirewallRules,
-    type NftablesOptions,
-    nftablesRuleset,
-    type PortProtocol,
-    type PortRange,
-    SIP_SIGNALLING_PORTS,
-} from "./render/firewall";
+} from "./render/firewall/aws";
+export { type AzureSecurityRule, type AzureSecurityRuleOptions, azureNsgSecurityRules } from "./render/firewall/azure";
+export { type GcpFirewallOptions, type GcpFirewallRule, gcpFirewallRules } from "./render/firewall/gcp";
+export { type NftablesOptions, nftablesRuleset } from "./render/firewall/nftables";
+export { type PortProtocol, type PortRange, SIP_SIGNALLING_PORTS } from "./render/firewall/ports";
+export type { FirewallOptions } from "./render/firewall/rules";
+export { type AsteriskPjsip, type AsteriskPjsipOptions, asteriskPjsip } from "./render/pbx/asterisk";
+export { type CarrierTrunkUris, carrierTrunkUris } from "./render/pbx/carrier";
+export { DEFAULT_CODECS, ULTRAVOX_CODECS, type UltravoxCodec } from "./render/pbx/codecs";
+export { type FreeswitchGateway, type FreeswitchGatewayOptions, freeswitchGateway } from "./render/pbx/freeswitch";
 export {
-    type AgentAddress,
-    type AsteriskPjsip,
-    type AsteriskPjsipOptions,
-    asteriskPjsip,
-    type CarrierTrunkUris,
-    carrierTrunkUris,
-    DEFAULT_CODECS,
-    type FreeswitchGateway,
-    type FreeswitchGatewayOptions,
-    freeswitchGateway,
     type KamailioDispatcherOptions,
     type KamailioPermissionsOptions,
     kamailioDispatcher,
     kamailioPermissionsAddress,
-    type SipTransport,
-    type TrunkOptions,
-    ULTRAVOX_CODECS,
-    type UltravoxCodec,
-} from "./render/pbx";
+} from "./render/pbx/kamailio";
+export type { AgentAddress, SipTransport, TrunkOptions } from "./render/pbx/trunk";
 export {
     checkPattern,
     explainInboundCall,

@@ -9,22 +9,16 @@ import { aggregateCidrs, canonicalCidrs } from "../core/cidr";
 import { isUltravoxError, type UltravoxError } from "../core/errors";
 import { agentSipUri } from "../core/sip";
 import type { SipConfigData } from "../core/types";
-import {
-    awsSecurityGroupIngress,
-    azureNsgSecurityRules,
-    type FirewallOptions,
-    gcpFirewallRules,
-    nftablesRuleset,
-} from "../render/firewall";
-import {
-    asteriskPjsip,
-    carrierTrunkUris,
-    freeswitchGateway,
-    kamailioDispatcher,
-    kamailioPermissionsAddress,
-    type SipTransport,
-    type TrunkOptions,
-} from "../render/pbx";
+import { awsSecurityGroupIngress } from "../render/firewall/aws";
+import { azureNsgSecurityRules } from "../render/firewall/azure";
+import { gcpFirewallRules } from "../render/firewall/gcp";
+import { nftablesRuleset } from "../render/firewall/nftables";
+import type { FirewallOptions } from "../render/firewall/rules";
+import { asteriskPjsip } from "../render/pbx/asterisk";
+import { carrierTrunkUris } from "../render/pbx/carrier";
+import { freeswitchGateway } from "../render/pbx/freeswitch";
+import { kamailioDispatcher, kamailioPermissionsAddress } from "../render/pbx/kamailio";
+import type { SipTransport, TrunkOptions } from "../render/pbx/trunk";
 import { explainInboundCall } from "../routing/explain";
 
 const RENDER_TARGETS = [

@@ -14,7 +14,9 @@ import { REPO_ROOT } from "../helpers/internal";
 import { removeDir, requireTools, run, tempDir } from "../helpers/tools";
 
 /** Not exported from the package entry: loaded from the same dist/ the entry uses. */
-const { escapeXml } = require(path.join(REPO_ROOT, "dist", "render", "pbx")) as typeof import("../../dist/render/pbx");
+const { escapeXml } = require(
+    path.join(REPO_ROOT, "dist", "render", "pbx", "freeswitch"),
+) as typeof import("../../dist/render/pbx/freeswitch");
 
 const CONFIG: SipConfigData = {
     domain: "acme-test.sip.ultravox.invalid",

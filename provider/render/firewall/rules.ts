@@ -1,0 +1,53 @@
+/**
+ * What every firewall generator starts from: the options they share and their validated form.
+ *
+ * Which CIDRs: whatever the caller passes. Ultravox publishes no signalling or media ranges of
+ * its own, so `allowedCidrRanges` (the addresses Ultravox accepts calls *from*: your PBXs and
+ * SBCs) must never be presented as Ultravox's addresses.
+ *
+ * An empty CIDR list yields no rules at all: some platforms read a rule without sources as
+ * "from anywhere" (GCP does), so nothing is safer than something.
+ */
+import { aggregateCidrs, canonicalCidrs } from "../../core/cidr";
+import type { WarningSink } from "../../core/types";
+import { invalidInput } from "../inputs";
+import { type PortOptions, type PortRange, portText, resolvePorts } from "./ports";
+
+export interface FirewallOptions extends PortOptions {
+    /** Merge adjacent and nested CIDRs first. Default false: aggregation makes diffs less predictable. */
+    aggregate?: boolean;
+    /** Used verbatim on every rule or entry; default one per port range, e.g. `pulumi-ultravox SIP udp 5060`. */
+    description?: string;
+    /** Told about CIDRs whose host bits were zeroed. */
+    onWarning?: WarningSink;
+}
+
+/** The validated inputs every generator starts from. */
+export interface PreparedRules {
+    cidrs: string[];
+    ports: PortRange[];
+    describe: (port: PortRange) => string;
+}
+
+/** Canonical (and, on request, aggregated) CIDRs. */
+export function resolveCidrs(cidrs: readonly string[], options: Pick<FirewallOptions, "aggregate" | "onWarning">) {
+    const canonical = canonicalCidrs(cidrs, options.onWarning ? { onWarning: options.onWarning } : {});
+    return options.aggregate ? aggregateCidrs(canonical) : canonical;
+}
+
+/** Ports, CIDRs and descriptions checked once, for every generator. */
+export function prepareRules(cidrs: readonly string[], options: FirewallOptions): PreparedRules {
+    const ports = resolvePorts(options);
+    const resolved = resolveCidrs(cidrs, options);
+    const custom = options.description;
+    if (custom !== undefined && typeof custom !== "string") {
+        throw invalidInput("description must be a string.", "description");
+    }
+    const rtpKey = options.rtp ? `udp/${options.rtp.from}-${options.rtp.to}` : undefined;
+    const describe = (port: PortRange) => {
+        if (custom !== undefined) return custom;
+        const kind = rtpKey === `${port.protocol}/${port.from}-${port.to}` ? "RTP" : "SIP";
+        return `pulumi-ultravox ${kind} ${port.protocol} ${portText(port)}`;
+    };
+    return { cidrs: resolved, ports, describe };
+}

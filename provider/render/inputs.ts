@@ -1,0 +1,37 @@
+/**
+ * The input checks the renderers share. Each failure is an `invalid_input` UltravoxError whose
+ * message names the option and what it takes, and whose `issues` holds the option's path.
+ */
+import { UltravoxError } from "../core/errors";
+
+export function invalidInput(message: string, issue?: string): UltravoxError {
+    return new UltravoxError("invalid_input", message, issue === undefined ? {} : { issues: [issue] });
+}
+
+/** An integer from `min` to `max`; `noun` names it in the message ("an integer port"). */
+export function checkInteger(value: unknown, name: string, min: number, max: number, noun = "an integer"): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        throw invalidInput(`${name} must be ${noun} from ${min} to ${max}, got ${JSON.stringify(value)}.`, name);
+    }
+    return value;
+}
+
+/** Names and values written into config files: no spaces, quotes, comment or section characters. */
+const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,79}$/;
+
+export function checkToken(value: unknown, name: string): string {
+    if (typeof value !== "string" || !SAFE_TOKEN.test(value)) {
+        throw invalidInput(
+            `${name} ${JSON.stringify(value)} must start with a letter or digit and hold up to 80 letters, digits or "_.+-".`,
+            name,
+        );
+    }
+    return value;
+}
+
+/** Consecutive slices of at most `size` items (per-rule and per-group limits). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+    const chunks: T[][] = [];
+    for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+    return chunks;
+}

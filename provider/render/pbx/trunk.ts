@@ -1,0 +1,126 @@
+/**
+ * PBX and carrier configuration for sending calls to an Ultravox account's SIP domain:
+ * Asterisk (pjsip.conf), FreeSWITCH (gateway and ACL XML), Kamailio (dispatcher and permissions
+ * lists) and carrier origination URIs. Pure text and plain objects; nothing is read or sent.
+ *
+ * Each agent is dialled as `sip:agent_<agentId>@<domain>`. That To user reaches the agent only if
+ * the first `allowedAgents` pattern it matches is the agent's own (or `allowAllAgents` applies):
+ * every generator returns `warnings` when the config routes it elsewhere.
+ */
+import { agentSipUri } from "../../core/sip";
+import type { SipRouting } from "../../core/types";
+import { routeToUser } from "../../routing/explain";
+import { invalidInput } from "../inputs";
+import { resolveCodecs, type UltravoxCodec } from "./codecs";
+
+export type SipTransport = "udp" | "tcp" | "tls";
+
+export interface TrunkOptions {
+    /** Agent ids to produce addresses for. Default: every `allowedAgents` entry, in order. */
+    agents?: readonly string[];
+    /** Default `udp`, Ultravox's default. */
+    transport?: SipTransport;
+    /** In order of preference; case, dots and dashes ignored (`G.722.1` = `g7221`), `ulaw`/`alaw` accepted. Default `DEFAULT_CODECS`. */
+    codecs?: readonly string[];
+}
+
+export interface AgentAddress {
+    agentId: string;
+    /** `agent_<agentId>`, the To user that selects the agent. */
+    toUser: string;
+    /** `sip:agent_<agentId>@<domain>` plus `;transport=` unless UDP. */
+    uri: string;
+}
+
+export interface ResolvedTrunk {
+    domain: string;
+    transport: SipTransport;
+    codecs: UltravoxCodec[];
+    agents: AgentAddress[];
+    warnings: string[];
+}
+
+const HOSTNAME =
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function checkDomain(domain: unknown): string {
+    if (typeof domain !== "string" || !HOSTNAME.test(domain)) {
+        throw invalidInput(
+            `The SIP domain ${JSON.stringify(domain)} is not a host name; nothing was generated.`,
+            "domain",
+        );
+    }
+    return domain;
+}
+
+function resolveTransport(transport: unknown): SipTransport {
+    const chosen = transport ?? "udp";
+    if (chosen !== "udp" && chosen !== "tcp" && chosen !== "tls") {
+        throw invalidInput(`transport must be "udp", "tcp" or "tls", got ${JSON.stringify(transport)}.`, "transport");
+    }
+    return chosen;
+}
+
+function resolveAgents(config: SipRouting, requested: readonly string[] | undefined): string[] {
+    const known = [...new Set(config.allowedAgents.map((agent) => agent.agentId))];
+    if (requested === undefined) return known;
+    if (!Array.isArray(requested)) throw invalidInput("agents must be an array of agent ids.", "agents");
+    const out: string[] = [];
+    requested.forEach((agentId, index) => {
+        const listed = known.includes(agentId);
+        if (!listed && !(config.allowAllAgents && typeof agentId === "string" && UUID.test(agentId))) {
+            throw invalidInput(
+                `agents[${index}] ${JSON.stringify(agentId)} is not in allowedAgents${config.allowAllAgents ? " and is not a lowercase agent UUID" : " and allowAllAgents is off"}.`,
+                `agents.${index}`,
+            );
+        }
+        if (!out.includes(agentId)) out.push(agentId);
+    });
+    return out;
+}
+
+/** Why `agent_<agentId>` would not reach the agent under this config, if it would not. */
+function routingWarnings(config: SipRouting, agentId: string): string[] {
+    const toUser = `agent_${agentId}`;
+    const decision = routeToUser(config, toUser);
+    const warnings = decision.skipped.map(
+        (entry) =>
+            `${toUser}: allowedAgents[${entry.index}].toUserPattern cannot be evaluated faithfully here (${entry.problem}); if the service matches it, calls go to agent ${entry.agentId}.`,
+    );
+    if (decision.agentId === agentId) return warnings;
+    if (decision.route === "agent") {
+        warnings.push(
+            `${toUser} reaches agent ${decision.agentId}, not ${agentId}: allowedAgents[${decision.matchedIndex}].toUserPattern matches it first.`,
+        );
+    } else {
+        const outcome = decision.route === "fallback" ? "goes to the fallback handler" : "is rejected";
+        warnings.push(
+            `${toUser} matches no allowedAgents pattern and allowAllAgents does not apply: a call to it ${outcome}. Dial a To user that agent ${agentId}'s pattern matches.`,
+        );
+    }
+    return warnings;
+}
+
+/** The domain, transport, codecs and agent addresses every PBX generator writes, checked once. */
+export function resolveTrunk(config: SipRouting, options: TrunkOptions): ResolvedTrunk {
+    const domain = checkDomain(config.domain);
+    const transport = resolveTransport(options.transport);
+    const codecs = resolveCodecs(options.codecs);
+    const agentIds = resolveAgents(config, options.agents);
+    return {
+        domain,
+        transport,
+        codecs,
+        agents: agentIds.map((agentId) => ({
+            agentId,
+            toUser: `agent_${agentId}`,
+            uri: agentSipUri(agentId, domain, transport),
+        })),
+        warnings: agentIds.flatMap((agentId) => routingWarnings(config, agentId)),
+    };
+}
+
+export function transportParam(transport: SipTransport): string {
+    return transport === "udp" ? "" : `;transport=${transport}`;
+}
