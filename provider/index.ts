@@ -46,11 +46,6 @@ export {
     kamailioPermissionsAddress,
 } from "./render/pbx/kamailio";
 export type { AgentAddress, SipTransport, TrunkOptions } from "./render/pbx/trunk";
-export {
-    checkPattern,
-    explainInboundCall,
-    type InboundCall,
-    type InboundCallExplanation,
-    type InboundRoute,
-    type PatternCheck,
-} from "./routing/explain";
+export { explainInboundCall, type InboundCall, type InboundCallExplanation } from "./routing/explain";
+export { checkPattern, type PatternCheck } from "./routing/pattern";
+export type { InboundRoute } from "./routing/route";

@@ -9,7 +9,7 @@
  */
 import { agentSipUri } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
-import { routeToUser } from "../../routing/explain";
+import { routeToUser } from "../../routing/route";
 import { invalidInput } from "../inputs";
 import { resolveCodecs, type UltravoxCodec } from "./codecs";
 

@@ -1,0 +1,48 @@
+/**
+ * The routing decision on the To user, in the order of the telephony guide: `allowedAgents`
+ * patterns in order, then `allowAllAgents`, then the fallback handler, else rejection.
+ *
+ * A pattern is taken as searched in the To user (Python `re.search`, JavaScript `RegExp.test`):
+ * the service's call (search or match) is not published, and the default `^agent_<id>$` is
+ * anchored, so both agree on it.
+ */
+import { hasFallbackHandler, type SipRouting } from "../core/types";
+import { checkPattern } from "./pattern";
+
+export type InboundRoute = "agent" | "allowAllAgents" | "fallback" | "rejected";
+
+/** A pattern consulted before the decision but skipped because it cannot be evaluated faithfully. */
+export interface SkippedPattern {
+    index: number;
+    agentId: string;
+    problem: string;
+}
+
+/** The routing decision on the To user alone (the source IP not considered). */
+export interface ToUserRoute {
+    route: InboundRoute;
+    agentId?: string;
+    /** The index in `allowedAgents` of the pattern that matched, for route "agent". */
+    matchedIndex?: number;
+    skipped: SkippedPattern[];
+}
+
+const AGENT_TO_USER = /^agent_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** Steps 2 to 5 of the routing: patterns in order, allowAllAgents, fallback, rejection. */
+export function routeToUser(config: SipRouting, toUser: string): ToUserRoute {
+    const skipped: SkippedPattern[] = [];
+    for (const [index, agent] of config.allowedAgents.entries()) {
+        const check = checkPattern(agent.toUserPattern);
+        if (!check.ok) {
+            skipped.push({ index, agentId: agent.agentId, problem: check.problem });
+            continue;
+        }
+        if (new RegExp(agent.toUserPattern).test(toUser)) {
+            return { route: "agent", agentId: agent.agentId, matchedIndex: index, skipped };
+        }
+    }
+    const wildcard = config.allowAllAgents ? AGENT_TO_USER.exec(toUser) : null;
+    if (wildcard?.[1]) return { route: "allowAllAgents", agentId: wildcard[1], skipped };
+    return { route: hasFallbackHandler(config) ? "fallback" : "rejected", skipped };
+}
