@@ -4,16 +4,11 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import {
-    createServer,
-    type IncomingHttpHeaders,
-    type IncomingMessage,
-    type ServerResponse,
-    STATUS_CODES,
-} from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { z } from "zod";
 import { sipConfigPatchSchema } from "../api/schema";
+import { drfErrors } from "./drfErrors";
+import { checkFault, type EmulatorFault, faultBody, RESPONSE_FIELDS } from "./faults";
 
 /** The SIP config exactly as `GET /api/sip` answers it. */
 export interface EmulatorSipConfig {
@@ -28,44 +23,6 @@ export interface EmulatorAccount {
     /** Keys accepted in `X-API-Key`. */
     apiKeys: string[];
     sip: EmulatorSipConfig;
-}
-
-/**
- * Applies to the next `times` matching requests, in the order added. A fault with only
- * `delayMs` and/or `before` delays or precedes the normal answer; any other field replaces it.
- */
-export interface EmulatorFault {
-    /** Only requests with this method match. Default: any. */
-    method?: "GET" | "PATCH";
-    /** How many matching requests it applies to. Default 1. */
-    times?: number;
-    /** Runs before the request is handled: simulates another writer racing a PATCH. */
-    before?: (emulator: Emulator) => void | Promise<void>;
-    /** Waits this long before answering (or hanging). */
-    delayMs?: number;
-    /** Accepts the request and never answers. */
-    hang?: boolean;
-    /** Default 200, or 302 with `redirectTo`. */
-    status?: number;
-    headers?: Record<string, string>;
-    /** Default: the SIP config for a 2xx, `{"detail": <reason>}` for other statuses, empty for a redirect. */
-    body?: string | Buffer;
-    /** A generated body of exactly this many bytes (valid JSON when 10 or more). */
-    bodyBytes?: number;
-    /** Default `application/json` (none for a redirect without a body). */
-    contentType?: string;
-    retryAfter?: string;
-    /** Sets `Location`; the status defaults to 302. */
-    redirectTo?: string;
-    /** Sends the status and headers (with the full Content-Length), then nothing. */
-    stallAfterHeaders?: boolean;
-    /** Sends this many body bytes, then resets the connection (TCP RST). */
-    resetAfterBytes?: number;
-    /** Leaves out Content-Length: the body goes out chunked. */
-    chunked?: boolean;
-    /** Sends the body in pieces of `chunkBytes` (default 16 KiB) with this pause between them. */
-    chunkDelayMs?: number;
-    chunkBytes?: number;
 }
 
 export interface RecordedRequest {
@@ -145,16 +102,6 @@ function checkAccount(account: EmulatorAccount, what: string): void {
         throw new Error(`${what} needs "sip": an object with a string "domain".`);
     }
 }
-
-function checkFault(fault: EmulatorFault): void {
-    const times = fault.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new TypeError("fault.times must be a positive integer.");
-    const status = fault.status;
-    if (status !== undefined && (!Number.isInteger(status) || status < 100 || status > 599)) {
-        throw new TypeError("fault.status must be an integer in 100..599.");
-    }
-}
-
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
 
 class EmulatorServer implements Emulator {
@@ -426,40 +373,6 @@ class EmulatorServer implements Emulator {
     }
 }
 
-/** The fields that make a fault answer in place of the API. */
-const RESPONSE_FIELDS = [
-    "status",
-    "headers",
-    "body",
-    "bodyBytes",
-    "contentType",
-    "retryAfter",
-    "redirectTo",
-    "stallAfterHeaders",
-    "resetAfterBytes",
-    "chunked",
-    "chunkDelayMs",
-    "chunkBytes",
-] as const satisfies readonly (keyof EmulatorFault)[];
-
-function faultBody(fault: EmulatorFault, status: number, sip: EmulatorSipConfig): Buffer {
-    if (fault.body !== undefined) return Buffer.from(fault.body);
-    if (fault.bodyBytes !== undefined) return generatedBody(fault.bodyBytes);
-    if (fault.redirectTo !== undefined || status === 204 || status === 304) return Buffer.alloc(0);
-    if (status >= 300) return Buffer.from(JSON.stringify({ detail: STATUS_CODES[status] ?? "Error" }));
-    return Buffer.from(JSON.stringify(sip));
-}
-
-/** `{"pad":"xxx…"}` of exactly `size` bytes, so a client's size cap, not its parser, is what refuses it. */
-function generatedBody(size: number): Buffer {
-    const wrapper = '{"pad":""}';
-    if (size < wrapper.length) return Buffer.alloc(Math.max(0, size), "x");
-    const body = Buffer.alloc(size, "x");
-    body.write('{"pad":"', 0);
-    body.write('"}', size - 2);
-    return body;
-}
-
 function send(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
     const body = Buffer.from(JSON.stringify(value));
     res.writeHead(status, { "content-type": "application/json", "content-length": String(body.length), ...headers });
@@ -476,87 +389,4 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
         chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks);
-}
-
-type ErrorTree = { [key: string]: ErrorTree | string[] };
-
-/**
- * zod issues as DRF field errors: `{"allowedAgents": {"0": {"agentId": ["Must be a valid UUID."]}}}`,
- * one message list per field path; errors of the body as a whole go under `non_field_errors`.
- */
-function drfErrors(issues: readonly z.core.$ZodIssue[], input: unknown): ErrorTree {
-    const tree: ErrorTree = {};
-    for (const issue of issues) {
-        const path = issue.path.length > 0 ? issue.path.map(String) : ["non_field_errors"];
-        const leaf = path.pop() as string;
-        let node = tree;
-        for (const segment of path) node = subtree(node, segment);
-        messagesAt(node, leaf).push(drfMessage(issue, valueAt(input, issue.path)));
-    }
-    return tree;
-}
-
-/** The dict at node[key], created if need be; messages already there move under `non_field_errors`. */
-function subtree(node: ErrorTree, key: string): ErrorTree {
-    const child = node[key];
-    if (child !== undefined && !Array.isArray(child)) return child;
-    const tree: ErrorTree = child ? { non_field_errors: child } : {};
-    node[key] = tree;
-    return tree;
-}
-
-function messagesAt(node: ErrorTree, key: string): string[] {
-    const existing = node[key];
-    if (existing === undefined) {
-        const list: string[] = [];
-        node[key] = list;
-        return list;
-    }
-    return Array.isArray(existing) ? existing : messagesAt(existing, "non_field_errors");
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-    let value = input;
-    for (const segment of path) {
-        value =
-            value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
-    }
-    return value;
-}
-
-/** Python's name for a JSON value's type, as DRF messages print it. */
-function pythonType(value: unknown): string {
-    if (Array.isArray(value)) return "list";
-    if (typeof value === "string") return "str";
-    if (typeof value === "boolean") return "bool";
-    if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-    return "dict";
-}
-
-/** DRF's wording for each check; zod's own message for anything else. */
-function drfMessage(issue: z.core.$ZodIssue, value: unknown): string {
-    if (value === undefined && issue.path.length > 0) return "This field is required.";
-    if (value === null && issue.path.length > 0) return "This field may not be null.";
-    switch (issue.code) {
-        case "invalid_type":
-            if (issue.expected === "boolean") return "Must be a valid boolean.";
-            if (issue.expected === "string") return "Not a valid string.";
-            if (issue.expected === "array") return `Expected a list of items but got type "${pythonType(value)}".`;
-            if (issue.expected === "object")
-                return `Invalid data. Expected a dictionary, but got ${pythonType(value)}.`;
-            return issue.message;
-        case "invalid_format":
-            if (issue.format === "guid" || issue.format === "uuid") return "Must be a valid UUID.";
-            if (issue.format === "url") return "Enter a valid URL.";
-            return issue.message;
-        case "too_big":
-            return `Ensure this field has no more than ${issue.maximum} ${issue.origin === "string" ? "characters" : "elements"}.`;
-        case "too_small":
-            return `Ensure this field has at least ${issue.minimum} ${issue.origin === "string" ? "characters" : "elements"}.`;
-        case "custom":
-            // The real API's wording for a bad CIDR is not published.
-            return "Enter a valid IPv4 CIDR range.";
-        default:
-            return issue.message;
-    }
 }

@@ -1,0 +1,39 @@
+/** `show`: the config as a table or JSON, fallback secrets masked. */
+import { agentSipUri } from "../core/sip";
+import type { SipConfigData } from "../core/types";
+
+function mask(secret: string): string {
+    return `******** (${secret.length} chars)`;
+}
+
+export function masked(config: SipConfigData): SipConfigData {
+    return config.fallbackHandler
+        ? {
+              ...config,
+              fallbackHandler: { ...config.fallbackHandler, secrets: config.fallbackHandler.secrets.map(mask) },
+          }
+        : config;
+}
+
+export function table(config: SipConfigData): string {
+    const rows: [string, string][] = [
+        ["domain", config.domain],
+        ["allowedCidrRanges", config.allowedCidrRanges.join(", ") || "(none: no calls are accepted by IP)"],
+        ["allowAllAgents", String(config.allowAllAgents)],
+    ];
+    config.allowedAgents.forEach((agent, index) => {
+        rows.push([`agent ${index + 1}`, agent.agentId]);
+        rows.push(["  dial", agentSipUri(agent.agentId, config.domain)]);
+        rows.push(["  toUserPattern", agent.toUserPattern]);
+    });
+    if (config.allowedAgents.length === 0) rows.push(["allowedAgents", "(none)"]);
+    rows.push(["fallbackHandler", config.fallbackHandler?.url ?? "null"]);
+    for (const secret of config.fallbackHandler?.secrets ?? []) rows.push(["  secret", mask(secret)]);
+    rows.push(["fingerprint", config.fingerprint]);
+    const width = Math.max(...rows.map(([key]) => key.length));
+    return `${rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join("\n")}\n`;
+}
+
+export function json(value: unknown): string {
+    return `${JSON.stringify(value, null, 2)}\n`;
+}
