@@ -1,0 +1,148 @@
+/**
+ * The dependency rules of provider/'s folders, read from the compiled modules (what Node loads,
+ * so a type-only import, which costs nothing at run time, does not count).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import * as ts from "typescript";
+import { runNode } from "../helpers/consumer";
+import { REPO_ROOT } from "../helpers/internal";
+
+const SOURCE_DIR = path.join(REPO_ROOT, "provider");
+const DIST_DIR = path.join(REPO_ROOT, "dist");
+const FOLDERS = ["core", "api", "pulumi", "routing", "render", "cli", "emulator"] as const;
+type Folder = (typeof FOLDERS)[number] | "index";
+
+interface CompiledModule {
+    /** `render/pbx/kamailio.js`: the path under dist/. */
+    name: string;
+    folder: Folder;
+    /** The specifiers of its require() and import() calls, in order. */
+    imports: string[];
+}
+
+function sourceFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) return sourceFiles(full);
+        return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [full] : [];
+    });
+}
+
+function folderOf(name: string): Folder {
+    const first = name.split("/")[0] ?? "";
+    if (name === "index.js") return "index";
+    const folder = FOLDERS.find((candidate) => candidate === first);
+    if (!folder) throw new Error(`${name} is in no known folder of provider/: add it to FOLDERS and to the rules`);
+    return folder;
+}
+
+/** require("x") and import("x") calls with a literal argument, found by parsing (comments do not count). */
+function importsOf(code: string, fileName: string): string[] {
+    const file = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+    const found: string[] = [];
+    const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) {
+            const callee = node.expression;
+            const isRequire = ts.isIdentifier(callee) && callee.text === "require";
+            const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
+            const [argument] = node.arguments;
+            if ((isRequire || isImport) && argument && ts.isStringLiteralLike(argument)) found.push(argument.text);
+        }
+        ts.forEachChild(node, visit);
+    };
+    visit(file);
+    return found;
+}
+
+/** Every module compiled from provider/ (from the sources, so a stale file left in dist/ is not read). */
+function compiledModules(): CompiledModule[] {
+    return sourceFiles(SOURCE_DIR).map((source) => {
+        const name = path.relative(SOURCE_DIR, source).split(path.sep).join("/").replace(/\.ts$/, ".js");
+        const compiled = path.join(DIST_DIR, name);
+        if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run build\``);
+        return { name, folder: folderOf(name), imports: importsOf(fs.readFileSync(compiled, "utf8"), compiled) };
+    });
+}
+
+/** What an import reaches: one of our folders, or a package (`got`, `@pulumi/pulumi`, `node:fs`). */
+function targetOf(from: CompiledModule, specifier: string): Folder | `package:${string}` {
+    if (specifier === "pulumi-ultravox/provider-impl") return "pulumi";
+    if (specifier.startsWith(".")) {
+        const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(from.name), specifier));
+        return folderOf(resolved.endsWith(".js") ? resolved : `${resolved}.js`);
+    }
+    const parts = specifier.split("/");
+    const packageName = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? "");
+    return `package:${packageName}`;
+}
+
+/** `from → to` for every import of a module in `folders` that reaches one of `targets`. */
+function edges(modules: readonly CompiledModule[], folders: readonly Folder[], targets: readonly string[]): string[] {
+    return modules
+        .filter((module) => folders.includes(module.folder))
+        .flatMap((module) =>
+            module.imports
+                .filter((specifier) => targets.includes(targetOf(module, specifier)))
+                .map((specifier) => `${module.name} → ${specifier}`),
+        );
+}
+
+const allFolders: Folder[] = [...FOLDERS, "index"];
+const except = (...folders: Folder[]) => allFolders.filter((folder) => !folders.includes(folder));
+
+describe("layout: dependency rules of provider/, read from the compiled imports", () => {
+    const modules = compiledModules();
+
+    it("reads the imports it checks (each rule's subject is found where it is allowed)", () => {
+        const byName = (name: string) => modules.find((module) => module.name === name)?.imports ?? [];
+        expect(byName("api/schema.js")).to.include("zod");
+        expect(byName("api/client.js")).to.include("got");
+        expect(byName("pulumi/sipConfig.js")).to.include("@pulumi/pulumi");
+        expect(byName("pulumi/dynamicProvider.js")).to.include("pulumi-ultravox/provider-impl");
+        expect(byName("render/pbx/trunk.js")).to.include("../../routing/route");
+        expect(modules.map((module) => module.folder)).to.include.members(allFolders);
+    });
+
+    it("core depends on nothing of ours outside core, and on no package but Node's own", () => {
+        const reached = modules
+            .filter((module) => module.folder === "core")
+            .flatMap((module) =>
+                module.imports
+                    .filter((specifier) => {
+                        const target = targetOf(module, specifier);
+                        return target !== "core" && !target.startsWith("package:node:");
+                    })
+                    .map((specifier) => `${module.name} → ${specifier}`),
+            );
+        expect(reached).to.deep.equal([]);
+    });
+
+    it("only pulumi/ imports @pulumi/pulumi", () => {
+        expect(edges(modules, except("pulumi"), ["package:@pulumi/pulumi"])).to.deep.equal([]);
+    });
+
+    it("only api/ imports got or zod", () => {
+        expect(edges(modules, except("api"), ["package:got", "package:zod"])).to.deep.equal([]);
+    });
+
+    it("render/ and routing/ never import pulumi/ or api/", () => {
+        expect(edges(modules, ["render", "routing"], ["pulumi", "api"])).to.deep.equal([]);
+    });
+
+    it("loading pulumi-ultravox loads neither got nor zod (require.cache of a fresh process)", async () => {
+        // The same process then loads the schema, to show that the check sees zod when it is loaded.
+        const script = `
+const loaded = () => Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/](got|zod)[\\\\/]/.test(file))
+    .map((file) => file.match(/node_modules[\\\\/](got|zod)[\\\\/]/)[1]);
+require(${JSON.stringify(path.join(DIST_DIR, "index.js"))});
+const afterIndex = [...new Set(loaded())];
+require(${JSON.stringify(path.join(DIST_DIR, "api", "schema.js"))});
+process.stdout.write(JSON.stringify({ afterIndex, afterSchema: [...new Set(loaded())] }));
+`;
+        const result = await runNode(["-e", script], { cwd: REPO_ROOT, timeoutMs: 30_000 });
+        expect(result.exitCode, result.stderr).to.equal(0);
+        expect(JSON.parse(result.stdout)).to.deep.equal({ afterIndex: [], afterSchema: ["zod"] });
+    });
+});
