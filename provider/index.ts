@@ -8,7 +8,7 @@ export {
     cidrsContain,
 } from "./core/cidr";
 export { isUltravoxError, UltravoxError, type UltravoxErrorCode } from "./core/errors";
-export { agentSipUri } from "./core/sip";
+export { agentSipUri, type SipTransport } from "./core/sip";
 export type { AgentAllowance, FallbackHandler, SipConfigData, SipRouting, WarningSink } from "./core/types";
 export {
     type GetSipConfigArgs,
@@ -45,7 +45,7 @@ export {
     kamailioDispatcher,
     kamailioPermissionsAddress,
 } from "./render/pbx/kamailio";
-export type { AgentAddress, SipTransport, TrunkOptions } from "./render/pbx/trunk";
+export type { AgentAddress, TrunkOptions } from "./render/pbx/trunk";
 export { explainInboundCall, type InboundCall, type InboundCallExplanation } from "./routing/explain";
 export { checkPattern, type PatternCheck } from "./routing/pattern";
 export type { InboundRoute } from "./routing/route";

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
+import { defaultToUserPattern } from "../core/sip";
 import type { SipConfigData, WarningSink } from "../core/types";
 
 export const MAX_AGENTS = 20;
@@ -56,10 +57,6 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 export function issuePaths(issues: readonly z.core.$ZodIssue[]): string[] {
     return issues.map((issue) => (issue.path.length ? issue.path.map(String).join(".") : "(root)"));
-}
-
-export function defaultToUserPattern(agentId: string): string {
-    return `^agent_${agentId}$`;
 }
 
 /** A stable hash of what routing depends on; the fallback secrets are left out on purpose. */

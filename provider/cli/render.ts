@@ -1,5 +1,6 @@
 /** `render <target>`: a PBX or firewall definition from the account's config. */
 import { aggregateCidrs, canonicalCidrs } from "../core/cidr";
+import { isSipTransport } from "../core/sip";
 import type { SipConfigData } from "../core/types";
 import { awsSecurityGroupIngress } from "../render/firewall/aws";
 import { azureNsgSecurityRules } from "../render/firewall/azure";
@@ -10,7 +11,7 @@ import { asteriskPjsip } from "../render/pbx/asterisk";
 import { carrierTrunkUris } from "../render/pbx/carrier";
 import { freeswitchGateway } from "../render/pbx/freeswitch";
 import { kamailioDispatcher, kamailioPermissionsAddress } from "../render/pbx/kamailio";
-import type { SipTransport, TrunkOptions } from "../render/pbx/trunk";
+import type { TrunkOptions } from "../render/pbx/trunk";
 import type { Options } from "./options";
 import { json } from "./show";
 import { UsageError } from "./usageError";
@@ -42,9 +43,8 @@ function trunkOptions(options: Options): TrunkOptions {
     if (agents) trunk.agents = agents;
     if (codecs) trunk.codecs = codecs;
     if (options.transport !== undefined) {
-        if (!["udp", "tcp", "tls"].includes(options.transport))
-            throw new UsageError("--transport must be udp, tcp or tls.");
-        trunk.transport = options.transport as SipTransport;
+        if (!isSipTransport(options.transport)) throw new UsageError("--transport must be udp, tcp or tls.");
+        trunk.transport = options.transport;
     }
     return trunk;
 }

@@ -1,6 +1,49 @@
-/** SIP addresses of Ultravox agents. */
+/**
+ * How Ultravox addresses an agent over SIP: the To user `agent_<agentId>`, the default
+ * `toUserPattern` that selects it, and the transports the service takes. Change the address
+ * scheme here and every layer (schema, routing, renderers, the managed diff) follows.
+ */
 
-/** `sip:agent_<id>@<domain>`, the address to dial an agent at. */
-export function agentSipUri(agentId: string, domain: string, transport?: "udp" | "tcp" | "tls"): string {
-    return `sip:agent_${agentId}@${domain}${transport && transport !== "udp" ? `;transport=${transport}` : ""}`;
+/** The SIP transports Ultravox accepts; `udp` is its default. */
+export const SIP_TRANSPORTS = ["udp", "tcp", "tls"] as const;
+
+/** A SIP transport Ultravox accepts. */
+export type SipTransport = (typeof SIP_TRANSPORTS)[number];
+
+export function isSipTransport(value: unknown): value is SipTransport {
+    return (SIP_TRANSPORTS as readonly unknown[]).includes(value);
+}
+
+/** An agent id as the service writes it in a To user: a lowercase 8-4-4-4-12 hex UUID. */
+const AGENT_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const LOWERCASE_AGENT_ID = new RegExp(`^${AGENT_ID}$`);
+const AGENT_TO_USER = new RegExp(`^agent_(${AGENT_ID})$`);
+
+export function isLowercaseAgentId(value: unknown): value is string {
+    return typeof value === "string" && LOWERCASE_AGENT_ID.test(value);
+}
+
+/** `agent_<agentId>`: the To user that selects an agent. */
+export function agentToUser(agentId: string): string {
+    return `agent_${agentId}`;
+}
+
+/** The agent id of a To user of the form `agent_<lowercase uuid>`, else undefined. */
+export function agentIdOfToUser(toUser: string): string | undefined {
+    return AGENT_TO_USER.exec(toUser)?.[1];
+}
+
+/** `^agent_<agentId>$`: the `toUserPattern` an allowance has when none is given. */
+export function defaultToUserPattern(agentId: string): string {
+    return `^${agentToUser(agentId)}$`;
+}
+
+/** `;transport=tcp` or `;transport=tls`; nothing for UDP, the default. */
+export function transportParam(transport: SipTransport = "udp"): string {
+    return transport === "udp" ? "" : `;transport=${transport}`;
+}
+
+/** `sip:agent_<id>@<domain>`, the address to dial an agent at (`;transport=` unless UDP). */
+export function agentSipUri(agentId: string, domain: string, transport?: SipTransport): string {
+    return `sip:${agentToUser(agentId)}@${domain}${transportParam(transport)}`;
 }

@@ -5,6 +5,7 @@
 
 import type { SipConfigPatch } from "../api/schema";
 import { canonicalCidrs, parseCidr } from "../core/cidr";
+import { defaultToUserPattern } from "../core/sip";
 import type { SipConfigData } from "../core/types";
 
 export const MANAGED_FIELDS = ["allowedCidrRanges", "allowAllAgents", "allowedAgents", "fallbackHandler"] as const;
@@ -71,7 +72,9 @@ function comparable(field: ManagedField, value: unknown): string {
     }
     if (field === "allowedAgents") {
         const agents = (value as { agentId: string; toUserPattern?: string | null }[] | undefined) ?? [];
-        return JSON.stringify(agents.map((a) => [a.agentId.toLowerCase(), a.toUserPattern ?? `^agent_${a.agentId}$`]));
+        return JSON.stringify(
+            agents.map((a) => [a.agentId.toLowerCase(), a.toUserPattern ?? defaultToUserPattern(a.agentId)]),
+        );
     }
     if (field === "allowAllAgents") return JSON.stringify(value ?? false);
     // Key order is not kept by the engine's Struct encoding: compare fields, not text.

@@ -6,6 +6,7 @@
  * the service's call (search or match) is not published, and the default `^agent_<id>$` is
  * anchored, so both agree on it.
  */
+import { agentIdOfToUser } from "../core/sip";
 import { hasFallbackHandler, type SipRouting } from "../core/types";
 import { checkPattern } from "./pattern";
 
@@ -27,8 +28,6 @@ export interface ToUserRoute {
     skipped: SkippedPattern[];
 }
 
-const AGENT_TO_USER = /^agent_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
 /** Steps 2 to 5 of the routing: patterns in order, allowAllAgents, fallback, rejection. */
 export function routeToUser(config: SipRouting, toUser: string): ToUserRoute {
     const skipped: SkippedPattern[] = [];
@@ -42,7 +41,7 @@ export function routeToUser(config: SipRouting, toUser: string): ToUserRoute {
             return { route: "agent", agentId: agent.agentId, matchedIndex: index, skipped };
         }
     }
-    const wildcard = config.allowAllAgents ? AGENT_TO_USER.exec(toUser) : null;
-    if (wildcard?.[1]) return { route: "allowAllAgents", agentId: wildcard[1], skipped };
+    const wildcard = config.allowAllAgents ? agentIdOfToUser(toUser) : undefined;
+    if (wildcard) return { route: "allowAllAgents", agentId: wildcard, skipped };
     return { route: hasFallbackHandler(config) ? "fallback" : "rejected", skipped };
 }

@@ -1,9 +1,10 @@
 /** Asterisk: pjsip.conf sections for a trunk to the account's SIP domain. */
 import { canonicalCidrs } from "../../core/cidr";
+import { transportParam } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
 import { checkToken, invalidInput } from "../inputs";
 import type { UltravoxCodec } from "./codecs";
-import { resolveTrunk, type TrunkOptions, transportParam } from "./trunk";
+import { resolveTrunk, type TrunkOptions } from "./trunk";
 
 /** Asterisk's format names; G.722.2 (AMR-WB) has no built-in Asterisk codec. */
 const ASTERISK_CODECS: Record<UltravoxCodec, string | undefined> = {

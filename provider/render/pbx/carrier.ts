@@ -1,6 +1,7 @@
 /** Carrier trunks (Twilio Elastic SIP Trunking, Telnyx): the URIs to give the carrier. */
+import { transportParam } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
-import { resolveTrunk, type TrunkOptions, transportParam } from "./trunk";
+import { resolveTrunk, type TrunkOptions } from "./trunk";
 
 export interface CarrierTrunkUris {
     /** `sip:<domain>` plus `;transport=` unless UDP: the URI to give a carrier. */

@@ -1,8 +1,9 @@
 /** Kamailio: a dispatcher list for the account's SIP domain and a permissions address file. */
 import { aggregateCidrs, canonicalCidrs, formatIpv4, parseCidr } from "../../core/cidr";
+import { transportParam } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
 import { checkInteger, invalidInput } from "../inputs";
-import { resolveTrunk, type TrunkOptions, transportParam } from "./trunk";
+import { resolveTrunk, type TrunkOptions } from "./trunk";
 
 export interface KamailioDispatcherOptions extends TrunkOptions {
     /** Default 1. */

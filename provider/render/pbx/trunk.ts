@@ -7,13 +7,11 @@
  * the first `allowedAgents` pattern it matches is the agent's own (or `allowAllAgents` applies):
  * every generator returns `warnings` when the config routes it elsewhere.
  */
-import { agentSipUri } from "../../core/sip";
+import { agentSipUri, agentToUser, isLowercaseAgentId, isSipTransport, type SipTransport } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
 import { routeToUser } from "../../routing/route";
 import { invalidInput } from "../inputs";
 import { resolveCodecs, type UltravoxCodec } from "./codecs";
-
-export type SipTransport = "udp" | "tcp" | "tls";
 
 export interface TrunkOptions {
     /** Agent ids to produce addresses for. Default: every `allowedAgents` entry, in order. */
@@ -42,7 +40,6 @@ export interface ResolvedTrunk {
 
 const HOSTNAME =
     /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function checkDomain(domain: unknown): string {
     if (typeof domain !== "string" || !HOSTNAME.test(domain)) {
@@ -56,7 +53,7 @@ function checkDomain(domain: unknown): string {
 
 function resolveTransport(transport: unknown): SipTransport {
     const chosen = transport ?? "udp";
-    if (chosen !== "udp" && chosen !== "tcp" && chosen !== "tls") {
+    if (!isSipTransport(chosen)) {
         throw invalidInput(`transport must be "udp", "tcp" or "tls", got ${JSON.stringify(transport)}.`, "transport");
     }
     return chosen;
@@ -69,7 +66,7 @@ function resolveAgents(config: SipRouting, requested: readonly string[] | undefi
     const out: string[] = [];
     requested.forEach((agentId, index) => {
         const listed = known.includes(agentId);
-        if (!listed && !(config.allowAllAgents && typeof agentId === "string" && UUID.test(agentId))) {
+        if (!listed && !(config.allowAllAgents && isLowercaseAgentId(agentId))) {
             throw invalidInput(
                 `agents[${index}] ${JSON.stringify(agentId)} is not in allowedAgents${config.allowAllAgents ? " and is not a lowercase agent UUID" : " and allowAllAgents is off"}.`,
                 `agents.${index}`,
@@ -82,7 +79,7 @@ function resolveAgents(config: SipRouting, requested: readonly string[] | undefi
 
 /** Why `agent_<agentId>` would not reach the agent under this config, if it would not. */
 function routingWarnings(config: SipRouting, agentId: string): string[] {
-    const toUser = `agent_${agentId}`;
+    const toUser = agentToUser(agentId);
     const decision = routeToUser(config, toUser);
     const warnings = decision.skipped.map(
         (entry) =>
@@ -114,13 +111,9 @@ export function resolveTrunk(config: SipRouting, options: TrunkOptions): Resolve
         codecs,
         agents: agentIds.map((agentId) => ({
             agentId,
-            toUser: `agent_${agentId}`,
+            toUser: agentToUser(agentId),
             uri: agentSipUri(agentId, domain, transport),
         })),
         warnings: agentIds.flatMap((agentId) => routingWarnings(config, agentId)),
     };
-}
-
-export function transportParam(transport: SipTransport): string {
-    return transport === "udp" ? "" : `;transport=${transport}`;
 }
