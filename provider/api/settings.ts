@@ -3,7 +3,7 @@
  * explicit args → stack config (`ultravox:apiKey`, `ultravox:baseUrl`) → environment → default.
  */
 import { isIP } from "node:net";
-import { parseIpv4 } from "../core/cidr";
+import { cidrContains, type ParsedCidr, parseCidr, parseIpv4 } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 
 export const DEFAULT_BASE_URL = "https://api.ultravox.ai";
@@ -43,13 +43,15 @@ export function resolveSettings(sources: SettingsSources): ResolvedSettings {
     return { apiKey: apiKey.trim(), baseUrl: validateBaseUrl(baseUrl) };
 }
 
+const LOOPBACK_IPV4 = parseCidr("127.0.0.0/8") as ParsedCidr;
+
 /** localhost, 127.0.0.0/8 or ::1 (brackets allowed): where http: and the emulator may go. */
 export function isLoopbackHost(hostname: string): boolean {
     const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
     if (host === "localhost" || host.endsWith(".localhost")) return true;
     if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
     const address = parseIpv4(host);
-    return address !== undefined && Math.floor(address / 16777216) === 127;
+    return address !== undefined && cidrContains(LOOPBACK_IPV4, address);
 }
 
 /**

@@ -1,5 +1,4 @@
 /** `render <target>`: a PBX or firewall definition from the account's config. */
-import { aggregateCidrs, canonicalCidrs } from "../core/cidr";
 import { isSipTransport } from "../core/sip";
 import type { SipConfigData } from "../core/types";
 import { awsSecurityGroupIngress } from "../render/firewall/aws";
@@ -81,7 +80,7 @@ export function render(target: string | undefined, config: SipConfigData, option
         case "kamailio-dispatcher":
             return kamailioDispatcher(config, trunkOptions(options));
         case "kamailio-address":
-            return kamailioPermissionsAddress(options.aggregate ? aggregateCidrs(cidrs) : canonicalCidrs(cidrs));
+            return kamailioPermissionsAddress(cidrs, { aggregate: options.aggregate });
         case "nftables":
             return nftablesRuleset(cidrs, firewallOptions(options));
         case "aws":

@@ -2,6 +2,7 @@
  * IPv4 CIDR tools. Addresses are unsigned 32-bit integers held in plain numbers;
  * the hot paths work on typed arrays so that 100k ranges sort in milliseconds.
  */
+import { chunk } from "./chunk";
 import { UltravoxError } from "./errors";
 import type { WarningSink } from "./types";
 
@@ -15,6 +16,11 @@ export interface ParsedCidr {
 
 /** 2 ** n for n in 0..32: a table lookup instead of Math.pow in the hot loops. */
 const POW2 = Float64Array.from({ length: 33 }, (_, n) => 2 ** n);
+
+/** The address with its host bits zeroed: the network of the /prefix block it lies in. */
+function networkOf(address: number, prefix: number): number {
+    return address - (address % (POW2[32 - prefix] as number));
+}
 
 /** In a packed result: the text was a bare address, without `/n`. */
 const NO_PREFIX = 63;
@@ -76,8 +82,18 @@ export function parseCidr(text: string): ParsedCidr | undefined {
     if (packed < 0) return undefined;
     const prefix = packed % 64;
     const address = (packed - prefix) / 64;
-    const network = address - (address % (POW2[32 - prefix] as number));
+    const network = networkOf(address, prefix);
     return { network, prefix, hadHostBits: network !== address };
+}
+
+/** Whether the address (`parseIpv4`'s number) lies in the CIDR: the one containment test. */
+export function cidrContains(cidr: ParsedCidr, address: number): boolean {
+    return networkOf(address, cidr.prefix) === cidr.network;
+}
+
+/** The last address of the CIDR, as an unsigned 32-bit integer. */
+function lastAddress(cidr: ParsedCidr): number {
+    return cidr.network + (POW2[32 - cidr.prefix] as number) - 1;
 }
 
 export function isIpv4Cidr(text: string): boolean {
@@ -118,7 +134,7 @@ function sortedKeys(list: readonly string[], onHostBits?: (text: string, canonic
         if (packed < 0) throw notACidr(text, index);
         const prefix = packed % 64;
         const address = (packed - prefix) / 64;
-        const network = address - (address % (POW2[32 - prefix] as number));
+        const network = networkOf(address, prefix);
         if (network !== address && onHostBits) onHostBits(text, `${formatIpv4(network)}/${prefix}`);
         keys[index] = network * 64 + prefix;
     }
@@ -206,11 +222,7 @@ export function chunkCidrs(list: readonly string[], size: number): string[][] {
     list.forEach((text, index) => {
         parseOrThrow(text, index);
     });
-    const chunks: string[][] = [];
-    for (let start = 0; start < list.length; start += size) {
-        chunks.push(list.slice(start, start + size));
-    }
-    return chunks;
+    return chunk(list, size);
 }
 
 /** True when `ip` (an IPv4 address) lies in any of the CIDRs. */
@@ -222,10 +234,42 @@ export function cidrsContain(list: readonly string[], ip: string): boolean {
     if (!Array.isArray(list)) {
         throw new UltravoxError("invalid_input", "Expected an array of IPv4 CIDR strings.");
     }
-    let found = false;
-    list.forEach((text, index) => {
-        const { network, prefix } = parseOrThrow(text, index);
-        if (address - (address % (POW2[32 - prefix] as number)) === network) found = true;
+    // Every entry is checked, even after a match: a bad entry is an error wherever it stands.
+    const parsed = list.map((text, index) => parseOrThrow(text, index));
+    return parsed.some((cidr) => cidrContains(cidr, address));
+}
+
+/** The first CIDR of the list that contains the address; entries that are not CIDRs are passed over. */
+export function firstContaining(list: readonly string[], address: number): string | undefined {
+    return list.find((text) => {
+        const parsed = parseCidr(text);
+        return parsed !== undefined && cidrContains(parsed, address);
     });
-    return found;
+}
+
+export interface CidrListOptions extends CanonicalCidrOptions {
+    /** Merge adjacent and nested CIDRs. Default false: aggregation makes diffs less predictable. */
+    aggregate?: boolean;
+}
+
+/** What every renderer does to its CIDR list: canonical, and aggregated on request. */
+export function resolveCidrs(list: readonly string[], options: CidrListOptions = {}): string[] {
+    const canonical = canonicalCidrs(list, options.onWarning ? { onWarning: options.onWarning } : {});
+    return options.aggregate ? aggregateCidrs(canonical) : canonical;
+}
+
+/**
+ * Drops each CIDR contained in an earlier one of a canonical, sorted list (what a set that
+ * refuses overlapping elements needs). Adjacent CIDRs are kept apart, unlike `aggregateCidrs`.
+ */
+export function withoutNestedCidrs(sortedCanonical: readonly string[]): string[] {
+    const kept: string[] = [];
+    let coveredUpTo = -1;
+    for (const text of sortedCanonical) {
+        const parsed = parseCidr(text);
+        if (!parsed || parsed.network <= coveredUpTo) continue;
+        kept.push(text);
+        coveredUpTo = lastAddress(parsed);
+    }
+    return kept;
 }

@@ -2,7 +2,7 @@
  * Explains what Ultravox does with an incoming SIP call under a given config: the source IP
  * first, then the To user's route (see route.ts).
  */
-import { parseCidr, parseIpv4 } from "../core/cidr";
+import { firstContaining, parseIpv4 } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { hasFallbackHandler, type SipRouting } from "../core/types";
 import { type InboundRoute, routeToUser, type SkippedPattern, type ToUserRoute } from "./route";
@@ -21,13 +21,6 @@ export interface InboundCallExplanation {
     reason: string;
     /** Patterns that could not be evaluated faithfully before the decision, and input caveats. */
     warnings: string[];
-}
-
-function containingRange(ranges: readonly string[], address: number): string | undefined {
-    return ranges.find((cidr) => {
-        const parsed = parseCidr(cidr);
-        return parsed !== undefined && address - (address % 2 ** (32 - parsed.prefix)) === parsed.network;
-    });
 }
 
 function describeSkipped(skipped: readonly SkippedPattern[]): string {
@@ -70,7 +63,7 @@ export function explainInboundCall(config: SipRouting, call: InboundCall): Inbou
             issues: ["toUser"],
         });
     }
-    const range = containingRange(config.allowedCidrRanges, address);
+    const range = firstContaining(config.allowedCidrRanges, address);
     if (range === undefined) {
         const detail =
             config.allowedCidrRanges.length === 0

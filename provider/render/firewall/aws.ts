@@ -1,7 +1,9 @@
 /** AWS security-group rules and managed prefix lists, shaped like the inputs of `@pulumi/aws`. */
-import { checkInteger, chunk, invalidInput } from "../inputs";
+import { chunk } from "../../core/chunk";
+import { resolveCidrs } from "../../core/cidr";
+import { checkInteger, invalidInput } from "../inputs";
 import { type PortProtocol, resolvePorts } from "./ports";
-import { type FirewallOptions, prepareRules, resolveCidrs } from "./rules";
+import { type FirewallOptions, prepareRules } from "./rules";
 
 /** Shaped like `aws.types.input.ec2.SecurityGroupIngress` (and `aws.ec2.SecurityGroupRule` minus type). */
 export interface AwsSecurityGroupIngressRule {

@@ -1,5 +1,6 @@
 /** Azure network security group rules, shaped like `azure-native.network` SecurityRuleArgs. */
-import { checkInteger, chunk, invalidInput } from "../inputs";
+import { chunk } from "../../core/chunk";
+import { checkInteger, invalidInput } from "../inputs";
 import { portText } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
 

@@ -1,5 +1,6 @@
 /** GCP firewall rules, shaped like the arguments of `gcp.compute.Firewall`. */
-import { checkInteger, chunk } from "../inputs";
+import { chunk } from "../../core/chunk";
+import { checkInteger } from "../inputs";
 import { type PortProtocol, portText } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
 

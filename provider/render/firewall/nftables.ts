@@ -1,5 +1,5 @@
 /** An nftables file that allows SIP from the CIDRs, reloadable as one transaction. */
-import { parseCidr } from "../../core/cidr";
+import { withoutNestedCidrs } from "../../core/cidr";
 import { invalidInput } from "../inputs";
 import { type PortRange, portText } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
@@ -54,21 +54,6 @@ function checkNftName(value: string, name: string): string {
     return value;
 }
 
-/** Drops CIDRs contained in an earlier one: an interval set refuses overlapping elements. */
-function withoutNested(sortedCanonical: readonly string[]): string[] {
-    const kept: string[] = [];
-    let coveredUpTo = -1;
-    for (const cidr of sortedCanonical) {
-        const parsed = parseCidr(cidr);
-        if (!parsed) continue;
-        const end = parsed.network + 2 ** (32 - parsed.prefix) - 1;
-        if (parsed.network <= coveredUpTo) continue;
-        kept.push(cidr);
-        coveredUpTo = end;
-    }
-    return kept;
-}
-
 function nftPorts(ranges: readonly PortRange[]): string {
     const items = ranges.map((range) => portText(range));
     return items.length === 1 ? (items[0] as string) : `{ ${items.join(", ")} }`;
@@ -95,7 +80,8 @@ export function nftablesRuleset(cidrs: readonly string[], options: NftablesOptio
         throw invalidInput(`family must be "inet" or "ip", got ${JSON.stringify(family)}.`, "family");
     }
     const { cidrs: resolved, ports } = prepareRules(cidrs, options);
-    const elements = withoutNested(resolved);
+    // An interval set refuses overlapping elements.
+    const elements = withoutNestedCidrs(resolved);
     const protocols = [...new Set(ports.map((port) => port.protocol))];
 
     const lines = [

@@ -8,7 +8,7 @@
  * An empty CIDR list yields no rules at all: some platforms read a rule without sources as
  * "from anywhere" (GCP does), so nothing is safer than something.
  */
-import { aggregateCidrs, canonicalCidrs } from "../../core/cidr";
+import { resolveCidrs } from "../../core/cidr";
 import type { WarningSink } from "../../core/types";
 import { invalidInput } from "../inputs";
 import { type PortOptions, type PortRange, portText, resolvePorts } from "./ports";
@@ -27,12 +27,6 @@ export interface PreparedRules {
     cidrs: string[];
     ports: PortRange[];
     describe: (port: PortRange) => string;
-}
-
-/** Canonical (and, on request, aggregated) CIDRs. */
-export function resolveCidrs(cidrs: readonly string[], options: Pick<FirewallOptions, "aggregate" | "onWarning">) {
-    const canonical = canonicalCidrs(cidrs, options.onWarning ? { onWarning: options.onWarning } : {});
-    return options.aggregate ? aggregateCidrs(canonical) : canonical;
 }
 
 /** Ports, CIDRs and descriptions checked once, for every generator. */

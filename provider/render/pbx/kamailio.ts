@@ -1,5 +1,5 @@
 /** Kamailio: a dispatcher list for the account's SIP domain and a permissions address file. */
-import { aggregateCidrs, canonicalCidrs, formatIpv4, parseCidr } from "../../core/cidr";
+import { formatIpv4, parseCidr, resolveCidrs } from "../../core/cidr";
 import { transportParam } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
 import { checkInteger, invalidInput } from "../inputs";
@@ -60,8 +60,7 @@ export function kamailioPermissionsAddress(cidrs: readonly string[], options: Ka
     if (options.tag !== undefined && (typeof options.tag !== "string" || !/^[^\s#]+$/.test(options.tag))) {
         throw invalidInput(`tag ${JSON.stringify(options.tag)} must be one token without spaces or "#".`, "tag");
     }
-    const canonical = canonicalCidrs(cidrs);
-    const list = options.aggregate ? aggregateCidrs(canonical) : canonical;
+    const list = resolveCidrs(cidrs, { aggregate: options.aggregate });
     const lines = list.map((cidr) => {
         const parsed = parseCidr(cidr);
         if (!parsed || parsed.prefix === 0) {
