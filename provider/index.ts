@@ -1,6 +1,7 @@
 /** pulumi-ultravox: the public surface. Nothing here loads got or zod until first used. */
 
 export { UltravoxClient, type UltravoxClientOptions } from "./api/client";
+export type { ConnectionOptions } from "./api/settings";
 export {
     aggregateCidrs,
     canonicalCidrs,

@@ -9,7 +9,7 @@ import type { Got } from "got";
 import { redact, sanitizedCause, UltravoxError } from "../core/errors";
 import type { SipConfigData, WarningSink } from "../core/types";
 import type * as SchemaModule from "./schema";
-import { resolveSettings, type SettingsSources } from "./settings";
+import { type ConnectionOptions, resolveSettings, type SettingsSources } from "./settings";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
@@ -29,14 +29,11 @@ const RETRY_NETWORK_CODES = new Set([
     "ERR_STREAM_PREMATURE_CLOSE",
 ]);
 
-export interface UltravoxClientOptions {
+/** The plain client reads no stack config and no environment: the key is required. */
+export interface UltravoxClientOptions extends ConnectionOptions {
     apiKey: string;
     /** Default `https://api.ultravox.ai`; http: only to loopback. */
     baseUrl?: string;
-    /** The whole call, retries included. Default 30 000. */
-    timeoutMs?: number;
-    /** Retries on 429, 502, 503, 504 and connection resets. Default 3. */
-    maxRetries?: number;
     /** Told about normalizations worth knowing (a CIDR with host bits set). */
     onWarning?: WarningSink;
 }

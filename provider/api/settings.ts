@@ -12,9 +12,25 @@ export const CONFIG_BASE_URL = "ultravox:baseUrl";
 export const ENV_API_KEY = "ULTRAVOX_API_KEY";
 export const ENV_BASE_URL = "ULTRAVOX_BASE_URL";
 
+/**
+ * How to reach an account: the one shape every entry point takes (as plain values, or as
+ * Pulumi Inputs in the resource and invoke args). Everything is optional; a key and base URL
+ * left out come from stack config, then the environment (see `resolveSettings`).
+ */
+export interface ConnectionOptions {
+    /** Default: stack config `ultravox:apiKey`, then `ULTRAVOX_API_KEY`. */
+    apiKey?: string;
+    /** Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`. */
+    baseUrl?: string;
+    /** The whole call, retries included. Default 30 000 ms. */
+    timeoutMs?: number;
+    /** Retries on 429, 502, 503, 504 and connection resets. Default 3. */
+    maxRetries?: number;
+}
+
 export interface SettingsSources {
     /** The explicit args; empty strings count as absent. */
-    args?: { apiKey?: string | undefined; baseUrl?: string | undefined };
+    args?: Pick<ConnectionOptions, "apiKey" | "baseUrl">;
     /** Reads a namespaced stack config key such as `ultravox:apiKey`. */
     config?: (key: string) => string | undefined;
     env?: NodeJS.ProcessEnv;

@@ -1,22 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { clientFromSources } from "../api/client";
+import type { ConnectionOptions } from "../api/settings";
+import type { ConnectionInputs } from "./connectionInputs";
 import { type SipConfigOutputs, toOutputs } from "./outputs";
 
-export interface GetSipConfigArgs {
-    /** Default: stack config `ultravox:apiKey`, then `ULTRAVOX_API_KEY`. */
-    apiKey?: string;
-    /** Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`. */
-    baseUrl?: string;
-    timeoutMs?: number;
-    maxRetries?: number;
-}
+/** Where `getSipConfig` reads from: see `ConnectionOptions`. */
+export type GetSipConfigArgs = ConnectionOptions;
 
-export interface GetSipConfigOutputArgs {
-    apiKey?: pulumi.Input<string>;
-    baseUrl?: pulumi.Input<string>;
-    timeoutMs?: pulumi.Input<number>;
-    maxRetries?: pulumi.Input<number>;
-}
+/** Where `getSipConfigOutput` reads from: `ConnectionOptions`, each an Input. */
+export type GetSipConfigOutputArgs = ConnectionInputs;
 
 export type GetSipConfigResult = SipConfigOutputs;
 

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { clientFromSources, loadSchema, type UltravoxClient } from "../api/client";
 import type { SipConfigPatch } from "../api/schema";
+import type { ConnectionOptions } from "../api/settings";
 import { UltravoxError } from "../core/errors";
 import type { SipConfigData } from "../core/types";
 import {
@@ -20,23 +21,14 @@ import {
 } from "./managed";
 import { SIP_CONFIG_ID, type SipConfigOutputs, toOutputs } from "./outputs";
 
-/** Where to reach the account; all optional (unknown ones are dropped at preview). */
-export interface ConnectionProps {
-    apiKey?: string;
-    baseUrl?: string;
-    timeoutMs?: number;
-    maxRetries?: number;
-}
-
-export type SipConfigReadProps = ConnectionProps;
-
-export interface ManagedProps extends ConnectionProps, ManagedInputs {
+/** The managed form's inputs. Connection settings not yet known at preview are dropped by the engine. */
+export interface ManagedProps extends ConnectionOptions, ManagedInputs {
     /** Default true: delete sets the managed fields back to the values recorded at create. */
     restoreOnDelete?: boolean;
 }
 
 export type SipConfigState = SipConfigOutputs &
-    ConnectionProps & {
+    ConnectionOptions & {
         /** Managed form only: the fields this stack owns, and their values before it took them over. */
         managedFields?: ManagedField[];
         priorValues?: SipConfigPatch;
@@ -59,7 +51,7 @@ function warn(message: string): void {
     console.error(`warning: pulumi-ultravox: ${message}`);
 }
 
-function clientFor(props: ConnectionProps): UltravoxClient {
+function clientFor(props: ConnectionOptions): UltravoxClient {
     return clientFromSources(
         { args: { apiKey: props.apiKey, baseUrl: props.baseUrl }, config: stackConfig, env: process.env },
         {
@@ -74,7 +66,7 @@ function clientFor(props: ConnectionProps): UltravoxClient {
  * Outputs: the live config, plus the explicit connection settings so that a refresh (which
  * hands the provider the old outputs only) reaches the same account. The key is a secret output.
  */
-function stateOf(data: SipConfigData, props: ConnectionProps): SipConfigState {
+function stateOf(data: SipConfigData, props: ConnectionOptions): SipConfigState {
     const state: SipConfigState = { ...toOutputs(data) };
     if (props.apiKey) state.apiKey = props.apiKey;
     if (props.baseUrl) state.baseUrl = props.baseUrl;

@@ -1,19 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentAllowance, FallbackHandler, SipRouting } from "../core/types";
+import type { ConnectionInputs } from "./connectionInputs";
 import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
 import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "./outputs";
 
-/** Where to read from. Everything is optional: the key and base URL fall back to stack config, then the environment. */
-export interface SipConfigGetArgs {
-    /** Always stored as a secret. Default: `ultravox:apiKey`, then `ULTRAVOX_API_KEY`. */
-    apiKey?: pulumi.Input<string>;
-    /** Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`. */
-    baseUrl?: pulumi.Input<string>;
-    /** The whole read, retries included. Default 30 000 ms. */
-    timeoutMs?: pulumi.Input<number>;
-    /** Retries on 429, 502, 503, 504 and connection resets. Default 3. */
-    maxRetries?: pulumi.Input<number>;
-}
+/**
+ * Where to read from: `ConnectionOptions`, each an Input. Everything is optional: the key and
+ * base URL fall back to stack config, then the environment. An explicit `apiKey` is always
+ * stored as a secret.
+ */
+export type SipConfigGetArgs = ConnectionInputs;
 
 /**
  * The managed form: the fields given are owned by this resource (written at create and update,
