@@ -22,6 +22,7 @@ export type { SipConfigOutputs } from "./pulumi/outputs";
 export { SipConfig, type SipConfigArgs, type SipConfigGetArgs } from "./pulumi/sipConfig";
 export {
     type AwsManagedPrefixList,
+    type AwsPrefixListIngressOptions,
     type AwsPrefixListIngressRule,
     type AwsPrefixListOptions,
     type AwsSecurityGroupChunkOptions,
@@ -37,16 +38,18 @@ export { type NftablesOptions, nftablesRuleset } from "./render/firewall/nftable
 export { type PortProtocol, type PortRange, SIP_SIGNALLING_PORTS } from "./render/firewall/ports";
 export type { FirewallOptions } from "./render/firewall/rules";
 export { type AsteriskPjsip, type AsteriskPjsipOptions, asteriskPjsip } from "./render/pbx/asterisk";
-export { type CarrierTrunkUris, carrierTrunkUris } from "./render/pbx/carrier";
+export { type CarrierTrunkOptions, type CarrierTrunkUris, carrierTrunkUris } from "./render/pbx/carrier";
 export { DEFAULT_CODECS, ULTRAVOX_CODECS, type UltravoxCodec } from "./render/pbx/codecs";
 export { type FreeswitchGateway, type FreeswitchGatewayOptions, freeswitchGateway } from "./render/pbx/freeswitch";
 export {
     type KamailioDispatcherOptions,
     type KamailioPermissionsOptions,
     kamailioDispatcher,
+    kamailioDispatcherList,
     kamailioPermissionsAddress,
 } from "./render/pbx/kamailio";
-export type { AgentAddress, TrunkOptions } from "./render/pbx/trunk";
+export type { AgentAddress, CodecOptions, TrunkOptions } from "./render/pbx/trunk";
+export type { Rendered, RenderedText } from "./render/rendered";
 export { explainInboundCall, type InboundCall, type InboundCallExplanation } from "./routing/explain";
 export { checkPattern, type PatternCheck } from "./routing/pattern";
 export type { InboundRoute } from "./routing/route";

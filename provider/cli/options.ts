@@ -19,11 +19,11 @@ Options:
   --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai
   --timeout-ms <n>                  the whole call, retries included (default 30000)
   --json                            JSON output (show, render of firewall targets, check)
-  --agents <id,id>                  render: agents to include (default: all allowedAgents)
-  --transport <udp|tcp|tls>         render: SIP transport (default udp)
-  --codecs <list>                   render: pcmu,pcma,g722,g7221,g7222,opus,ilbc (default pcmu,pcma,g722,opus)
+  --agents <id,id>                  render PBX and carrier targets: agents to include (default: all allowedAgents)
+  --transport <udp|tcp|tls>         render PBX and carrier targets: SIP transport (default udp)
+  --codecs <list>                   render asterisk, freeswitch: pcmu,pcma,g722,g7221,g7222,opus,ilbc (default pcmu,pcma,g722,opus)
   --rtp <from-to>                   render firewalls: also open this RTP port range (no default)
-  --aggregate                       render firewalls: merge adjacent CIDRs (off: diffs stay predictable)
+  --aggregate                       render firewalls, kamailio-address: merge adjacent CIDRs (off: diffs stay predictable)
   -h, --help                        this help
 
 The API key comes from ULTRAVOX_API_KEY only: a key on the command line would be kept in

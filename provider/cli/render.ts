@@ -1,6 +1,6 @@
 /** `render <target>`: a PBX or firewall definition from the account's config. */
 import { isSipTransport } from "../core/sip";
-import type { SipConfigData } from "../core/types";
+import type { SipConfigData, WarningSink } from "../core/types";
 import { awsSecurityGroupIngress } from "../render/firewall/aws";
 import { azureNsgSecurityRules } from "../render/firewall/azure";
 import { gcpFirewallRules } from "../render/firewall/gcp";
@@ -9,25 +9,97 @@ import type { FirewallOptions } from "../render/firewall/rules";
 import { asteriskPjsip } from "../render/pbx/asterisk";
 import { carrierTrunkUris } from "../render/pbx/carrier";
 import { freeswitchGateway } from "../render/pbx/freeswitch";
-import { kamailioDispatcher, kamailioPermissionsAddress } from "../render/pbx/kamailio";
-import type { TrunkOptions } from "../render/pbx/trunk";
+import { kamailioDispatcherList, kamailioPermissionsAddress } from "../render/pbx/kamailio";
+import type { CodecOptions, TrunkOptions } from "../render/pbx/trunk";
+import type { RenderedText } from "../render/rendered";
 import type { Options } from "./options";
 import { json } from "./show";
 import { UsageError } from "./usageError";
 
-export const RENDER_TARGETS = [
-    "asterisk",
-    "freeswitch",
-    "freeswitch-acl",
-    "kamailio-dispatcher",
-    "kamailio-address",
-    "nftables",
-    "aws",
-    "gcp",
-    "azure",
-    "carrier",
-] as const;
-type RenderTarget = (typeof RENDER_TARGETS)[number];
+/** The command-line options that feed a renderer; each target takes only some of them. */
+type RenderFlag = "agents" | "transport" | "codecs" | "rtp" | "aggregate";
+
+interface Target {
+    flags: readonly RenderFlag[];
+    render(config: SipConfigData, options: Options): RenderedText;
+}
+
+const TRUNK: readonly RenderFlag[] = ["agents", "transport"];
+const TRUNK_WITH_CODECS: readonly RenderFlag[] = [...TRUNK, "codecs"];
+const FIREWALL: readonly RenderFlag[] = ["rtp", "aggregate"];
+
+const TARGETS = {
+    asterisk: { flags: TRUNK_WITH_CODECS, render: (config, options) => asteriskPjsip(config, trunkOptions(options)) },
+    freeswitch: {
+        flags: TRUNK_WITH_CODECS,
+        render: (config, options) => {
+            const { gatewayXml, warnings } = freeswitchGateway(config, trunkOptions(options));
+            return { text: gatewayXml, warnings };
+        },
+    },
+    "freeswitch-acl": {
+        flags: TRUNK_WITH_CODECS,
+        render: (config, options) => {
+            const { aclXml, warnings } = freeswitchGateway(config, trunkOptions(options));
+            return { text: aclXml, warnings };
+        },
+    },
+    "kamailio-dispatcher": {
+        flags: TRUNK,
+        render: (config, options) => kamailioDispatcherList(config, trunkOptions(options)),
+    },
+    "kamailio-address": {
+        flags: ["aggregate"],
+        render: (config, options) =>
+            collecting((onWarning) =>
+                kamailioPermissionsAddress(config.allowedCidrRanges, { aggregate: options.aggregate, onWarning }),
+            ),
+    },
+    nftables: {
+        flags: FIREWALL,
+        render: (config, options) =>
+            collecting((onWarning) => nftablesRuleset(config.allowedCidrRanges, firewallOptions(options, onWarning))),
+    },
+    aws: {
+        flags: FIREWALL,
+        render: (config, options) =>
+            collecting((onWarning) =>
+                json(awsSecurityGroupIngress(config.allowedCidrRanges, firewallOptions(options, onWarning))),
+            ),
+    },
+    gcp: {
+        flags: FIREWALL,
+        render: (config, options) =>
+            collecting((onWarning) =>
+                json(gcpFirewallRules(config.allowedCidrRanges, firewallOptions(options, onWarning))),
+            ),
+    },
+    azure: {
+        flags: FIREWALL,
+        render: (config, options) =>
+            collecting((onWarning) =>
+                json(azureNsgSecurityRules(config.allowedCidrRanges, firewallOptions(options, onWarning))),
+            ),
+    },
+    carrier: {
+        flags: TRUNK,
+        render: (config, options) => {
+            const result = carrierTrunkUris(config, trunkOptions(options));
+            return { text: json(result), warnings: result.warnings };
+        },
+    },
+} satisfies Record<string, Target>;
+
+type RenderTarget = keyof typeof TARGETS;
+export const RENDER_TARGETS = Object.keys(TARGETS) as RenderTarget[];
+
+/** A CIDR-list renderer's text, with the warnings it sent to `onWarning`. */
+function collecting(render: (onWarning: WarningSink) => string): RenderedText {
+    const warnings: string[] = [];
+    const text = render((message) => warnings.push(message));
+    return { text, warnings };
+}
+
 function list(text: string | undefined): string[] | undefined {
     return text
         ?.split(",")
@@ -35,8 +107,8 @@ function list(text: string | undefined): string[] | undefined {
         .filter(Boolean);
 }
 
-function trunkOptions(options: Options): TrunkOptions {
-    const trunk: TrunkOptions = {};
+function trunkOptions(options: Options): TrunkOptions & CodecOptions {
+    const trunk: TrunkOptions & CodecOptions = {};
     const agents = list(options.agents);
     const codecs = list(options.codecs);
     if (agents) trunk.agents = agents;
@@ -48,8 +120,8 @@ function trunkOptions(options: Options): TrunkOptions {
     return trunk;
 }
 
-function firewallOptions(options: Options): FirewallOptions {
-    const firewall: FirewallOptions = { aggregate: options.aggregate };
+function firewallOptions(options: Options, onWarning: WarningSink): FirewallOptions {
+    const firewall: FirewallOptions = { aggregate: options.aggregate, onWarning };
     if (options.rtp !== undefined) {
         const match = /^(\d+)-(\d+)$/.exec(options.rtp);
         if (!match) throw new UsageError("--rtp must look like 10000-20000.");
@@ -57,39 +129,30 @@ function firewallOptions(options: Options): FirewallOptions {
     }
     return firewall;
 }
+
+/** Flags given on the command line (`--aggregate` counts when set). */
+function givenFlags(options: Options): RenderFlag[] {
+    const given: RenderFlag[] = [];
+    for (const flag of ["agents", "transport", "codecs", "rtp"] as const) {
+        if (options[flag] !== undefined) given.push(flag);
+    }
+    if (options.aggregate) given.push("aggregate");
+    return given;
+}
+
+/** The target's text; its warnings go to stderr. A flag the target does not take is a usage error. */
 export function render(target: string | undefined, config: SipConfigData, options: Options): string {
-    if (!target || !(RENDER_TARGETS as readonly string[]).includes(target)) {
+    if (!target || !Object.hasOwn(TARGETS, target)) {
         throw new UsageError(`render needs a target: ${RENDER_TARGETS.join(", ")}.`);
     }
-    const cidrs = config.allowedCidrRanges;
-    const warn = (warnings: string[]) => {
-        for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-    };
-    switch (target as RenderTarget) {
-        case "asterisk": {
-            const result = asteriskPjsip(config, trunkOptions(options));
-            warn(result.warnings);
-            return result.text;
-        }
-        case "freeswitch":
-        case "freeswitch-acl": {
-            const result = freeswitchGateway(config, { ...trunkOptions(options), aclCidrs: cidrs });
-            warn(result.warnings);
-            return target === "freeswitch" ? result.gatewayXml : result.aclXml;
-        }
-        case "kamailio-dispatcher":
-            return kamailioDispatcher(config, trunkOptions(options));
-        case "kamailio-address":
-            return kamailioPermissionsAddress(cidrs, { aggregate: options.aggregate });
-        case "nftables":
-            return nftablesRuleset(cidrs, firewallOptions(options));
-        case "aws":
-            return json(awsSecurityGroupIngress(cidrs, firewallOptions(options)));
-        case "gcp":
-            return json(gcpFirewallRules(cidrs, firewallOptions(options)));
-        case "azure":
-            return json(azureNsgSecurityRules(cidrs, firewallOptions(options)));
-        case "carrier":
-            return json(carrierTrunkUris(config, trunkOptions(options)));
+    const chosen: Target = TARGETS[target as RenderTarget];
+    const ignored = givenFlags(options).filter((flag) => !chosen.flags.includes(flag));
+    if (ignored.length > 0) {
+        throw new UsageError(
+            `render ${target} takes no ${ignored.map((flag) => `--${flag}`).join(", ")}; it takes ${chosen.flags.map((flag) => `--${flag}`).join(", ")}.`,
+        );
     }
+    const { text, warnings } = chosen.render(config, options);
+    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+    return text;
 }

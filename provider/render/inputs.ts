@@ -16,6 +16,17 @@ export function checkInteger(value: unknown, name: string, min: number, max: num
     return value;
 }
 
+/**
+ * Refuses the options a renderer does not take, when a JavaScript caller (or an options object
+ * shared between renderers) passes them anyway: an option is used or refused, never ignored.
+ */
+export function refuseOptions(options: object, names: readonly string[], renderer: string, why: string): void {
+    for (const name of names) {
+        const value = (options as Record<string, unknown>)[name];
+        if (value !== undefined) throw invalidInput(`${renderer} takes no ${name}: ${why}`, name);
+    }
+}
+
 /** Names and values written into config files: no spaces, quotes, comment or section characters. */
 const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,79}$/;
 

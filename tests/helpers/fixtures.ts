@@ -25,3 +25,11 @@ export function rawSipConfig(): Record<string, unknown> {
 export function account(apiKey = TEST_API_KEY, sip: Record<string, unknown> = rawSipConfig()): EmulatorAccount {
     return { apiKeys: [apiKey], sip: sip as unknown as EmulatorAccount["sip"] };
 }
+
+/**
+ * A value as a JavaScript caller may pass it, typed as the parameter it is passed to: for tests
+ * of the run-time checks that TypeScript's types keep TypeScript callers from reaching.
+ */
+export function fromJavaScript<T>(value: unknown): T {
+    return value as T;
+}

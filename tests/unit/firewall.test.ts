@@ -14,6 +14,7 @@ import {
     UltravoxError,
 } from "pulumi-ultravox";
 import { thrownBy } from "../helpers/errors";
+import { fromJavaScript } from "../helpers/fixtures";
 
 /** Unsorted, with a duplicate once its host bits are zeroed. */
 const CIDRS = ["198.51.100.7/32", "192.0.2.9/24", "192.0.2.0/24"];
@@ -502,5 +503,22 @@ describe("firewall: nftablesRuleset", () => {
 
     it("accepts names that only look like keywords", () => {
         expect(nftablesRuleset([], { table: "TCP", setName: "set_v4" })).to.contain("table inet TCP {\n\tset set_v4 {");
+    });
+});
+
+describe("firewall: options a generator does not take", () => {
+    it("nftablesRuleset refuses a description rather than ignore it", () => {
+        const error = invalidInput(() => nftablesRuleset(CIDRS, fromJavaScript({ description: "PBX" })));
+        expect(error.issues).to.deep.equal(["description"]);
+        expect(error.message).to.equal(
+            "nftablesRuleset takes no description: the file's header comment says what wrote its rules.",
+        );
+    });
+
+    it("awsPrefixListIngress refuses aggregate and onWarning, having no CIDRs to apply them to", () => {
+        for (const options of [{ aggregate: true }, { onWarning: () => undefined }]) {
+            const error = invalidInput(() => awsPrefixListIngress("pl-123", fromJavaScript(options)));
+            expect(error.issues).to.deep.equal(Object.keys(options));
+        }
     });
 });

@@ -1,7 +1,7 @@
 /** AWS security-group rules and managed prefix lists, shaped like the inputs of `@pulumi/aws`. */
 import { chunk } from "../../core/chunk";
 import { resolveCidrs } from "../../core/cidr";
-import { checkInteger, invalidInput } from "../inputs";
+import { checkInteger, invalidInput, refuseOptions } from "../inputs";
 import { type PortProtocol, resolvePorts } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
 
@@ -56,6 +56,9 @@ export interface AwsPrefixListIngressRule<Id> {
     description: string;
 }
 
+/** The ports and descriptions of the prefix list's rules: no CIDRs, so no `aggregate` or `onWarning`. */
+export type AwsPrefixListIngressOptions = Omit<FirewallOptions, "aggregate" | "onWarning">;
+
 /**
  * One rule per port range, all referencing the prefix list of `awsManagedPrefixListEntries`:
  * changing the CIDRs then edits the list, not the group. AWS charges each such rule the list's
@@ -63,8 +66,14 @@ export interface AwsPrefixListIngressRule<Id> {
  */
 export function awsPrefixListIngress<Id>(
     prefixListId: Id,
-    options: Omit<FirewallOptions, "aggregate" | "onWarning"> = {},
+    options: AwsPrefixListIngressOptions = {},
 ): AwsPrefixListIngressRule<Id>[] {
+    refuseOptions(
+        options,
+        ["aggregate", "onWarning"],
+        "awsPrefixListIngress",
+        "it reads no CIDRs (they are in the prefix list).",
+    );
     const { ports, describe } = prepareRules([], options);
     return ports.map((port) => ({
         protocol: port.protocol,

@@ -1,10 +1,11 @@
 /** An nftables file that allows SIP from the CIDRs, reloadable as one transaction. */
 import { withoutNestedCidrs } from "../../core/cidr";
-import { invalidInput } from "../inputs";
+import { invalidInput, refuseOptions } from "../inputs";
 import { type PortRange, portText } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
 
-export interface NftablesOptions extends FirewallOptions {
+/** No `description`: the file's header comment says what wrote it. */
+export interface NftablesOptions extends Omit<FirewallOptions, "description"> {
     /** Default `ultravox`. The file replaces this table whole on each load: keep it for this file alone. */
     table?: string;
     /** Default `ultravox_sip`. */
@@ -73,6 +74,7 @@ function nftPorts(ranges: readonly PortRange[]): string {
  * one atomic transaction. CIDRs nested in another are left out (the set would refuse them).
  */
 export function nftablesRuleset(cidrs: readonly string[], options: NftablesOptions = {}): string {
+    refuseOptions(options, ["description"], "nftablesRuleset", "the file's header comment says what wrote its rules.");
     const table = checkNftName(options.table ?? "ultravox", "table");
     const setName = checkNftName(options.setName ?? "ultravox_sip", "setName");
     const family = options.family ?? "inet";

@@ -3,8 +3,9 @@ import { canonicalCidrs } from "../../core/cidr";
 import { transportParam } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
 import { checkToken, invalidInput } from "../inputs";
-import type { UltravoxCodec } from "./codecs";
-import { resolveTrunk, type TrunkOptions } from "./trunk";
+import type { RenderedText } from "../rendered";
+import { resolveCodecs, type UltravoxCodec } from "./codecs";
+import { type CodecOptions, resolveTrunk, type TrunkOptions } from "./trunk";
 
 /** Asterisk's format names; G.722.2 (AMR-WB) has no built-in Asterisk codec. */
 const ASTERISK_CODECS: Record<UltravoxCodec, string | undefined> = {
@@ -17,7 +18,7 @@ const ASTERISK_CODECS: Record<UltravoxCodec, string | undefined> = {
     ilbc: "ilbc",
 };
 
-export interface AsteriskPjsipOptions extends TrunkOptions {
+export interface AsteriskPjsipOptions extends TrunkOptions, CodecOptions {
     /** The endpoint, aor and identify section name, used in dial strings. Default `ultravox`. */
     endpointName?: string;
     /** Dialplan context for calls from Ultravox. Default `from-ultravox`. */
@@ -33,12 +34,10 @@ export interface AsteriskPjsipOptions extends TrunkOptions {
     aclName?: string;
 }
 
-export interface AsteriskPjsip {
-    /** pjsip.conf sections to include. */
-    text: string;
+/** `text`: the pjsip.conf sections to include. */
+export interface AsteriskPjsip extends RenderedText {
     /** agent id → `PJSIP/agent_<id>@<endpointName>`. */
     dialStrings: Record<string, string>;
-    warnings: string[];
 }
 
 function asteriskAcl(cidrs: readonly string[], name: string): string[] {
@@ -69,7 +68,7 @@ export function asteriskPjsip(config: SipRouting, options: AsteriskPjsipOptions 
     const endpoint = checkToken(options.endpointName ?? "ultravox", "endpointName");
     const context = checkToken(options.context ?? "from-ultravox", "context");
     const transportSection = checkToken(options.transportSection ?? `transport-${trunk.transport}`, "transportSection");
-    const allow = trunk.codecs.map((codec) => {
+    const allow = resolveCodecs(options.codecs).map((codec) => {
         const name = ASTERISK_CODECS[codec];
         if (name === undefined) {
             throw invalidInput(

@@ -1,18 +1,28 @@
 /** Carrier trunks (Twilio Elastic SIP Trunking, Telnyx): the URIs to give the carrier. */
 import { transportParam } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
+import { refuseOptions } from "../inputs";
+import type { Rendered } from "../rendered";
 import { resolveTrunk, type TrunkOptions } from "./trunk";
 
-export interface CarrierTrunkUris {
+/** What a carrier trunk takes: the agents and the transport (codecs are negotiated with the carrier). */
+export type CarrierTrunkOptions = TrunkOptions;
+
+export interface CarrierTrunkUris extends Rendered {
     /** `sip:<domain>` plus `;transport=` unless UDP: the URI to give a carrier. */
     originationUri: string;
     agents: { agentId: string; uri: string }[];
     notes: { twilio: string; telnyx: string };
-    warnings: string[];
 }
 
 /** URIs and notes for carrier trunks (Twilio Elastic SIP Trunking, Telnyx) pointing at the account. */
-export function carrierTrunkUris(config: SipRouting, options: TrunkOptions = {}): CarrierTrunkUris {
+export function carrierTrunkUris(config: SipRouting, options: CarrierTrunkOptions = {}): CarrierTrunkUris {
+    refuseOptions(
+        options,
+        ["codecs"],
+        "carrierTrunkUris",
+        "codecs are negotiated with the carrier, not written in a URI.",
+    );
     const trunk = resolveTrunk(config, options);
     const originationUri = `sip:${trunk.domain}${transportParam(trunk.transport)}`;
     const routing =

@@ -2,8 +2,9 @@
 import { canonicalCidrs } from "../../core/cidr";
 import type { SipRouting } from "../../core/types";
 import { checkToken } from "../inputs";
-import type { UltravoxCodec } from "./codecs";
-import { resolveTrunk, type TrunkOptions } from "./trunk";
+import type { Rendered } from "../rendered";
+import { resolveCodecs, type UltravoxCodec } from "./codecs";
+import { type CodecOptions, resolveTrunk, type TrunkOptions } from "./trunk";
 
 /** FreeSWITCH codec names (G.722.1 from mod_siren, AMR-WB from mod_amrwb, iLBC from mod_ilbc). */
 const FREESWITCH_CODECS: Record<UltravoxCodec, string> = {
@@ -20,7 +21,7 @@ export function escapeXml(text: string): string {
     return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-export interface FreeswitchGatewayOptions extends TrunkOptions {
+export interface FreeswitchGatewayOptions extends TrunkOptions, CodecOptions {
     /** Default `ultravox`; dial with `sofia/gateway/<gatewayName>/agent_<id>`. */
     gatewayName?: string;
     /** Send the caller's number as the From user. Default true. */
@@ -34,14 +35,13 @@ export interface FreeswitchGatewayOptions extends TrunkOptions {
     aclCidrs?: readonly string[];
 }
 
-export interface FreeswitchGateway {
+export interface FreeswitchGateway extends Rendered {
     /** For sip_profiles/<profile>/ultravox.xml, inside the profile's `<gateways>`. */
     gatewayXml: string;
     /** For an X-PRE-PROCESS include inside acl.conf.xml's `<network-lists>`. */
     aclXml: string;
     /** agent id → `sofia/gateway/<gatewayName>/agent_<id>`. */
     dialStrings: Record<string, string>;
-    warnings: string[];
 }
 
 /**
@@ -51,6 +51,7 @@ export interface FreeswitchGateway {
  */
 export function freeswitchGateway(config: SipRouting, options: FreeswitchGatewayOptions = {}): FreeswitchGateway {
     const trunk = resolveTrunk(config, options);
+    const codecs = resolveCodecs(options.codecs);
     const gateway = checkToken(options.gatewayName ?? "ultravox", "gatewayName");
     const aclName = checkToken(options.aclName ?? "ultravox", "aclName");
     const aclCidrs = canonicalCidrs(options.aclCidrs ?? config.allowedCidrRanges);
@@ -65,7 +66,7 @@ export function freeswitchGateway(config: SipRouting, options: FreeswitchGateway
         param("caller-id-in-from", options.callerIdInFrom === false ? "false" : "true"),
         param("register-transport", trunk.transport),
         "    <variables>",
-        `      <variable name="absolute_codec_string" value="${escapeXml(trunk.codecs.map((codec) => FREESWITCH_CODECS[codec]).join(","))}" direction="outbound"/>`,
+        `      <variable name="absolute_codec_string" value="${escapeXml(codecs.map((codec) => FREESWITCH_CODECS[codec]).join(","))}" direction="outbound"/>`,
         "    </variables>",
         "  </gateway>",
         "</include>",

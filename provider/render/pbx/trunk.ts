@@ -11,13 +11,17 @@ import { agentSipUri, agentToUser, isLowercaseAgentId, isSipTransport, type SipT
 import type { SipRouting } from "../../core/types";
 import { routeToUser } from "../../routing/route";
 import { invalidInput } from "../inputs";
-import { resolveCodecs, type UltravoxCodec } from "./codecs";
+import type { Rendered } from "../rendered";
 
 export interface TrunkOptions {
     /** Agent ids to produce addresses for. Default: every `allowedAgents` entry, in order. */
     agents?: readonly string[];
     /** Default `udp`, Ultravox's default. */
     transport?: SipTransport;
+}
+
+/** For the renderers that write a codec list (Asterisk, FreeSWITCH). */
+export interface CodecOptions {
     /** In order of preference; case, dots and dashes ignored (`G.722.1` = `g7221`), `ulaw`/`alaw` accepted. Default `DEFAULT_CODECS`. */
     codecs?: readonly string[];
 }
@@ -30,12 +34,10 @@ export interface AgentAddress {
     uri: string;
 }
 
-export interface ResolvedTrunk {
+export interface ResolvedTrunk extends Rendered {
     domain: string;
     transport: SipTransport;
-    codecs: UltravoxCodec[];
     agents: AgentAddress[];
-    warnings: string[];
 }
 
 const HOSTNAME =
@@ -99,16 +101,14 @@ function routingWarnings(config: SipRouting, agentId: string): string[] {
     return warnings;
 }
 
-/** The domain, transport, codecs and agent addresses every PBX generator writes, checked once. */
+/** The domain, transport and agent addresses every PBX generator writes, checked once, with the routing warnings. */
 export function resolveTrunk(config: SipRouting, options: TrunkOptions): ResolvedTrunk {
     const domain = checkDomain(config.domain);
     const transport = resolveTransport(options.transport);
-    const codecs = resolveCodecs(options.codecs);
     const agentIds = resolveAgents(config, options.agents);
     return {
         domain,
         transport,
-        codecs,
         agents: agentIds.map((agentId) => ({
             agentId,
             toUser: agentToUser(agentId),
