@@ -27,6 +27,7 @@ export {
     type AwsPrefixListOptions,
     type AwsSecurityGroupChunkOptions,
     type AwsSecurityGroupIngressRule,
+    awsManagedPrefixListArgs,
     awsManagedPrefixListEntries,
     awsPrefixListIngress,
     awsSecurityGroupIngress,

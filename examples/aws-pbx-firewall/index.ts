@@ -40,7 +40,7 @@ export = async () => {
 
     if (mode === "prefix-list") {
         const list = new aws.ec2.ManagedPrefixList("ultravox-sip", {
-            ...ultravox.awsManagedPrefixListEntries(sip.allowedCidrRanges, {
+            ...ultravox.awsManagedPrefixListArgs(sip.allowedCidrRanges, {
                 maxEntries: cfg.getNumber("prefixListMaxEntries"),
             }),
             tags,

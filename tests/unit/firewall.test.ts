@@ -2,6 +2,7 @@ import type { ManagedPrefixListArgs } from "@pulumi/aws/ec2/managedPrefixList";
 import type { ec2 } from "@pulumi/aws/types/input";
 import { expect } from "chai";
 import {
+    awsManagedPrefixListArgs,
     awsManagedPrefixListEntries,
     awsPrefixListIngress,
     awsSecurityGroupIngress,
@@ -233,6 +234,17 @@ describe("firewall: awsSecurityGroupIngressChunks", () => {
         );
         invalidInput(() => awsSecurityGroupIngressChunks(CIDRS, { maxRulesPerGroup: 0 }));
         invalidInput(() => awsSecurityGroupIngressChunks(CIDRS, { maxRulesPerGroup: 1.5 }));
+    });
+});
+
+describe("firewall: awsManagedPrefixListArgs", () => {
+    it("is what the deprecated awsManagedPrefixListEntries names", () => {
+        expect(awsManagedPrefixListEntries).to.equal(awsManagedPrefixListArgs);
+        expect(awsManagedPrefixListArgs(["192.0.2.9/24"])).to.deep.equal({
+            addressFamily: "IPv4",
+            entries: [{ cidr: "192.0.2.0/24", description: "pulumi-ultravox" }],
+            maxEntries: 1,
+        });
     });
 });
 

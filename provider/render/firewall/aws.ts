@@ -60,7 +60,7 @@ export interface AwsPrefixListIngressRule<Id> {
 export type AwsPrefixListIngressOptions = Omit<FirewallOptions, "aggregate" | "onWarning">;
 
 /**
- * One rule per port range, all referencing the prefix list of `awsManagedPrefixListEntries`:
+ * One rule per port range, all referencing the prefix list of `awsManagedPrefixListArgs`:
  * changing the CIDRs then edits the list, not the group. AWS charges each such rule the list's
  * `maxEntries` against the group's rule quota.
  */
@@ -127,7 +127,11 @@ export interface AwsManagedPrefixList {
     maxEntries: number;
 }
 
-export function awsManagedPrefixListEntries(
+/**
+ * The arguments of one managed prefix list holding the CIDRs (at most 1000 entries; pass
+ * `aggregate: true` to merge them first): spread them into `aws.ec2.ManagedPrefixList`.
+ */
+export function awsManagedPrefixListArgs(
     cidrs: readonly string[],
     options: AwsPrefixListOptions = {},
 ): AwsManagedPrefixList {
@@ -150,3 +154,9 @@ export function awsManagedPrefixListEntries(
     }
     return { addressFamily: "IPv4", entries: resolved.map((cidr) => ({ cidr, description })), maxEntries };
 }
+
+/**
+ * The former name of `awsManagedPrefixListArgs`, which returns the list's arguments, not only its entries.
+ * @deprecated Use `awsManagedPrefixListArgs`.
+ */
+export const awsManagedPrefixListEntries: typeof awsManagedPrefixListArgs = awsManagedPrefixListArgs;
