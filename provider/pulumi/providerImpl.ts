@@ -211,6 +211,14 @@ export async function create(inputs: ManagedProps & { __provider?: string }): Pr
     }
 }
 
+/** The read-only provider's create: `SipConfig.get` reads the account's config and never creates one. */
+export async function refuseCreateOfRead(): Promise<never> {
+    throw new UltravoxError(
+        "invalid_input",
+        "SipConfig.get only reads the account's SIP config; it cannot create one (the engine asks for that only when the state was edited by hand). To manage the config from this stack, use `new SipConfig(name, args)`; to read it, run `pulumi refresh`.",
+    );
+}
+
 export async function update(
     id: string,
     olds: SipConfigState,

@@ -235,6 +235,16 @@ describe("plugin: SipConfig.get through the real dynamic-provider plugin over gR
             });
         });
 
+        it("Create on the read-only provider fails, saying what to use instead", async () => {
+            const before = emulator.requests.length;
+            const error = await callError(plugin.create(SIP_CONFIG_URN, getInputs()));
+            expect(error.method).to.equal("Create");
+            expect(error.message)
+                .to.include("SipConfig.get only reads the account's SIP config; it cannot create one")
+                .and.to.include("use `new SipConfig(name, args)`");
+            expect(emulator.requests.length).to.equal(before);
+        });
+
         it("a refresh (the prior outputs as properties) reads the same account again", async () => {
             const prior = { ...MAIN_OUTPUTS, fingerprint: "stale", __provider: provider.text };
             const read = await plugin.read("sip", SIP_CONFIG_URN, prior, getInputs());
