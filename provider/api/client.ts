@@ -3,31 +3,18 @@
  * a 1 MiB body cap, errors that never hold the key, and one request in flight per key + URL.
  * got and zod are loaded on first use: they cost ~250 ms at require time.
  */
-import { createHash, randomInt } from "node:crypto";
+import { createHash } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Got } from "got";
 import { redact, sanitizedCause, UltravoxError } from "../core/errors";
 import type { SipConfigData, WarningSink } from "../core/types";
+import { backoffMs, RETRY_NETWORK_CODES, RETRY_STATUSES, retryAfterMs, sleep } from "./retry";
 import type * as SchemaModule from "./schema";
 import { type ConnectionOptions, resolveSettings, type SettingsSources } from "./settings";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** A Retry-After longer than this is capped: a misbehaving server cannot park a deployment. */
-export const MAX_RETRY_AFTER_MS = 20_000;
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_MAX_MS = 5_000;
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-/** Resets and a body cut short (how a reset mid-body surfaces) are retried; refusals and DNS failures are not. */
-const RETRY_NETWORK_CODES = new Set([
-    "ECONNRESET",
-    "EPIPE",
-    "ECONNABORTED",
-    "EAI_AGAIN",
-    "ERR_HTTP_CONTENT_LENGTH_MISMATCH",
-    "ERR_STREAM_PREMATURE_CLOSE",
-]);
 
 /** The plain client reads no stack config and no environment: the key is required. */
 export interface UltravoxClientOptions extends ConnectionOptions {
@@ -373,44 +360,4 @@ function withoutQuotedText(error: unknown): Error {
     if (quote < 0) return error instanceof Error ? error : new Error(message);
     const kept = message.slice(0, quote).replace(/[\s,.]+$/, "");
     return new SyntaxError(`${kept || "Not valid JSON"} (the text around it is left out: it may hold a secret)`);
-}
-
-/** Retry-After as seconds or an HTTP date, capped; undefined when absent or garbage. */
-export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-    const value = (Array.isArray(header) ? header[0] : header)?.trim();
-    if (!value) return undefined;
-    let ms: number;
-    if (/^\d+(\.\d+)?$/.test(value)) {
-        ms = Number(value) * 1000;
-    } else {
-        const date = Date.parse(value);
-        if (Number.isNaN(date) || !/[a-z]/i.test(value)) return undefined;
-        ms = date - now;
-    }
-    // A delay too long for a double (400 digits) is Infinity: capped like any other huge delay.
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-
-/** Exponential backoff with full jitter. */
-export function backoffMs(attempt: number): number {
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-    return randomInt(Math.floor(ceiling / 2), ceiling + 1);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-        if (signal.aborted) {
-            reject(new Error("aborted"));
-            return;
-        }
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new Error("aborted"));
-        };
-        const timer = setTimeout(() => {
-            signal.removeEventListener("abort", onAbort);
-            resolve();
-        }, ms);
-        signal.addEventListener("abort", onAbort, { once: true });
-    });
 }
