@@ -101,7 +101,8 @@ export class UltravoxClient {
 
     /**
      * PATCH /api/sip with a partial config; answers the account's full config as it is now.
-     * Not retried on 5xx other than 502/503/504: a PATCH is idempotent, so retrying those is safe.
+     * Retried as a read is (429, 502, 503, 504, connection resets): the body sets fields to
+     * values, so a PATCH that arrives twice leaves the account as one that arrives once.
      */
     async patchSipConfig(patch: SchemaModule.SipConfigPatch): Promise<SipConfigData> {
         const json = await this.#requestJson("PATCH", patch);

@@ -1,6 +1,22 @@
 /**
- * Every failure of this package is an `UltravoxError` with a stable string `code`.
+ * Every failure of this package is an `UltravoxError` with one of these stable string codes.
  * Messages say what to do next and never contain a credential.
+ *
+ * - `config`: no API key anywhere (the message names `ultravox:apiKey` and `ULTRAVOX_API_KEY`),
+ *   a base URL that is not a URL, carries credentials, a query or a fragment, or uses `http:` off
+ *   loopback; a `timeoutMs` or `maxRetries` out of range.
+ * - `auth`: the API answered 401 or 403: the key is wrong, revoked or of another account.
+ * - `not_found`: the API answered 404: check the base URL, and that the account has SIP enabled.
+ * - `rate_limited`: 429 still after the retries, or a `Retry-After` past the deadline.
+ * - `server`: 5xx still after the retries (500 is not retried); nothing was applied.
+ * - `http`: any other status, a redirect included (redirects are never followed).
+ * - `timeout`: the whole call, retries included, took longer than `timeoutMs`.
+ * - `network`: the connection was refused, reset or cut short, or the name did not resolve.
+ * - `invalid_response`: the answer is not JSON, not declared as JSON, not an object, fails the
+ *   schema (`issues` lists the field paths), is over 1 MiB, or does not hold what a PATCH wrote.
+ * - `invalid_input`: a renderer, a CIDR tool or the provider was given something it does not
+ *   take (the message names the entry or option; `issues` holds its path).
+ * - `conflict`: the managed form found that another writer changed the account while it wrote.
  */
 export type UltravoxErrorCode =
     | "config"
