@@ -1,4 +1,10 @@
-/** pulumi-ultravox: the public surface. Nothing here loads got or zod until first used. */
+/**
+ * pulumi-ultravox: the public surface, and the only one; every other module is internal.
+ * One explicit export list, in folder order: api/ (the client), core/ (errors, CIDR tools, the
+ * SIP address, the data types), pulumi/ (SipConfig, getSipConfig), render/ (firewall rules and
+ * PBX trunks), routing/ (what happens to a call). TSDoc sits on each declaration.
+ * Loading this module loads neither got nor zod: the client loads them on first use.
+ */
 
 export { UltravoxClient, type UltravoxClientOptions } from "./api/client";
 export type { ConnectionOptions } from "./api/settings";

@@ -43,6 +43,10 @@ interface RawResponse {
 
 const inFlight = new Map<string, Promise<SipConfigData>>();
 
+/**
+ * A client of the account's SIP config (`GET` and `PATCH /api/sip`), for scripts and CI jobs.
+ * The key is held privately: it is never printed, serialized or put in an error.
+ */
 export class UltravoxClient {
     readonly baseUrl: string;
     readonly timeoutMs: number;

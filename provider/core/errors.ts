@@ -38,6 +38,7 @@ export interface UltravoxErrorOptions {
     issues?: string[];
 }
 
+/** The one error this package throws: see `UltravoxErrorCode` for the codes and when each is raised. */
 export class UltravoxError extends Error {
     override readonly name = "UltravoxError";
     readonly code: UltravoxErrorCode;
@@ -57,6 +58,7 @@ export class UltravoxError extends Error {
     }
 }
 
+/** Whether a value is an `UltravoxError`, also when it comes from another copy of the package. */
 export function isUltravoxError(value: unknown): value is UltravoxError {
     return (
         value instanceof UltravoxError || (value instanceof Error && value.name === "UltravoxError" && "code" in value)

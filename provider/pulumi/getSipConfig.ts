@@ -10,6 +10,7 @@ export type GetSipConfigArgs = ConnectionOptions;
 /** Where `getSipConfigOutput` reads from: `ConnectionOptions`, each an Input. */
 export type GetSipConfigOutputArgs = ConnectionInputs;
 
+/** What `getSipConfig` resolves to: the same values as `SipConfig`'s outputs. */
 export type GetSipConfigResult = SipConfigOutputs;
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { SipConfigData } from "../core/types";
 
+/** What a stack receives from `SipConfig` and `getSipConfig`: the normalized config and the handler URL as a plain value. */
 export interface SipConfigOutputs extends SipConfigData {
     /** The fallback handler's URL as a plain value (`fallbackHandler` as a whole is secret). */
     fallbackHandlerUrl: string | null;

@@ -7,6 +7,7 @@ import { UltravoxError } from "../core/errors";
 import { hasFallbackHandler, type SipRouting } from "../core/types";
 import { type InboundRoute, routeToUser, type SkippedPattern, type ToUserRoute } from "./route";
 
+/** The call to explain: where the INVITE comes from and whom it is for. */
 export interface InboundCall {
     /** The IPv4 address the INVITE comes from. */
     sourceIp: string;
@@ -14,6 +15,7 @@ export interface InboundCall {
     toUser: string;
 }
 
+/** What Ultravox does with the call, and why, in words that name the config entries that decided. */
 export interface InboundCallExplanation {
     accepted: boolean;
     route: InboundRoute;

@@ -10,6 +10,7 @@ import { agentIdOfToUser } from "../core/sip";
 import { hasFallbackHandler, type SipRouting } from "../core/types";
 import { checkPattern } from "./pattern";
 
+/** Where a call goes: a listed agent, an agent by `allowAllAgents`, the fallback handler, or nowhere. */
 export type InboundRoute = "agent" | "allowAllAgents" | "fallback" | "rejected";
 
 /** A pattern consulted before the decision but skipped because it cannot be evaluated faithfully. */

@@ -84,6 +84,7 @@ export function awsPrefixListIngress<Id>(
     }));
 }
 
+/** What `awsSecurityGroupIngressChunks` takes: the firewall options and the rule quota per group. */
 export interface AwsSecurityGroupChunkOptions extends FirewallOptions {
     /** Inbound rules per security group. Default 60, AWS's default quota. */
     maxRulesPerGroup?: number;
@@ -113,6 +114,7 @@ export function awsSecurityGroupIngressChunks(
 /** AWS's hard maximum of entries in one managed prefix list. */
 export const AWS_PREFIX_LIST_MAX_ENTRIES = 1000;
 
+/** What `awsManagedPrefixListArgs` takes: what to do with the CIDRs, the entries' description, the list's size. */
 export interface AwsPrefixListOptions extends Pick<FirewallOptions, "aggregate" | "onWarning"> {
     /** On every entry. Default `pulumi-ultravox`. */
     description?: string;

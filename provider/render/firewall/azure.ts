@@ -18,6 +18,7 @@ export interface AzureSecurityRule {
     description: string;
 }
 
+/** What `azureNsgSecurityRules` takes: the firewall options, and the rules' names, priorities and size. */
 export interface AzureSecurityRuleOptions extends FirewallOptions {
     /** The first rule's priority; the others follow one by one. Default 1000. */
     priorityStart?: number;

@@ -12,6 +12,7 @@ export interface GcpFirewallRule {
     description: string;
 }
 
+/** What `gcpFirewallRules` takes: the firewall options and the source ranges per rule. */
 export interface GcpFirewallOptions extends FirewallOptions {
     /** Default 5000, GCP's limit per rule. */
     maxSourceRangesPerRule?: number;

@@ -1,6 +1,7 @@
 /** The ports a firewall rule opens: SIP signalling by default, RTP media only on request. */
 import { checkInteger, invalidInput } from "../inputs";
 
+/** The transport protocol a firewall rule matches (SIP over TLS is TCP). */
 export type PortProtocol = "udp" | "tcp";
 
 /** An inclusive port range. */

@@ -13,6 +13,7 @@ import type { WarningSink } from "../../core/types";
 import { invalidInput } from "../inputs";
 import { type PortOptions, type PortRange, portText, resolvePorts } from "./ports";
 
+/** What every firewall renderer takes: the ports to open, what to do with the CIDRs, and descriptions. */
 export interface FirewallOptions extends PortOptions {
     /** Merge adjacent and nested CIDRs first. Default false: aggregation makes diffs less predictable. */
     aggregate?: boolean;

@@ -18,6 +18,7 @@ const ASTERISK_CODECS: Record<UltravoxCodec, string | undefined> = {
     ilbc: "ilbc",
 };
 
+/** What `asteriskPjsip` takes: the agents, transport and codecs, and the names of the sections it writes. */
 export interface AsteriskPjsipOptions extends TrunkOptions, CodecOptions {
     /** The endpoint, aor and identify section name, used in dial strings. Default `ultravox`. */
     endpointName?: string;

@@ -8,6 +8,7 @@ import { resolveTrunk, type TrunkOptions } from "./trunk";
 /** What a carrier trunk takes: the agents and the transport (codecs are negotiated with the carrier). */
 export type CarrierTrunkOptions = TrunkOptions;
 
+/** The URIs to give a carrier, notes for Twilio and Telnyx, and the routing warnings. */
 export interface CarrierTrunkUris extends Rendered {
     /** `sip:<domain>` plus `;transport=` unless UDP: the URI to give a carrier. */
     originationUri: string;

@@ -4,6 +4,7 @@ import { invalidInput } from "../inputs";
 /** The codecs Ultravox accepts: G.722, G.722.1, G.722.2, Opus, PCMU, PCMA, iLBC. */
 export type UltravoxCodec = "pcmu" | "pcma" | "g722" | "g7221" | "g7222" | "opus" | "ilbc";
 
+/** Every codec Ultravox accepts, as the renderers name them. */
 export const ULTRAVOX_CODECS: readonly UltravoxCodec[] = Object.freeze([
     "pcmu",
     "pcma",

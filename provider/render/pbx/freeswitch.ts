@@ -21,6 +21,7 @@ export function escapeXml(text: string): string {
     return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** What `freeswitchGateway` takes: the agents, transport and codecs, and the gateway's and ACL's names. */
 export interface FreeswitchGatewayOptions extends TrunkOptions, CodecOptions {
     /** Default `ultravox`; dial with `sofia/gateway/<gatewayName>/agent_<id>`. */
     gatewayName?: string;
@@ -35,6 +36,7 @@ export interface FreeswitchGatewayOptions extends TrunkOptions, CodecOptions {
     aclCidrs?: readonly string[];
 }
 
+/** The gateway and ACL XML includes, the dial strings, and the routing warnings. */
 export interface FreeswitchGateway extends Rendered {
     /** For sip_profiles/<profile>/ultravox.xml, inside the profile's `<gateways>`. */
     gatewayXml: string;

@@ -6,6 +6,7 @@ import { checkInteger, invalidInput, refuseOptions } from "../inputs";
 import type { RenderedText } from "../rendered";
 import { resolveTrunk, type TrunkOptions } from "./trunk";
 
+/** What `kamailioDispatcherList` takes: the agents (for the warnings), the transport, and the list's columns. */
 export interface KamailioDispatcherOptions extends TrunkOptions {
     /** Default 1. */
     setId?: number;
@@ -56,6 +57,7 @@ export function kamailioDispatcher(config: SipRouting, options: KamailioDispatch
     return kamailioDispatcherList(config, options).text;
 }
 
+/** What `kamailioPermissionsAddress` takes: the file's columns, and what to do with the CIDRs. */
 export interface KamailioPermissionsOptions {
     /** Default 1 (what allow_source_address() checks without an argument). */
     groupId?: number;

@@ -13,6 +13,7 @@ import { routeToUser } from "../../routing/route";
 import { invalidInput } from "../inputs";
 import type { Rendered } from "../rendered";
 
+/** What every trunk renderer takes: which agents to write addresses for, and the transport. */
 export interface TrunkOptions {
     /** Agent ids to produce addresses for. Default: every `allowedAgents` entry, in order. */
     agents?: readonly string[];
@@ -26,6 +27,7 @@ export interface CodecOptions {
     codecs?: readonly string[];
 }
 
+/** How to reach one agent through the trunk. */
 export interface AgentAddress {
     agentId: string;
     /** `agent_<agentId>`, the To user that selects the agent. */
