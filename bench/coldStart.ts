@@ -5,8 +5,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { startEmulator } from "pulumi-ultravox/emulator";
-import { type Consumer, childEnv, getConsumer, runNode } from "../tests/helpers/consumer";
+import { type Consumer, getConsumer } from "../tests/helpers/consumer";
 import { SIP_CONFIG_URN, serializedProvider, startPlugin } from "../tests/helpers/plugin";
+import { childEnv, runNode } from "../tests/helpers/process";
 import {
     BENCH_KEY,
     BENCH_SIP,

@@ -2,7 +2,8 @@
  * Shared pieces of the benchmarks: statistics, the result rows `run.ts` prints, and provider
  * texts serialized by the SDK itself in the consumer folder (tests/helpers/consumer.ts).
  */
-import { type Consumer, childEnv, runNode } from "../tests/helpers/consumer";
+import type { Consumer } from "../tests/helpers/consumer";
+import { childEnv, runNode } from "../tests/helpers/process";
 
 export interface BenchRow {
     /** The benchmark, e.g. "cold start to first Read". */
@@ -89,9 +90,7 @@ pulumi.runtime.setMocks({
     }
     for (const name of expected) {
         if (texts[name] === undefined) {
-            throw new Error(
-                `no provider text for ${name} (${run.exitCode ?? run.signal}):\n${run.stdout}\n${run.stderr}`,
-            );
+            throw new Error(`no provider text for ${name} (${run.code ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
         }
     }
     return texts;

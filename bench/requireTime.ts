@@ -3,7 +3,8 @@
  * measured in fresh Node processes in the consumer folder (the installed package, its own got
  * and zod), interleaved with processes that load `@pulumi/pulumi` alone.
  */
-import { childEnv, getConsumer, runNode } from "../tests/helpers/consumer";
+import { getConsumer } from "../tests/helpers/consumer";
+import { childEnv, runNode } from "../tests/helpers/process";
 import { type BenchResult, median, ms, runIfMain } from "./common";
 
 const RUNS = Number(process.env.BENCH_REQUIRE_RUNS ?? 9);
@@ -32,7 +33,7 @@ export async function run(): Promise<BenchResult> {
     const consumer = await getConsumer();
     const measure = async (script: string) => {
         const result = await runNode(["-e", script], { cwd: consumer.dir, env: childEnv(), timeoutMs: 30_000 });
-        if (result.exitCode !== 0) throw new Error(`require benchmark failed: ${result.stderr}`);
+        if (result.code !== 0) throw new Error(`require benchmark failed: ${result.stderr}`);
         return JSON.parse(result.stdout) as { pulumi: number; ultravox?: number };
     };
     // Unmeasured: fills the OS file cache for both.

@@ -11,13 +11,12 @@
  * One consumer is built per process (packing once), keyed by the tarball's sha256, and removed
  * when the process exits (or, if it was killed, by the next test process).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-
-export const REPO_ROOT = path.resolve(__dirname, "../../..");
+import { childEnv, run } from "./process";
+import { DIST_DIR, REPO_ROOT } from "./repo";
 
 export interface Consumer {
     /** The program folder: the plugin's working directory, where `require("pulumi-ultravox")` resolves. */
@@ -31,75 +30,6 @@ export interface Consumer {
     tarballSha256: string;
     /** Milliseconds spent packing and installing. */
     buildMs: number;
-}
-
-export interface RunResult {
-    exitCode: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-}
-
-export interface RunOptions {
-    cwd: string;
-    env?: NodeJS.ProcessEnv;
-    /** Killed (SIGKILL) after this long; the result then says so in `signal`. Default 60 000. */
-    timeoutMs?: number;
-}
-
-/**
- * The environment of a child process: this process's, without anything that could change
- * what the package reads (a developer's ULTRAVOX_* or PULUMI_* variables), plus `overrides`.
- */
-export function childEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) {
-        if (!/^(ULTRAVOX_|PULUMI_)/.test(key)) env[key] = value;
-    }
-    for (const [key, value] of Object.entries(overrides)) {
-        if (value === undefined) delete env[key];
-        else env[key] = value;
-    }
-    return env;
-}
-
-/** Runs a command to completion, bounded by a timeout, capturing its output. */
-export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-        let child: ChildProcess;
-        try {
-            child = spawn(command, args, {
-                cwd: options.cwd,
-                env: options.env ?? childEnv(),
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-        } catch (error) {
-            reject(error);
-            return;
-        }
-        let stdout = "";
-        let stderr = "";
-        child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-            stdout += chunk;
-        });
-        child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-            stderr += chunk;
-        });
-        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-        child.on("error", (error) => {
-            clearTimeout(timer);
-            reject(error);
-        });
-        child.on("close", (exitCode, signal) => {
-            clearTimeout(timer);
-            resolve({ exitCode, signal, stdout, stderr });
-        });
-    });
-}
-
-/** Runs `node <args>` with this process's Node (22: what the package and the SDK require). */
-export function runNode(args: readonly string[], options: RunOptions): Promise<RunResult> {
-    return run(process.execPath, args, options);
 }
 
 /**
@@ -139,9 +69,9 @@ async function npm(args: readonly string[], cwd: string, timeoutMs: number): Pro
         ),
         timeoutMs,
     });
-    if (result.exitCode !== 0) {
+    if (result.code !== 0) {
         throw new Error(
-            `npm ${args.join(" ")} failed (${result.exitCode ?? result.signal}) in ${cwd}:\n${result.stderr.slice(-4000)}`,
+            `npm ${args.join(" ")} failed (${result.code ?? result.signal}) in ${cwd}:\n${result.stderr.slice(-4000)}`,
         );
     }
     return result.stdout;
@@ -178,7 +108,7 @@ const consumers = new Map<string, Promise<Consumer>>();
 
 function pack(): Promise<{ tarball: string; sha256: string; workDir: string }> {
     packed ??= (async () => {
-        if (!fs.existsSync(path.join(REPO_ROOT, "dist/pulumi/providerImpl.js"))) {
+        if (!fs.existsSync(path.join(DIST_DIR, "pulumi", "providerImpl.js"))) {
             throw new Error("dist/ is not built: run `npm run build` (npm test's pretest does) before these tests.");
         }
         removeOrphans();

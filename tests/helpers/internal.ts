@@ -3,12 +3,10 @@
  * files the public entry uses, so classes such as UltravoxError are the same objects.
  */
 import * as path from "node:path";
-
-const distDir = path.resolve(__dirname, "../../../dist");
+import { DIST_DIR as distDir } from "./repo";
 
 export const cidr = require(path.join(distDir, "core/cidr")) as typeof import("../../dist/core/cidr");
 export const schema = require(path.join(distDir, "api/schema")) as typeof import("../../dist/api/schema");
 export const settings = require(path.join(distDir, "api/settings")) as typeof import("../../dist/api/settings");
 export const retry = require(path.join(distDir, "api/retry")) as typeof import("../../dist/api/retry");
 export const clientModule = require(path.join(distDir, "api/client")) as typeof import("../../dist/api/client");
-export const REPO_ROOT = path.resolve(__dirname, "../../..");

@@ -6,14 +6,14 @@
  * The gRPC library and the stubs are loaded from the consumer's SDK folder, so requests are
  * built with the very classes the plugin decodes them with.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
-import { type Consumer, childEnv, runNode } from "./consumer";
+import type { Consumer } from "./consumer";
+import { childEnv, type Exit, runNode, type StartedProcess, start } from "./process";
 
 /** The URN the engine gives `SipConfig.get("ultravox-sip")` in project `proj`, stack `dev`. */
 export const SIP_CONFIG_URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::ultravox-sip";
@@ -71,10 +71,7 @@ export interface CapturedOutput {
     stderr: string;
 }
 
-export interface StoppedPlugin extends CapturedOutput {
-    exitCode: number | null;
-    signal: NodeJS.Signals | null;
-}
+export interface StoppedPlugin extends CapturedOutput, Exit {}
 
 export interface CallOptions {
     /** gRPC deadline for this call. Default 30 000 ms. */
@@ -175,70 +172,42 @@ function typeAndName(urn: string): { type: string; name: string } {
     return { type: qualifiedType.split("$").pop() ?? "", name: parts.slice(3).join("::") };
 }
 
-const running = new Set<ChildProcess>();
-process.once("exit", () => {
-    for (const child of running) child.kill("SIGKILL");
-});
-
-/** Starts the plugin for the consumer program and connects to it. */
-export async function startPlugin(consumer: Consumer, options: StartPluginOptions = {}): Promise<Plugin> {
-    const modules = loadGrpc(consumer.sdkDir);
-    const { grpc: grpcJs, providerPb, structPb } = modules;
+/** Step 1: the plugin process, started as the CLI starts it, in the program folder. */
+function spawnPlugin(consumer: Consumer, env: StartPluginOptions["env"]): StartedProcess {
     const entry = path.join(consumer.dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
     // The second argument is the engine's address; the plugin never dials it.
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
-        cwd: consumer.dir,
-        env: childEnv(options.env),
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    running.add(child);
-    const captured: CapturedOutput = { stdout: "", stderr: "" };
-    const exited = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-        child.on("close", (exitCode, signal) => {
-            running.delete(child);
-            resolve({ exitCode, signal });
-        });
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-        captured.stderr += chunk;
-    });
+    return start(process.execPath, [entry, "127.0.0.1:1"], { cwd: consumer.dir, env: childEnv(env) });
+}
 
-    const startTimeoutMs = options.startTimeoutMs ?? 20_000;
-    let port: number;
+/** Step 2: the port the plugin prints on its first line; the process is killed if it prints none. */
+async function portOf(plugin: StartedProcess, timeoutMs: number): Promise<number> {
     try {
-        port = await new Promise<number>((resolve, reject) => {
-            const timer = setTimeout(
-                () => reject(new Error(`The plugin printed no port within ${startTimeoutMs} ms.`)),
-                startTimeoutMs,
-            );
-            child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-                captured.stdout += chunk;
-                const match = /^(\d+)\r?\n/.exec(captured.stdout);
-                if (match) {
-                    clearTimeout(timer);
-                    resolve(Number(match[1]));
-                }
-            });
-            child.on("error", (error) => {
-                clearTimeout(timer);
-                reject(error);
-            });
-            void exited.then(({ exitCode, signal }) => {
-                clearTimeout(timer);
-                reject(new Error(`The plugin exited (${exitCode ?? signal}) before printing its port.`));
-            });
-        });
+        const [, port] = await plugin.waitForStdout(/^(\d+)\r?\n/, timeoutMs);
+        return Number(port);
     } catch (error) {
-        child.kill("SIGKILL");
-        await exited;
-        throw new Error(`${(error as Error).message}\nstdout:\n${captured.stdout}\nstderr:\n${captured.stderr}`);
+        plugin.kill();
+        await plugin.exited;
+        throw new Error(
+            `The plugin printed no port: ${(error as Error).message}\nstdout:\n${plugin.stdout()}\nstderr:\n${plugin.stderr()}`,
+        );
     }
+}
 
-    const client = new modules.Client(`127.0.0.1:${port}`, grpcJs.credentials.createInsecure());
+/** Step 3: a gRPC client of the port, once the channel is ready. */
+async function connect(modules: GrpcModules, port: number, timeoutMs: number): Promise<ResourceProviderClient> {
+    const client = new modules.Client(`127.0.0.1:${port}`, modules.grpc.credentials.createInsecure());
     await new Promise<void>((resolve, reject) =>
-        client.waitForReady(Date.now() + startTimeoutMs, (error) => (error ? reject(error) : resolve())),
+        client.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve())),
     );
+    return client;
+}
 
+/** Step 4: the engine's calls, as requests built with the SDK's own classes. */
+function pluginCalls(
+    modules: GrpcModules,
+    client: ResourceProviderClient,
+): Omit<Plugin, "port" | "pid" | "output" | "stop"> {
+    const { grpc: grpcJs, providerPb, structPb } = modules;
     const toStruct = (value: Props): StructPb.Struct =>
         structPb.Struct.fromJavaScript(withoutUndefined(value) as Record<string, StructPb.JavaScriptValue>);
     const fromStruct = (struct: StructPb.Struct | undefined): Props => (struct ? struct.toJavaScript() : {});
@@ -264,12 +233,7 @@ export async function startPlugin(consumer: Consumer, options: StartPluginOption
         });
     }
 
-    let stopped: Promise<StoppedPlugin> | undefined;
-
     return {
-        port,
-        pid: child.pid ?? -1,
-
         async configure(config, callOptions) {
             const request = new providerPb.ConfigureRequest();
             const secretKeys = new Set(callOptions?.secretKeys ?? []);
@@ -372,19 +336,29 @@ export async function startPlugin(consumer: Consumer, options: StartPluginOption
             if (callOptions?.oldInputs) request.setOldInputs(toStruct(callOptions.oldInputs));
             await unary<unknown>("Delete", callOptions, (m, o, cb) => client.delete(request, m, o, cb));
         },
+    };
+}
 
+/** Starts the plugin for the consumer program and connects to it, as the engine does. */
+export async function startPlugin(consumer: Consumer, options: StartPluginOptions = {}): Promise<Plugin> {
+    const modules = loadGrpc(consumer.sdkDir);
+    const startTimeoutMs = options.startTimeoutMs ?? 20_000;
+    const child = spawnPlugin(consumer, options.env);
+    const port = await portOf(child, startTimeoutMs);
+    const client = await connect(modules, port, startTimeoutMs);
+    let stopped: Promise<StoppedPlugin> | undefined;
+    return {
+        port,
+        pid: child.pid,
+        ...pluginCalls(modules, client),
         output() {
-            return { ...captured };
+            return { stdout: child.stdout(), stderr: child.stderr() };
         },
-
         stop() {
             stopped ??= (async () => {
                 client.close();
-                child.kill("SIGTERM");
-                const forced = setTimeout(() => child.kill("SIGKILL"), 2_000);
-                const { exitCode, signal } = await exited;
-                clearTimeout(forced);
-                return { ...captured, exitCode, signal };
+                const { code, signal } = await child.stop(2_000);
+                return { stdout: child.stdout(), stderr: child.stderr(), code, signal };
             })();
             return stopped;
         },
@@ -464,7 +438,7 @@ export async function serializedProvider(
     const line = result.stdout.split("\n").find((candidate) => candidate.startsWith(RESULT_MARK));
     if (!line) {
         throw new Error(
-            `The serialize script printed no provider (${result.exitCode ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+            `The serialize script printed no provider (${result.code ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
         );
     }
     return JSON.parse(line.slice(RESULT_MARK.length)) as SerializedProvider;
@@ -507,7 +481,7 @@ const report = (value) => process.stdout.write(${JSON.stringify(RESULT_MARK)} + 
         });
         const line = run.stdout.split("\n").find((candidate) => candidate.startsWith(RESULT_MARK));
         if (!line) {
-            throw new Error(`The provider text printed nothing (${run.exitCode ?? run.signal}):\n${run.stderr}`);
+            throw new Error(`The provider text printed nothing (${run.code ?? run.signal}):\n${run.stderr}`);
         }
         const reported = JSON.parse(line.slice(RESULT_MARK.length)) as Pick<ProviderTextRun, "result" | "error">;
         return { result: reported.result, error: reported.error, stdout: run.stdout, stderr: run.stderr };

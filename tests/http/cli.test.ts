@@ -1,30 +1,15 @@
-import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
-import { REPO_ROOT } from "../helpers/internal";
+import { type RunResult, run } from "../helpers/process";
+import { REPO_ROOT } from "../helpers/repo";
 
 const CLI = path.join(REPO_ROOT, "dist/cli/main.js");
 
-interface CliRun {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs the CLI asynchronously: the emulator answering it lives in this process. */
-function cli(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
-    return new Promise((resolve) => {
-        execFile(
-            process.execPath,
-            [CLI, ...args],
-            { env: { PATH: process.env.PATH, ...env }, timeout: 20_000 },
-            (error, stdout, stderr) => {
-                resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-            },
-        );
-    });
+/** Runs the CLI asynchronously (the emulator answering it lives in this process), with only PATH and `env`. */
+function cli(args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
+    return run(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, timeoutMs: 20_000 });
 }
 
 describe("CLI: npx pulumi-ultravox", function () {

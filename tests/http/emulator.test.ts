@@ -1,14 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { get, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { expect } from "chai";
 import { type Emulator, type EmulatorAccount, type EmulatorSipConfig, startEmulator } from "pulumi-ultravox/emulator";
+import { type StartedProcess, start } from "../helpers/process";
+import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
 
-const ROOT = resolve(__dirname, "../../..");
-const SAMPLE_ACCOUNT = join(ROOT, "examples/accounts/sample-account.json");
-const CLI = join(ROOT, "dist/emulator/main.js");
+const SAMPLE_ACCOUNT = join(REPO_ROOT, "examples/accounts/sample-account.json");
+const CLI = join(DIST_DIR, "emulator/main.js");
 const SAMPLE_KEY = "demo1234.demodemodemodemodemodemodemodemo";
 
 const KEY = "t3stk3y0.abcdefghijklmnopqrstuvwxyz012345";
@@ -594,29 +594,17 @@ describe("emulator: control API", () => {
 
 describe("emulator: CLI", function () {
     this.timeout(15_000);
-    const children: ChildProcess[] = [];
+    const children: StartedProcess[] = [];
     afterEach(() => {
-        for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+        for (const child of children.splice(0)) child.kill();
     });
 
-    function run(args: string[]): {
-        child: ChildProcess;
-        stdout: () => string;
-        stderr: () => string;
-        exit: Promise<number | null>;
-    } {
-        const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-        children.push(child);
-        let stdout = "";
-        let stderr = "";
-        child.stdout?.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString();
-        });
-        child.stderr?.on("data", (chunk: Buffer) => {
-            stderr += chunk.toString();
-        });
-        const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-        return { child, stdout: () => stdout, stderr: () => stderr, exit };
+    /** The emulator's CLI, started; `exit` resolves with its exit code. */
+    function run(args: string[]) {
+        const started = start(process.execPath, [CLI, ...args], { env: process.env });
+        children.push(started);
+        const exit = started.exited.then(({ code }) => code);
+        return { child: started.child, stdout: started.stdout, stderr: started.stderr, exit };
     }
 
     it("serves the sample account until SIGTERM, logging without the key", async () => {
@@ -653,7 +641,7 @@ describe("emulator: CLI", function () {
         const noAccount = run(["--port", "0"]);
         expect(await noAccount.exit).to.equal(2);
         expect(noAccount.stderr()).to.match(/^pulumi-ultravox-emulator: --account is required\./);
-        const missing = run(["--port", "0", "--account", join(ROOT, "no-such-account.json")]);
+        const missing = run(["--port", "0", "--account", join(REPO_ROOT, "no-such-account.json")]);
         expect(await missing.exit).to.equal(1);
         expect(missing.stderr()).to.contain("ENOENT");
     });

@@ -8,8 +8,9 @@ import { performance } from "node:perf_hooks";
 import { expect } from "chai";
 import { type SipConfigData, UltravoxClient, type UltravoxClientOptions, UltravoxError } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { childEnv, REPO_ROOT, runNode } from "../helpers/consumer";
 import { expectNoSecret } from "../helpers/leaks";
+import { childEnv, runNode } from "../helpers/process";
+import { REPO_ROOT } from "../helpers/repo";
 
 const API_KEY = "l0adk3y0.loadkeyloadkeyloadkeyloadkey0000";
 const OTHER_KEY = "l0adk3y1.otherloadkeyotherloadkeyotherlo";
@@ -172,7 +173,7 @@ const countResources = () => process.getActiveResourcesInfo().length;
             } finally {
                 clearInterval(trim);
             }
-            expect(run.exitCode, run.stderr).to.equal(0);
+            expect(run.code, run.stderr).to.equal(0);
             const figures = JSON.parse(run.stdout) as {
                 before: number;
                 middle: number;

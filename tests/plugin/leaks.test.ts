@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
-import { type Consumer, childEnv, getConsumer, REPO_ROOT, runNode } from "../helpers/consumer";
+import { type Consumer, getConsumer } from "../helpers/consumer";
 import {
     type Plugin,
     PluginCallError,
@@ -24,6 +24,8 @@ import {
     serializedProvider,
     startPlugin,
 } from "../helpers/plugin";
+import { childEnv, runNode } from "../helpers/process";
+import { REPO_ROOT } from "../helpers/repo";
 
 // Every marker holds MARK, so a search for MARK also finds a fragment of ten chars or more.
 const MARK = "LEAKMARKER";
@@ -337,7 +339,7 @@ describe("leak hunt: marker credentials through the plugin, the serializer and a
             fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
             expect(report.crashed).to.equal(undefined);
             // The failing read fails the program, as it must: the SDK reports it on the way out.
-            expect(run.exitCode).to.not.equal(0);
+            expect(run.code).to.not.equal(0);
             expect(run.stderr).to.contain("failed validation at allowedAgents.19.agentId");
         });
 

@@ -8,8 +8,8 @@ import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { getConsumer } from "../helpers/consumer";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
-import { REPO_ROOT } from "../helpers/internal";
 import { type Plugin, SIP_CONFIG_URN, serializedProvider, startPlugin } from "../helpers/plugin";
+import { REPO_ROOT } from "../helpers/repo";
 
 describe("plugin: the repo-root project reads through the plugin started in the repo root", function () {
     this.timeout(60_000);

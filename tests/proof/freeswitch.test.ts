@@ -10,8 +10,9 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { freeswitchGateway, type SipConfigData, UltravoxError } from "pulumi-ultravox";
 import { AGENT_A, AGENT_B } from "../helpers/fixtures";
-import { REPO_ROOT } from "../helpers/internal";
-import { removeDir, requireTools, run, tempDir } from "../helpers/tools";
+import { run } from "../helpers/process";
+import { REPO_ROOT } from "../helpers/repo";
+import { removeDir, requireTools, tempDir } from "../helpers/tools";
 
 /** Not exported from the package entry: loaded from the same dist/ the entry uses. */
 const { escapeXml } = require(

@@ -21,19 +21,8 @@ import {
     UltravoxError,
 } from "pulumi-ultravox";
 import { AGENT_A, AGENT_B } from "../helpers/fixtures";
-import {
-    canBindUdp,
-    type Daemon,
-    freeUdpPort,
-    type RunResult,
-    removeDir,
-    requireTools,
-    run,
-    skipBecause,
-    startDaemon,
-    tempDir,
-    waitFor,
-} from "../helpers/tools";
+import { type RunResult, run, type StartedProcess, start } from "../helpers/process";
+import { canBindUdp, freeUdpPort, removeDir, requireTools, skipBecause, tempDir, waitFor } from "../helpers/tools";
 
 const DEFAULT_PATTERN_A = `^agent_${AGENT_A}$`;
 
@@ -336,7 +325,7 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
 
     let tools: Record<string, string>;
     let dir: string;
-    const daemons: Daemon[] = [];
+    const daemons: StartedProcess[] = [];
 
     before(function () {
         tools = requireTools(this, ["kamailio", "kamcmd", "sipp"]);
@@ -373,8 +362,8 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
     }
 
     /** Starts Kamailio and waits until it answers on its control socket. */
-    async function startKamailio(cfg: string): Promise<Daemon> {
-        const daemon = startDaemon(tools.kamailio as string, [...kamailioArgs(cfg), "-f", cfg]);
+    async function startKamailio(cfg: string): Promise<StartedProcess> {
+        const daemon = start(tools.kamailio as string, [...kamailioArgs(cfg), "-f", cfg]);
         daemons.push(daemon);
         const ready = await waitFor(
             async () => daemon.exit() !== undefined || (await kamcmd(cfg, "core.uptime")).code === 0,
@@ -391,7 +380,7 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
 
     describe("loading the lists", () => {
         let cfg: string;
-        let daemon: Daemon;
+        let daemon: StartedProcess;
 
         before(async () => {
             // Four sets from the fixture's domain: flags 16 (no resolving at load) for UDP, TCP
@@ -505,7 +494,7 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
         let kamailioPort: number;
         let uasAddress: string;
         let callConfig: SipConfigData;
-        let uas: Daemon;
+        let uas: StartedProcess;
         let callDir: string;
         /** The port each caller used, to find it in the Via headers the stand-in saw. */
         const callerPorts = new Map<string, number>();
@@ -538,7 +527,7 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
             fs.writeFileSync(path.join(callDir, "uac-200.xml"), UAC_SCENARIO_200);
             fs.writeFileSync(path.join(callDir, "uac-403.xml"), UAC_SCENARIO_403);
             // Two calls to take: the refused one must never reach it.
-            uas = startDaemon(
+            uas = start(
                 tools.sipp as string,
                 [
                     ...["-sf", "uas.xml", "-i", uasAddress, "-p", "5060", "-m", "2"],

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { type NftablesOptions, nftablesRuleset } from "pulumi-ultravox";
 import { rawSipConfig } from "../helpers/fixtures";
-import { removeDir, requireTools, run, skipBecause, tempDir, which } from "../helpers/tools";
+import { run } from "../helpers/process";
+import { removeDir, requireTools, skipBecause, tempDir, which } from "../helpers/tools";
 
 interface RulesetCase {
     name: string;

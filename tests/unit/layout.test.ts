@@ -6,11 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as ts from "typescript";
-import { runNode } from "../helpers/consumer";
-import { REPO_ROOT } from "../helpers/internal";
+import { runNode } from "../helpers/process";
+import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
 
 const SOURCE_DIR = path.join(REPO_ROOT, "provider");
-const DIST_DIR = path.join(REPO_ROOT, "dist");
 const FOLDERS = ["core", "api", "pulumi", "routing", "render", "cli", "emulator"] as const;
 type Folder = (typeof FOLDERS)[number] | "index";
 
@@ -142,7 +141,7 @@ require(${JSON.stringify(path.join(DIST_DIR, "api", "schema.js"))});
 process.stdout.write(JSON.stringify({ afterIndex, afterSchema: [...new Set(loaded())] }));
 `;
         const result = await runNode(["-e", script], { cwd: REPO_ROOT, timeoutMs: 30_000 });
-        expect(result.exitCode, result.stderr).to.equal(0);
+        expect(result.code, result.stderr).to.equal(0);
         expect(JSON.parse(result.stdout)).to.deep.equal({ afterIndex: [], afterSchema: ["zod"] });
     });
 });

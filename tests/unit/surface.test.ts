@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import * as ts from "typescript";
-import { REPO_ROOT } from "../helpers/internal";
+import { REPO_ROOT } from "../helpers/repo";
 
 const INDEX = path.join(REPO_ROOT, "provider", "index.ts");
 
