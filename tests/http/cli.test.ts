@@ -22,7 +22,7 @@ describe("CLI: npx pulumi-ultravox", function () {
         env = { ULTRAVOX_API_KEY: TEST_API_KEY, ULTRAVOX_BASE_URL: emulator.url };
     });
     after(async () => emulator?.close());
-    beforeEach(() => emulator.replaceSip(rawSipConfig() as never));
+    beforeEach(() => emulator.replaceSip(rawSipConfig()));
 
     it("show prints the config as a table with the secrets masked", async () => {
         const run = await cli(["show"], env);

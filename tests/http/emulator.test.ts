@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { type Emulator, type EmulatorAccount, type EmulatorSipConfig, startEmulator } from "pulumi-ultravox/emulator";
+import { fromJavaScript } from "../helpers/fixtures";
 import { type StartedProcess, start } from "../helpers/process";
 import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
 
@@ -354,7 +355,7 @@ describe("emulator: accounts", () => {
         expect((noKeys as Error).message).to.equal(
             'The account needs "apiKeys": a non-empty array of non-empty strings.',
         );
-        const noSip = await startEmulator({ account: { apiKeys: [KEY] } as unknown as EmulatorAccount }).catch(
+        const noSip = await startEmulator({ account: fromJavaScript({ apiKeys: [KEY] }) }).catch(
             (error: Error) => error,
         );
         expect((noSip as Error).message).to.equal('The account needs "sip": an object with a string "domain".');

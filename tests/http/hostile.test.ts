@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { expect } from "chai";
 import { type SipConfigData, UltravoxClient, type UltravoxClientOptions, UltravoxError } from "pulumi-ultravox";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
+import type { SipFixture } from "../helpers/fixtures";
 import { clientModule } from "../helpers/internal";
 import { expectNoSecret } from "../helpers/leaks";
 
@@ -24,7 +25,7 @@ const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 const DOMAIN = "hostile.sip.ultravox.invalid";
 const { MAX_BODY_BYTES } = clientModule;
 
-function validSip(): Record<string, unknown> {
+function validSip(): SipFixture {
     return {
         domain: DOMAIN,
         allowedCidrRanges: ["203.0.113.0/24", "198.51.100.7/32"],
@@ -112,8 +113,8 @@ describe("hostile API: every way an answer can go wrong", function () {
     let elsewhere: Emulator;
 
     before(async () => {
-        emulator = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() as never } });
-        elsewhere = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() as never } });
+        emulator = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() } });
+        elsewhere = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() } });
         EXPECTED.fingerprint = (await client().getSipConfig()).fingerprint;
     });
     after(async () => {

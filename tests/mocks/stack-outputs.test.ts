@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
@@ -60,11 +61,13 @@ describe("setMocks: examples/stack-outputs", () => {
         expect(engine.resources.map(({ type, name, id }) => ({ type, name, id }))).to.deep.equal([
             { type: "pulumi-nodejs:dynamic/ultravox:SipConfig", name: "ultravox-sip", id: "sip" },
         ]);
-        const exported = await Promise.all(
-            [program.sipDomain, program.allowedCidrRanges, program.agentSipUris, program.fallbackHandlerUrl].map(
-                async (output) => JSON.stringify((await settle(output as never)).value),
-            ),
-        );
+        const outputs: pulumi.Output<unknown>[] = [
+            program.sipDomain,
+            program.allowedCidrRanges,
+            program.agentSipUris,
+            program.fallbackHandlerUrl,
+        ];
+        const exported = await Promise.all(outputs.map(async (output) => JSON.stringify((await settle(output)).value)));
         const secrets = (rawSipConfig().fallbackHandler as { secrets: string[] }).secrets;
         for (const secret of secrets) expect(exported.join("\n")).to.not.contain(secret);
         expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).to.deep.equal(["GET /api/sip"]);

@@ -43,7 +43,7 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
     });
     beforeEach(() => {
         emulator.clearFaults();
-        emulator.replaceSip(rawSipConfig() as never);
+        emulator.replaceSip(rawSipConfig());
     });
 
     const live = () => emulator.account.sip;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { aggregateCidrs, canonicalCidrs, chunkCidrs, cidrsContain } from "pulumi-ultravox";
 import { thrownBy } from "../helpers/errors";
+import { fromJavaScript } from "../helpers/fixtures";
 // parseCidr and friends are not part of the public surface: reached through the same dist/ files.
 import { cidr } from "../helpers/internal";
 
@@ -50,8 +51,8 @@ describe("cidr: parseIpv4 and parseCidr", () => {
     }
 
     it("refuses non-strings without throwing", () => {
-        expect(cidr.parseIpv4(42 as unknown as string)).to.equal(undefined);
-        expect(cidr.parseCidr(null as unknown as string)).to.equal(undefined);
+        expect(cidr.parseIpv4(fromJavaScript(42))).to.equal(undefined);
+        expect(cidr.parseCidr(fromJavaScript(null))).to.equal(undefined);
     });
 });
 
@@ -119,7 +120,7 @@ describe("cidr: canonicalCidrs", () => {
     }
 
     it("refuses a list that is not an array", () => {
-        invalidInput(() => canonicalCidrs("10.0.0.0/8" as unknown as string[]));
+        invalidInput(() => canonicalCidrs(fromJavaScript("10.0.0.0/8")));
     });
 });
 

@@ -6,6 +6,7 @@ import {
     type SipConfigData,
     UltravoxError,
 } from "pulumi-ultravox";
+import { fromJavaScript } from "../helpers/fixtures";
 
 const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
 const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
@@ -246,7 +247,7 @@ describe("explain: explainInboundCall", () => {
         it(`refuses ${name}`, () => {
             let caught: unknown;
             try {
-                explainInboundCall(sipConfig(), call as never);
+                explainInboundCall(sipConfig(), fromJavaScript(call));
             } catch (error) {
                 caught = error;
             }
@@ -338,7 +339,7 @@ describe("explain: checkPattern", () => {
     });
 
     it("reports a pattern that is not a string", () => {
-        expect(checkPattern(7 as unknown as string)).to.deep.equal({
+        expect(checkPattern(fromJavaScript(7))).to.deep.equal({
             ok: false,
             problem: "the pattern is not a string",
         });

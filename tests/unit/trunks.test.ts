@@ -125,7 +125,7 @@ describe("trunks: asteriskPjsip", () => {
         ["an unknown transport", { transport: "sctp" }],
     ] as const) {
         it(`refuses ${name}`, () => {
-            invalidInput(() => asteriskPjsip(sipConfig(), options as never));
+            invalidInput(() => asteriskPjsip(sipConfig(), fromJavaScript(options)));
         });
     }
 
