@@ -26,6 +26,7 @@ import {
 } from "../helpers/plugin";
 import { childEnv, runNode } from "../helpers/process";
 import { REPO_ROOT } from "../helpers/repo";
+import { waitFor } from "../helpers/tools";
 
 // Every marker holds MARK, so a search for MARK also finds a fragment of ten chars or more.
 const MARK = "LEAKMARKER";
@@ -511,8 +512,10 @@ describe("fail closed through the plugin: a Read that fails is a gRPC error, nev
             expect(error.method).to.equal("Read");
             expect(error.code).to.equal(2);
             expect(error.message).to.match(message);
-            // The plugin logs `${err}`, which carries the code.
-            expect(plugin.output().stderr.slice(stderrBefore)).to.contain(`UltravoxError [${code}]`);
+            // The plugin logs `${err}`, which carries the code; its stderr may arrive after the gRPC answer.
+            const logged = () => plugin.output().stderr.slice(stderrBefore);
+            await waitFor(() => logged().includes(`UltravoxError [${code}]`), 5_000);
+            expect(logged()).to.contain(`UltravoxError [${code}]`);
             expect(emulator.pendingFaults).to.equal(0);
             // No cached failure and no cached half-answer: the next read gives the whole config again.
             const next = await plugin.read("sip", SIP_CONFIG_URN, prior, { __provider: provider.text });
