@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Runs the suite in groups: everything but setMocks in one mocha process, then each setMocks
-// file in a process of its own (setMocks is process-wide state). Ends with one summary line.
+// file in a process of its own (setMocks is process-wide state). Each mocha writes its results
+// with mocha's JSON reporter to a file; the report and the last line,
+// `tests: N passed, N failed, N skipped`, are built from those files, not from mocha's text.
+// Extra arguments go to every mocha (`npm test -- --grep cidr`); the reporter is this script's.
 
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
@@ -25,27 +29,67 @@ const groups = [
     })),
 ];
 
+/** Runs one group; returns mocha's JSON report, or undefined when mocha wrote none (it crashed first). */
+function runGroup(group, index) {
+    const output = path.join(os.tmpdir(), `pulumi-ultravox-mocha-${process.pid}-${index}.json`);
+    fs.rmSync(output, { force: true });
+    // The tests' own console output goes straight to this terminal.
+    const run = spawnSync(
+        process.execPath,
+        [mocha, ...group.args, ...extra, "--reporter", "json", "--reporter-option", `output=${output}`],
+        { cwd: root, stdio: "inherit" },
+    );
+    let report;
+    try {
+        report = JSON.parse(fs.readFileSync(output, "utf8"));
+    } catch {
+        report = undefined;
+    } finally {
+        fs.rmSync(output, { force: true });
+    }
+    return { status: run.status ?? run.signal, report };
+}
+
+const key = (test) => `${test.file}\n${test.fullTitle}`;
+
+/** One line per test as mocha ran them, then each failure (hooks included) with its message and stack. */
+function print(report) {
+    const failed = new Set(report.failures.map(key));
+    const skipped = new Set(report.pending.map(key));
+    for (const test of report.tests) {
+        const mark = failed.has(key(test)) ? "✖" : skipped.has(key(test)) ? "-" : "✔";
+        const slow = typeof test.duration === "number" && test.duration >= 1000 ? ` (${test.duration} ms)` : "";
+        console.log(`  ${mark} ${test.fullTitle}${slow}`);
+    }
+    report.failures.forEach((failure, index) => {
+        console.log(`\n  ${index + 1}) ${failure.fullTitle}`);
+        console.log(`     ${failure.file ?? ""}`);
+        const stack = failure.err?.stack ?? failure.err?.message ?? JSON.stringify(failure.err);
+        console.log(String(stack).replace(/^/gm, "     "));
+    });
+}
+
 const total = { passed: 0, failed: 0, skipped: 0 };
 let broken = false;
 console.log(`node ${process.version}`);
-for (const group of groups) {
+groups.forEach((group, index) => {
     console.log(`\n=== ${group.name}`);
-    const run = spawnSync(process.execPath, [mocha, ...group.args, ...extra], {
-        cwd: root,
-        stdio: ["ignore", "pipe", "inherit"],
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-    });
-    process.stdout.write(run.stdout ?? "");
-    const count = (word) => Number((run.stdout ?? "").match(new RegExp(`^\\s+(\\d+) ${word}`, "m"))?.[1] ?? 0);
-    const group_ = { passed: count("passing"), failed: count("failing"), skipped: count("pending") };
-    total.passed += group_.passed;
-    total.failed += group_.failed;
-    total.skipped += group_.skipped;
-    if (run.status !== 0 && group_.failed === 0) {
+    const { status, report } = runGroup(group, index);
+    if (!report) {
         broken = true;
-        console.log(`${group.name}: mocha exited with ${run.status ?? run.signal} before reporting failures`);
+        console.log(`${group.name}: mocha exited with ${status} and wrote no JSON report (it failed before running)`);
+        return;
     }
-}
+    print(report);
+    const { passes, failures, pending } = report.stats;
+    console.log(`  ${passes} passed, ${failures} failed, ${pending} skipped (${report.stats.duration} ms)`);
+    total.passed += passes;
+    total.failed += failures;
+    total.skipped += pending;
+    if (status !== 0 && failures === 0) {
+        broken = true;
+        console.log(`${group.name}: mocha exited with ${status} before reporting failures`);
+    }
+});
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 || broken || total.passed === 0 ? 1 : 0);
