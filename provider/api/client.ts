@@ -4,10 +4,10 @@
  * got and zod are loaded on first use: they cost ~250 ms at require time.
  */
 import { createHash } from "node:crypto";
-import { STATUS_CODES } from "node:http";
 import type { Got } from "got";
-import { redact, sanitizedCause, UltravoxError } from "../core/errors";
+import { sanitizedCause, UltravoxError } from "../core/errors";
 import type { SipConfigData, WarningSink } from "../core/types";
+import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
 import { backoffMs, RETRY_NETWORK_CODES, RETRY_STATUSES, retryAfterMs, sleep } from "./retry";
 import type * as SchemaModule from "./schema";
 import { type ConnectionOptions, resolveSettings, type SettingsSources } from "./settings";
@@ -33,12 +33,6 @@ let gotPromise: Promise<Got> | undefined;
 function loadGot(): Promise<Got> {
     gotPromise ??= import("got").then((module) => module.default);
     return gotPromise;
-}
-
-interface RawResponse {
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: Buffer;
 }
 
 const inFlight = new Map<string, Promise<SipConfigData>>();
@@ -115,7 +109,7 @@ export class UltravoxClient {
 
     async #requestJson(method: "GET" | "PATCH", body: unknown): Promise<unknown> {
         const response = await this.#requestWithRetries(method, body);
-        return this.#decodeJson(response);
+        return decodeJson(response, [this.#apiKey]);
     }
 
     async #requestWithRetries(method: "GET" | "PATCH", body: unknown): Promise<RawResponse> {
@@ -148,7 +142,7 @@ export class UltravoxClient {
                         throw this.#timeoutError(method);
                     }
                 }
-                throw this.#statusError(method, response, attempt);
+                throw statusError(response, { method, url: this.sipUrl, secrets: [this.#apiKey] }, attempt);
             }
         } finally {
             clearTimeout(timer);
@@ -225,70 +219,6 @@ export class UltravoxClient {
         );
     }
 
-    #statusError(method: string, response: RawResponse, attempt: number): UltravoxError {
-        const status = response.status;
-        const detail = apiDetail(response.body, [this.#apiKey]);
-        const said = detail ? ` The API said: ${detail}` : "";
-        const tries = attempt + 1;
-        const where = `${method} ${this.sipUrl}`;
-        // The cause says what came back, as a plain Error: never the response object, which holds the request.
-        const cause = new Error(
-            `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ""} from ${where}`,
-        );
-        if (status === 401 || status === 403) {
-            return new UltravoxError(
-                "auth",
-                `The Ultravox API refused the API key (HTTP ${status}) for ${where}. Check that \`ultravox:apiKey\` or ULTRAVOX_API_KEY holds a current key of this account.${said}`,
-                { status, cause },
-            );
-        }
-        if (status === 404) {
-            return new UltravoxError(
-                "not_found",
-                `${where} answered 404 Not Found. Check the base URL (\`ultravox:baseUrl\` / ULTRAVOX_BASE_URL) and that the account has SIP enabled.${said}`,
-                { status, cause },
-            );
-        }
-        if (status === 429) {
-            return new UltravoxError(
-                "rate_limited",
-                `The Ultravox API is rate limiting this key (HTTP 429 after ${tries} attempt${tries === 1 ? "" : "s"}). Wait a minute and retry, or spread the reads out.${said}`,
-                { status, cause },
-            );
-        }
-        if (status >= 500) {
-            return new UltravoxError(
-                "server",
-                `The Ultravox API failed with HTTP ${status} (after ${tries} attempt${tries === 1 ? "" : "s"}). Retry later; nothing was applied.${said}`,
-                { status, cause },
-            );
-        }
-        const redirect = status >= 300 && status < 400 ? describeRedirect(response.headers.location, this.baseUrl) : "";
-        return new UltravoxError("http", `${where} answered HTTP ${status}${redirect}.${said}`, { status, cause });
-    }
-
-    #decodeJson(response: RawResponse): unknown {
-        // A declared non-JSON type (an HTML error page from a proxy) is refused outright; an
-        // undeclared one is left to the JSON parser and the schema.
-        const contentType = String(response.headers["content-type"] ?? "").trim();
-        if (contentType !== "" && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
-            throw new UltravoxError(
-                "invalid_response",
-                `The Ultravox API answered with content type ${JSON.stringify(contentType.slice(0, 60))}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
-                { status: response.status },
-            );
-        }
-        try {
-            return JSON.parse(response.body.toString("utf8"));
-        } catch (error) {
-            throw new UltravoxError(
-                "invalid_response",
-                "The Ultravox API's answer is not valid JSON; nothing was applied. Retry; if it persists, check the base URL.",
-                { status: response.status, cause: sanitizedCause(withoutQuotedText(error), [this.#apiKey]) },
-            );
-        }
-    }
-
     /** Never show the key, even to a debugger's console. */
     [Symbol.for("nodejs.util.inspect.custom")](): string {
         return `UltravoxClient { baseUrl: ${JSON.stringify(this.baseUrl)}, apiKey: [secret] }`;
@@ -312,57 +242,4 @@ export function clientFromSources(
 
 function copyOf(data: SipConfigData): SipConfigData {
     return structuredClone(data);
-}
-
-function networkCode(error: unknown): string | undefined {
-    let current: unknown = error;
-    for (let depth = 0; depth < 4 && current; depth++) {
-        const code = (current as { code?: unknown }).code;
-        if (typeof code === "string" && /^E[A-Z_]+$/.test(code) && !code.startsWith("ERR_")) return code;
-        current = (current as { cause?: unknown }).cause;
-    }
-    const code = (error as { code?: unknown })?.code;
-    return typeof code === "string" ? code : undefined;
-}
-
-function describeRedirect(location: string | string[] | undefined, baseUrl: string): string {
-    const target = Array.isArray(location) ? location[0] : location;
-    let origin = "";
-    try {
-        origin = target ? new URL(target, baseUrl).origin : "";
-    } catch {
-        origin = "";
-    }
-    const elsewhere = origin && origin !== new URL(baseUrl).origin ? ` to ${origin}` : "";
-    return ` (a redirect${elsewhere}; redirects are never followed, so the key never leaves the configured origin: set the base URL to the final address)`;
-}
-
-/** The `detail` (DRF style) or a short snippet of an error body, with the key redacted. */
-function apiDetail(body: Buffer, secrets: readonly string[]): string {
-    if (body.length === 0) return "";
-    const text = body.subarray(0, 2048).toString("utf8");
-    let detail = "";
-    try {
-        const parsed = JSON.parse(text) as unknown;
-        if (parsed && typeof parsed === "object" && "detail" in parsed) {
-            detail = String((parsed as { detail: unknown }).detail);
-        }
-    } catch {
-        // Not JSON: an HTML error page is of no use in a message.
-    }
-    const cleaned = redact(detail, secrets).replace(/\s+/g, " ").trim();
-    return cleaned.length > 200 ? `${cleaned.slice(0, 200)}…` : cleaned;
-}
-
-/**
- * V8's JSON.parse message quotes about ten characters of the text around the fault
- * (`Unexpected token 's', ..."secrets":[shortsec]}"... is not valid JSON`): a short fallback
- * secret would be quoted whole. Only the part before the quote is kept.
- */
-function withoutQuotedText(error: unknown): Error {
-    const message = error instanceof Error ? error.message : String(error);
-    const quote = message.indexOf('"');
-    if (quote < 0) return error instanceof Error ? error : new Error(message);
-    const kept = message.slice(0, quote).replace(/[\s,.]+$/, "");
-    return new SyntaxError(`${kept || "Not valid JSON"} (the text around it is left out: it may hold a secret)`);
 }

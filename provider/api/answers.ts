@@ -1,0 +1,142 @@
+/**
+ * What the API answered, made into what the caller gets: the JSON of a success, or an
+ * `UltravoxError` that says what happened and what to do next and holds no credential.
+ */
+import { STATUS_CODES } from "node:http";
+import { redact, sanitizedCause, UltravoxError } from "../core/errors";
+
+/** An answer as read off the wire, body capped. */
+export interface RawResponse {
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+}
+
+/** The call an answer belongs to, for messages, and the secrets no message may hold. */
+export interface CallDescription {
+    method: string;
+    url: string;
+    secrets: readonly string[];
+}
+
+/**
+ * The error for an answer that is not a success, by status: what it means and what to do next,
+ * with the API's own `detail` (the key redacted) and a plain cause saying what came back.
+ */
+export function statusError(response: RawResponse, call: CallDescription, attempt: number): UltravoxError {
+    const status = response.status;
+    const detail = apiDetail(response.body, call.secrets);
+    const said = detail ? ` The API said: ${detail}` : "";
+    const tries = attempt + 1;
+    const where = `${call.method} ${call.url}`;
+    // The cause says what came back, as a plain Error: never the response object, which holds the request.
+    const cause = new Error(`HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ""} from ${where}`);
+    if (status === 401 || status === 403) {
+        return new UltravoxError(
+            "auth",
+            `The Ultravox API refused the API key (HTTP ${status}) for ${where}. Check that \`ultravox:apiKey\` or ULTRAVOX_API_KEY holds a current key of this account.${said}`,
+            { status, cause },
+        );
+    }
+    if (status === 404) {
+        return new UltravoxError(
+            "not_found",
+            `${where} answered 404 Not Found. Check the base URL (\`ultravox:baseUrl\` / ULTRAVOX_BASE_URL) and that the account has SIP enabled.${said}`,
+            { status, cause },
+        );
+    }
+    if (status === 429) {
+        return new UltravoxError(
+            "rate_limited",
+            `The Ultravox API is rate limiting this key (HTTP 429 after ${tries} attempt${tries === 1 ? "" : "s"}). Wait a minute and retry, or spread the reads out.${said}`,
+            { status, cause },
+        );
+    }
+    if (status >= 500) {
+        return new UltravoxError(
+            "server",
+            `The Ultravox API failed with HTTP ${status} (after ${tries} attempt${tries === 1 ? "" : "s"}). Retry later; nothing was applied.${said}`,
+            { status, cause },
+        );
+    }
+    const redirect = status >= 300 && status < 400 ? describeRedirect(response.headers.location, call.url) : "";
+    return new UltravoxError("http", `${where} answered HTTP ${status}${redirect}.${said}`, { status, cause });
+}
+
+/** The answer's JSON; a declared non-JSON type or a body that does not parse is `invalid_response`. */
+export function decodeJson(response: RawResponse, secrets: readonly string[]): unknown {
+    // A declared non-JSON type (an HTML error page from a proxy) is refused outright; an
+    // undeclared one is left to the JSON parser and the schema.
+    const contentType = String(response.headers["content-type"] ?? "").trim();
+    if (contentType !== "" && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+        throw new UltravoxError(
+            "invalid_response",
+            `The Ultravox API answered with content type ${JSON.stringify(contentType.slice(0, 60))}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
+            { status: response.status },
+        );
+    }
+    try {
+        return JSON.parse(response.body.toString("utf8"));
+    } catch (error) {
+        throw new UltravoxError(
+            "invalid_response",
+            "The Ultravox API's answer is not valid JSON; nothing was applied. Retry; if it persists, check the base URL.",
+            { status: response.status, cause: sanitizedCause(withoutQuotedText(error), secrets) },
+        );
+    }
+}
+
+/** The errno-style code of a low-level error (ECONNRESET), looked for along its cause chain. */
+export function networkCode(error: unknown): string | undefined {
+    let current: unknown = error;
+    for (let depth = 0; depth < 4 && current; depth++) {
+        const code = (current as { code?: unknown }).code;
+        if (typeof code === "string" && /^E[A-Z_]+$/.test(code) && !code.startsWith("ERR_")) return code;
+        current = (current as { cause?: unknown }).cause;
+    }
+    const code = (error as { code?: unknown })?.code;
+    return typeof code === "string" ? code : undefined;
+}
+
+/** What a redirect says about where it points (only its origin matters: it is never followed). */
+function describeRedirect(location: string | string[] | undefined, from: string): string {
+    const target = Array.isArray(location) ? location[0] : location;
+    let origin = "";
+    try {
+        origin = target ? new URL(target, from).origin : "";
+    } catch {
+        origin = "";
+    }
+    const elsewhere = origin && origin !== new URL(from).origin ? ` to ${origin}` : "";
+    return ` (a redirect${elsewhere}; redirects are never followed, so the key never leaves the configured origin: set the base URL to the final address)`;
+}
+
+/** The `detail` (DRF style) or a short snippet of an error body, with the key redacted. */
+function apiDetail(body: Buffer, secrets: readonly string[]): string {
+    if (body.length === 0) return "";
+    const text = body.subarray(0, 2048).toString("utf8");
+    let detail = "";
+    try {
+        const parsed = JSON.parse(text) as unknown;
+        if (parsed && typeof parsed === "object" && "detail" in parsed) {
+            detail = String((parsed as { detail: unknown }).detail);
+        }
+    } catch {
+        // Not JSON: an HTML error page is of no use in a message.
+    }
+    const cleaned = redact(detail, secrets).replace(/\s+/g, " ").trim();
+    return cleaned.length > 200 ? `${cleaned.slice(0, 200)}…` : cleaned;
+}
+
+/**
+ * V8's JSON.parse message quotes about ten characters of the text around the fault
+ * (`Unexpected token 's', ..."secrets":[shortsec]}"... is not valid JSON`): a short fallback
+ * secret would be quoted whole. Only the part before the quote is kept.
+ */
+function withoutQuotedText(error: unknown): Error {
+    const message = error instanceof Error ? error.message : String(error);
+    const quote = message.indexOf('"');
+    if (quote < 0) return error instanceof Error ? error : new Error(message);
+    const kept = message.slice(0, quote).replace(/[\s,.]+$/, "");
+    return new SyntaxError(`${kept || "Not valid JSON"} (the text around it is left out: it may hold a secret)`);
+}
