@@ -28,6 +28,15 @@ const TRUNK: readonly RenderFlag[] = ["agents", "transport"];
 const TRUNK_WITH_CODECS: readonly RenderFlag[] = [...TRUNK, "codecs"];
 const FIREWALL: readonly RenderFlag[] = ["rtp", "aggregate"];
 
+/** A firewall target: the account's CIDRs rendered as text, the host-bit warnings collected. */
+function firewallTarget(toText: (cidrs: readonly string[], options: FirewallOptions) => string): Target {
+    return {
+        flags: FIREWALL,
+        render: (config, options) =>
+            collecting((onWarning) => toText(config.allowedCidrRanges, firewallOptions(options, onWarning))),
+    };
+}
+
 const TARGETS = {
     asterisk: { flags: TRUNK_WITH_CODECS, render: (config, options) => asteriskPjsip(config, trunkOptions(options)) },
     freeswitch: {
@@ -55,32 +64,10 @@ const TARGETS = {
                 kamailioPermissionsAddress(config.allowedCidrRanges, { aggregate: options.aggregate, onWarning }),
             ),
     },
-    nftables: {
-        flags: FIREWALL,
-        render: (config, options) =>
-            collecting((onWarning) => nftablesRuleset(config.allowedCidrRanges, firewallOptions(options, onWarning))),
-    },
-    aws: {
-        flags: FIREWALL,
-        render: (config, options) =>
-            collecting((onWarning) =>
-                json(awsSecurityGroupIngress(config.allowedCidrRanges, firewallOptions(options, onWarning))),
-            ),
-    },
-    gcp: {
-        flags: FIREWALL,
-        render: (config, options) =>
-            collecting((onWarning) =>
-                json(gcpFirewallRules(config.allowedCidrRanges, firewallOptions(options, onWarning))),
-            ),
-    },
-    azure: {
-        flags: FIREWALL,
-        render: (config, options) =>
-            collecting((onWarning) =>
-                json(azureNsgSecurityRules(config.allowedCidrRanges, firewallOptions(options, onWarning))),
-            ),
-    },
+    nftables: firewallTarget(nftablesRuleset),
+    aws: firewallTarget((cidrs, options) => json(awsSecurityGroupIngress(cidrs, options))),
+    gcp: firewallTarget((cidrs, options) => json(gcpFirewallRules(cidrs, options))),
+    azure: firewallTarget((cidrs, options) => json(azureNsgSecurityRules(cidrs, options))),
     carrier: {
         flags: TRUNK,
         render: (config, options) => {
