@@ -6,6 +6,13 @@ import { checkInteger, invalidInput, refuseOptions } from "../inputs";
 import type { RenderedText } from "../rendered";
 import { resolveTrunk, type TrunkOptions } from "./trunk";
 
+/** A value for a column of a Kamailio list file: one token, no spaces, no comment sign. */
+function checkColumn(value: unknown, name: string): void {
+    if (typeof value !== "string" || !/^[^\s#]+$/.test(value)) {
+        throw invalidInput(`${name} ${JSON.stringify(value)} must be one token without spaces or "#".`, name);
+    }
+}
+
 /** What `kamailioDispatcherList` takes: the agents (for the warnings), the transport, and the list's columns. */
 export interface KamailioDispatcherOptions extends TrunkOptions {
     /** Default 1. */
@@ -35,9 +42,7 @@ export function kamailioDispatcherList(config: SipRouting, options: KamailioDisp
     const setId = checkInteger(options.setId ?? 1, "setId", 0, 2 ** 31 - 1);
     const flags = checkInteger(options.flags ?? 0, "flags", 0, 2 ** 31 - 1);
     const priority = checkInteger(options.priority ?? 0, "priority", 0, 2 ** 31 - 1);
-    if (options.attrs !== undefined && (typeof options.attrs !== "string" || !/^[^\s#]+$/.test(options.attrs))) {
-        throw invalidInput(`attrs ${JSON.stringify(options.attrs)} must be one token without spaces or "#".`, "attrs");
-    }
+    if (options.attrs !== undefined) checkColumn(options.attrs, "attrs");
     const columns = [setId, `sip:${trunk.domain}${transportParam(trunk.transport)}`, flags, priority];
     if (options.attrs !== undefined) columns.push(options.attrs);
     const text = [
@@ -78,9 +83,7 @@ export interface KamailioPermissionsOptions {
 export function kamailioPermissionsAddress(cidrs: readonly string[], options: KamailioPermissionsOptions = {}): string {
     const groupId = checkInteger(options.groupId ?? 1, "groupId", 1, 2 ** 31 - 1);
     const port = checkInteger(options.port ?? 0, "port", 0, 65535);
-    if (options.tag !== undefined && (typeof options.tag !== "string" || !/^[^\s#]+$/.test(options.tag))) {
-        throw invalidInput(`tag ${JSON.stringify(options.tag)} must be one token without spaces or "#".`, "tag");
-    }
+    if (options.tag !== undefined) checkColumn(options.tag, "tag");
     const list = resolveCidrs(cidrs, options);
     const lines = list.map((cidr) => {
         const parsed = parseCidr(cidr);
