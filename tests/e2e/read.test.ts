@@ -7,10 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as automation from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { AGENT_A, AGENT_B, account, OTHER_API_KEY, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
+import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { REPO_ROOT } from "../helpers/internal";
-import { Engine, failureOf, occurrences, programAt, requirePulumi, Transcript } from "./helpers/engine";
+import { Engine, failureOf, occurrences, programAt, requirePulumi, stateResource, Transcript } from "./helpers/engine";
 
 const DOMAIN = "acme-test.sip.ultravox.invalid";
 const CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
@@ -74,8 +74,9 @@ describe("e2e: the data source in the real engine (repo-root project)", function
         // ReadResource response (shown by `--debug`; upstream prints every resource's raw response).
         expect(occurrences(JSON.stringify(preview.events), TEST_API_KEY)).to.equal(0);
         const carrying = preview.events.filter((event) => JSON.stringify(event).includes(SECRETS[0] as string));
-        expect(carrying.map((event) => [event.diagnosticEvent?.severity, event.diagnosticEvent?.message.slice(0, 22)]))
-            .to.deep.equal([["debug", "ReadResource RPC finis"]]);
+        expect(
+            carrying.map((event) => [event.diagnosticEvent?.severity, event.diagnosticEvent?.message.slice(0, 22)]),
+        ).to.deep.equal([["debug", "ReadResource RPC finis"]]);
         expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["GET /api/sip"]);
     });
 
@@ -119,25 +120,81 @@ describe("e2e: the data source in the real engine (repo-root project)", function
         expect(resource.outputs.fallbackHandler).to.have.property("ciphertext");
         expect(resource.external).to.equal(true);
     });
+
+    it("a changed account: preview --diff shows the new CIDR, up carries it to a second stack through a real StackReference", async () => {
+        // The second stack first, on the old account: its rendered nftables text has no 192.0.2.0/24.
+        const refDir = engine.projectDir("uv-stack-reference");
+        const ref = await engine.stack("consumer", refDir, programAt("examples/stack-reference/index.js"));
+        await ref.setConfig("uv-stack-reference:sipStack", { value: `organization/${ROOT_PROJECT}/${stackName}` });
+        expect((await ref.up()).summary.result).to.equal("succeeded");
+        expect((await ref.outputs()).nftablesConf?.value).to.not.contain("192.0.2.0/24");
+
+        emulator.replaceSip({ ...rawSipConfig(), allowedCidrRanges: [...CIDRS, "192.0.2.0/24"] } as never);
+        const diff = new Transcript();
+        await stack.preview({ ...diff, diff: true });
+        expect(diff.stdout).to.contain('"192.0.2.0/24"');
+        const up = await stack.up();
+        expect(up.outputs.allowedCidrRanges?.value).to.deep.equal([
+            "9.0.0.0/8",
+            "10.1.2.0/24",
+            "192.0.2.0/24",
+            "198.51.100.7/32",
+            "203.0.113.0/24",
+        ]);
+
+        const refUp = await ref.up();
+        expect(refUp.outputs.cidrCount?.value).to.equal(5);
+        expect(refUp.outputs.nftablesConf?.value).to.contain("192.0.2.0/24");
+        expect(refUp.outputs.sipDomain?.value).to.equal(DOMAIN);
+    });
+
+    it("`pulumi refresh` re-reads the account into the resource's state (the stack outputs follow at the next up)", async () => {
+        emulator.replaceSip({ ...rawSipConfig(), allowedCidrRanges: ["100.64.0.0/10"] } as never);
+        const refresh = await stack.refresh();
+        expect(refresh.summary.result).to.equal("succeeded");
+        const exported = await engine.cli(["stack", "export"], REPO_ROOT);
+        expect(stateResource(JSON.parse(exported.stdout), SIP_CONFIG_TYPE).outputs.allowedCidrRanges).to.deep.equal([
+            "100.64.0.0/10",
+        ]);
+        const up = await stack.up();
+        expect(up.outputs.allowedCidrRanges?.value).to.deep.equal(["100.64.0.0/10"]);
+        emulator.replaceSip(rawSipConfig() as never);
+        expect((await stack.up()).outputs.allowedCidrRanges?.value).to.deep.equal(CIDRS);
+    });
+
+    describe("fails closed: the update fails fast, names the problem, leaves the outputs and prints no key", () => {
+        const faults: { name: string; fault: EmulatorFault; message: RegExp; withinMs: number }[] = [
+            { name: "401", fault: { status: 401 }, message: /\[auth\]/, withinMs: 20_000 },
+            { name: "persistent 500", fault: { status: 500 }, message: /\[server\].*500/, withinMs: 30_000 },
+            { name: "persistent 503", fault: { status: 503 }, message: /\[server\].*503/, withinMs: 30_000 },
+            {
+                name: "an invalid body",
+                fault: { body: JSON.stringify({ domain: 42, allowedAgents: [] }) },
+                message: /\[invalid_response\].*domain/,
+                withinMs: 20_000,
+            },
+            // The read's default deadline is 30 s: the update ends within it plus a few seconds.
+            { name: "a hang", fault: { hang: true }, message: /\[timeout\]/, withinMs: 45_000 },
+        ];
+        for (const { name, fault, message, withinMs } of faults) {
+            it(name, async () => {
+                emulator.clearFaults();
+                emulator.addFault({ ...fault, times: 1000 });
+                const run = new Transcript();
+                const started = Date.now();
+                const error = await failureOf(() =>
+                    stack.up({ ...run, logVerbosity: 9, logFlow: true, logToStdErr: true }),
+                );
+                const elapsed = Date.now() - started;
+                emulator.clearFaults();
+                expect(elapsed, "time to fail").to.be.below(withinMs);
+                expect(`${run.all}\n${error.message}`).to.match(message);
+                for (const text of [run.stdout, run.stderr, error.message, JSON.stringify(run.events)]) {
+                    expect(occurrences(text, TEST_API_KEY)).to.equal(0);
+                }
+                const output = await engine.cli(["stack", "output", "--json"], REPO_ROOT);
+                expect(JSON.parse(output.stdout)).to.deep.equal(outputsAfterUp);
+            });
+        }
+    });
 });
-
-interface StateResource {
-    type: string;
-    urn: string;
-    external?: boolean;
-    inputs: Record<string, unknown>;
-    outputs: Record<string, unknown>;
-}
-
-/** The one resource of `type` in a `pulumi stack export` document. */
-export function stateResource(deployment: unknown, type: string): StateResource {
-    const resources = (deployment as { deployment: { resources: StateResource[] } }).deployment.resources;
-    const matches = resources.filter((resource) => resource.type === type);
-    expect(matches, `resources of type ${type}`).to.have.length(1);
-    return matches[0] as StateResource;
-}
-
-
-void OTHER_API_KEY;
-void Transcript;
-void failureOf;

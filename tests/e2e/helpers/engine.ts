@@ -159,8 +159,12 @@ export class Transcript {
     stdout = "";
     stderr = "";
     readonly events: automation.EngineEvent[] = [];
-    readonly onOutput = (text: string): void => void (this.stdout += text);
-    readonly onError = (text: string): void => void (this.stderr += text);
+    readonly onOutput = (text: string): void => {
+        this.stdout += text;
+    };
+    readonly onError = (text: string): void => {
+        this.stderr += text;
+    };
     readonly onEvent = (event: automation.EngineEvent): void => void this.events.push(event);
 
     get all(): string {
@@ -193,4 +197,21 @@ export function occurrences(haystack: Buffer | string, needle: string): number {
     let count = 0;
     for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) count++;
     return count;
+}
+
+export interface StateResource {
+    type: string;
+    urn: string;
+    id?: string;
+    external?: boolean;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+}
+
+/** The one resource of `type` in a `pulumi stack export` document. */
+export function stateResource(deployment: unknown, type: string): StateResource {
+    const resources = (deployment as { deployment: { resources: StateResource[] } }).deployment.resources;
+    const matches = resources.filter((resource) => resource.type === type);
+    if (matches.length !== 1) throw new Error(`expected one resource of type ${type}, found ${matches.length}`);
+    return matches[0] as StateResource;
 }
