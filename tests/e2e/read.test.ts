@@ -69,6 +69,7 @@ describe("e2e: the data source in the real engine (repo-root project)", function
         // A secret output reaches the event stream as the engine's secret envelope, not its value.
         expect(JSON.stringify(outputs.fallbackHandler)).to.not.contain(SECRETS[0]);
         expect(preview.stdout).to.match(/\+ 1 to create/);
+        saveTranscript("preview.txt", preview.stdout);
         for (const secret of [TEST_API_KEY, ...SECRETS]) expect(occurrences(preview.all, secret)).to.equal(0);
         // The events carry the fallback secrets in one place only: the SDK's own debug line for the
         // ReadResource response (shown by `--debug`; upstream prints every resource's raw response).
@@ -86,6 +87,7 @@ describe("e2e: the data source in the real engine (repo-root project)", function
         const output = await engine.cli(["stack", "output", "--json"], REPO_ROOT);
         expect(output.code, output.stderr).to.equal(0);
         outputsAfterUp = JSON.parse(output.stdout);
+        saveTranscript("stack-output.json", output.stdout);
         expect(outputsAfterUp).to.deep.equal({
             sipDomain: DOMAIN,
             allowedCidrRanges: CIDRS,
@@ -198,3 +200,10 @@ describe("e2e: the data source in the real engine (repo-root project)", function
         }
     });
 });
+
+/** The README quotes these: the real CLI's words for the repo-root project (.build/e2e-transcripts/). */
+function saveTranscript(name: string, text: string): void {
+    const dir = path.join(REPO_ROOT, ".build", "e2e-transcripts");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+}
