@@ -114,9 +114,12 @@ export const packageSchema = {
             outputs: { properties: sipConfigProperties, required: requiredOutputs },
         },
     },
+    // supportPack: the generators write a go.mod and a pyproject.toml, so each SDK is a package of its own.
+    meta: { supportPack: true },
     language: {
         go: {
             importBasePath: "pulumi-ultravox/sdk/go/ultravox",
+            modulePath: "pulumi-ultravox/sdk/go",
             generateResourceContainerTypes: false,
             respectSchemaVersion: true,
         },
