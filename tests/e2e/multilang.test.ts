@@ -92,8 +92,10 @@ describe("e2e: Python, Go and YAML programs read the account through the ultravo
                 );
                 // The read's warning reaches the engine as a diagnostic, as in TypeScript.
                 expect(up.stdout).to.contain("CIDR 10.1.2.3/24 has host bits set; using 10.1.2.0/24.");
-                outputsAfterUp = await stackOutputs(program.dir, stack);
-                saveTranscript(`${language}-stack-output.json`, JSON.stringify(outputsAfterUp, null, 2));
+                const printed = await engine.cli(["stack", "output", "--json", "--stack", stack], program.dir);
+                expect(printed.code, printed.stderr).to.equal(0);
+                saveTranscript(`${language}-stack-output.json`, printed.stdout);
+                outputsAfterUp = JSON.parse(printed.stdout);
                 expect(typescriptOutputs, "the TypeScript reference ran first").to.be.an("object");
                 expect(outputsAfterUp).to.deep.equal({ ...typescriptOutputs, fallbackHandler: "[secret]" });
                 for (const secret of [TEST_API_KEY, ...SECRETS]) {
@@ -186,5 +188,5 @@ function listFiles(root: string): string[] {
 function saveTranscript(name: string, text: string): void {
     const dir = path.join(REPO_ROOT, ".build", "e2e-transcripts");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, name), `${text}\n`);
+    fs.writeFileSync(path.join(dir, name), text);
 }
