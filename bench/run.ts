@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { run as cidr } from "./cidr";
 import { run as coldStart } from "./coldStart";
 import type { BenchResult, BenchRow } from "./common";
+import { run as enginePreview } from "./enginePreview";
 import { run as providerSize } from "./providerSize";
 import { run as requireTime } from "./requireTime";
 import { run as warmRead } from "./warmRead";
@@ -19,6 +20,7 @@ const BENCHMARKS: [string, () => Promise<BenchResult>][] = [
     ["cidr", cidr],
     ["require time", requireTime],
     ["provider size", providerSize],
+    ["engine preview", enginePreview],
 ];
 
 function table(rows: BenchRow[]): string {

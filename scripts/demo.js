@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // npm run demo: starts the emulator on the sample account, reads it exactly as the data source
 // does (the provider's configure + read), prints what a stack receives, then shows the CLI.
-// Where the `pulumi` CLI is on PATH it also runs `pulumi up` on a throwaway local backend.
+// With the Pulumi CLI (npm run pulumi-cli, or one on PATH) it then runs the repo-root project
+// through the real engine: pulumi preview, pulumi up and pulumi stack output on a throwaway backend.
 
-const { execFile, execFileSync } = require("node:child_process");
+const { execFile } = require("node:child_process");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
@@ -17,10 +17,6 @@ function heading(text) {
 
 function mask(secret) {
     return `${"*".repeat(8)} (${secret.length} chars)`;
-}
-
-function onPath(command) {
-    return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, command)));
 }
 
 async function main() {
@@ -73,37 +69,97 @@ async function main() {
             await run(["check", "--from", "192.0.2.1", "--to", "support"]);
         }
 
-        if (onPath("pulumi")) {
-            await pulumiUp(apiKey, emulator.url);
+        const pulumi = findPulumi();
+        if (pulumi) {
+            await pulumiUp(pulumi, apiKey, emulator.url);
         } else {
-            heading("pulumi up: skipped (no `pulumi` CLI on PATH; install it to see the stack outputs)");
+            heading(
+                "pulumi preview / up: skipped (no Pulumi CLI: build it with `npm run pulumi-cli`, or put `pulumi` on PATH)",
+            );
         }
     } finally {
         await emulator.close();
     }
 }
 
-async function pulumiUp(apiKey, baseUrl) {
-    heading("pulumi up on a throwaway local backend");
-    const backend = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ultravox-demo-"));
+/** The CLI that `npm run pulumi-cli` builds, else one on PATH (with the dynamic-provider launcher beside it). */
+function findPulumi() {
+    const dirs = [path.join(root, ".tools", "bin"), ...(process.env.PATH ?? "").split(path.delimiter)];
+    return dirs
+        .filter((dir) => dir && fs.existsSync(path.join(dir, "pulumi-resource-pulumi-nodejs")))
+        .map((dir) => path.join(dir, "pulumi"))
+        .find((file) => fs.existsSync(file));
+}
+
+/**
+ * The repo-root project (Pulumi.yaml → examples/stack-outputs) through the real CLI, on a throwaway
+ * local backend. Its program runs as an Automation API inline program, which needs only the CLI:
+ * the Node.js language host is not built here (see README, "Development").
+ */
+async function pulumiUp(pulumi, apiKey, baseUrl) {
+    const { LocalWorkspace, PulumiCommand } = require("@pulumi/pulumi/automation");
+    fs.mkdirSync(path.join(root, ".pulumi-demo"), { recursive: true });
+    const home = fs.mkdtempSync(path.join(root, ".pulumi-demo", "run-"));
     const env = {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_BACKEND_URL: `file://${home}`,
         PULUMI_CONFIG_PASSPHRASE: "demo-only",
+        PULUMI_HOME: path.join(home, "home"),
         PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        PATH: [path.dirname(pulumi), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
     };
-    const pulumi = (...args) =>
-        execFileSync("pulumi", [...args, "--non-interactive"], { cwd: root, env, stdio: "inherit" });
+    // Asynchronously: the emulator answering the plugin lives in this process.
+    const cli = (...args) =>
+        new Promise((resolve, reject) => {
+            execFile(
+                pulumi,
+                [...args, "--non-interactive"],
+                { cwd: root, env: { ...process.env, ...env } },
+                (error, stdout, stderr) => {
+                    if (error) reject(new Error(`pulumi ${args[0]} failed: ${stderr}`));
+                    else resolve(stdout);
+                },
+            );
+        });
+    const program = path.join(root, ".build", "examples", "stack-outputs", "index.js");
+    const stackName = `demo-${process.pid}`;
     try {
-        pulumi("stack", "init", "demo");
-        pulumi("config", "set", "--secret", "ultravox:apiKey", apiKey);
-        pulumi("config", "set", "ultravox:baseUrl", baseUrl);
-        pulumi("up", "--yes", "--skip-preview");
-        pulumi("stack", "output");
-        pulumi("stack", "rm", "--yes", "--force");
+        heading(
+            `pulumi ${(await cli("version")).trim()}: stack init, config set --secret ultravox:apiKey, config set ultravox:baseUrl`,
+        );
+        await cli("stack", "init", stackName);
+        await cli("config", "set", "--secret", "ultravox:apiKey", apiKey);
+        await cli("config", "set", "ultravox:baseUrl", baseUrl);
+        const stack = await LocalWorkspace.selectStack(
+            {
+                stackName,
+                projectName: "pulumi-ultravox-demo",
+                program: async () => {
+                    delete require.cache[program];
+                    return { ...require(program) };
+                },
+            },
+            {
+                workDir: root,
+                envVars: env,
+                pulumiCommand: await PulumiCommand.get({
+                    root: path.dirname(path.dirname(pulumi)),
+                    skipVersionCheck: true,
+                }),
+            },
+        );
+        const print = (text) => process.stdout.write(text);
+        heading("pulumi preview");
+        await stack.preview({ onOutput: print });
+        heading("pulumi up");
+        await stack.up({ onOutput: print });
+        heading("pulumi stack output");
+        print(await cli("stack", "output"));
+        await cli("stack", "rm", "--yes", "--force");
     } finally {
-        fs.rmSync(path.join(root, "Pulumi.demo.yaml"), { force: true });
-        fs.rmSync(backend, { recursive: true, force: true });
+        fs.rmSync(path.join(root, `Pulumi.${stackName}.yaml`), { force: true });
+        fs.rmSync(home, { recursive: true, force: true });
     }
 }
 

@@ -27,6 +27,8 @@ const groups = [
         name: `mocks/${file}`,
         args: ["--no-config", "--timeout", "30000", "--exit", path.join(".build/tests/mocks", file)],
     })),
+    // The real Pulumi CLI (npm run pulumi-cli): inline programs run in this process, so it gets its own.
+    { name: "e2e", args: ["--no-config", "--timeout", "180000", "--exit", ".build/tests/e2e/**/*.test.js"] },
 ];
 
 /** Runs one group; returns mocha's JSON report, or undefined when mocha wrote none (it crashed first). */

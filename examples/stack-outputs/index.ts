@@ -8,6 +8,9 @@ const sip = ultravox.SipConfig.get("ultravox-sip");
 
 export const sipDomain = sip.domain;
 export const allowedCidrRanges = sip.allowedCidrRanges;
+export const allowAllAgents = sip.allowAllAgents;
+/** In the API's order (first match wins), each with its `toUserPattern` filled in. */
+export const allowedAgents = sip.allowedAgents;
 export const agentSipUris = pulumi
     .all([sip.allowedAgents, sip.domain])
     .apply(([agents, domain]) => agents.map((agent) => ultravox.agentSipUri(agent.agentId, domain)));

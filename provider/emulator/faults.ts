@@ -20,6 +20,11 @@ export interface EmulatorFault {
     delayMs?: number;
     /** Accepts the request and never answers. */
     hang?: boolean;
+    /**
+     * Handles the request as usual (a PATCH is applied), then waits this long before answering:
+     * a write that lands but whose answer comes after the client's deadline.
+     */
+    answerDelayMs?: number;
     /** Default 200, or 302 with `redirectTo`. */
     status?: number;
     headers?: Record<string, string>;

@@ -252,36 +252,33 @@ class EmulatorServer implements Emulator {
                 return;
             }
         }
-        this.#route(req, res, record, body);
+        // The answer is computed (a PATCH applied) before any answerDelayMs, as a slow server would.
+        const answer = this.#route(req, record, body);
+        if (fault?.answerDelayMs) await this.#sleep(fault.answerDelayMs);
+        if (this.#closed || res.destroyed) return;
+        send(res, answer.status, answer.body, answer.headers);
     }
 
-    #route(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, body: Buffer): void {
+    #route(req: IncomingMessage, record: RecordedRequest, body: Buffer): Answer {
         const { method, path } = record;
         // Django resolves the URL before authenticating; DRF authenticates before checking the method.
-        if (path !== "/api/sip") {
-            send(res, 404, { detail: "Not found." });
-            return;
-        }
-        if (!record.apiKeyValid) {
-            send(res, 401, { detail: "Invalid API key." });
-            return;
-        }
-        if (method === "GET" || method === "HEAD") {
-            send(res, 200, this.#account.sip);
-        } else if (method === "PATCH") {
-            this.#patch(req, res, body);
-        } else {
-            send(res, 405, { detail: `Method "${method}" not allowed.` }, { allow: "GET, HEAD, PATCH" });
-        }
+        if (path !== "/api/sip") return { status: 404, body: { detail: "Not found." } };
+        if (!record.apiKeyValid) return { status: 401, body: { detail: "Invalid API key." } };
+        if (method === "GET" || method === "HEAD") return { status: 200, body: structuredClone(this.#account.sip) };
+        if (method === "PATCH") return this.#patch(req, body);
+        return {
+            status: 405,
+            body: { detail: `Method "${method}" not allowed.` },
+            headers: { allow: "GET, HEAD, PATCH" },
+        };
     }
 
-    #patch(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    #patch(req: IncomingMessage, body: Buffer): Answer {
         let input: unknown = {};
         if (body.length > 0) {
             const contentType = req.headers["content-type"] ?? "";
             if (contentType.split(";")[0]?.trim().toLowerCase() !== "application/json") {
-                send(res, 415, { detail: `Unsupported media type "${contentType}" in request.` });
-                return;
+                return { status: 415, body: { detail: `Unsupported media type "${contentType}" in request.` } };
             }
             try {
                 input = JSON.parse(body.toString("utf8"));
@@ -289,21 +286,17 @@ class EmulatorServer implements Emulator {
                 // Not V8's message as is: it quotes the body, which could hold a secret.
                 const position = /at position (\d+)/.exec((error as Error).message)?.[1];
                 const where = position === undefined ? "" : ` (at position ${position})`;
-                send(res, 400, { detail: `JSON parse error - the body is not valid JSON${where}` });
-                return;
+                return { status: 400, body: { detail: `JSON parse error - the body is not valid JSON${where}` } };
             }
         }
         const result = sipConfigPatchSchema.safeParse(input);
-        if (!result.success) {
-            send(res, 400, drfErrors(result.error.issues, input));
-            return;
-        }
+        if (!result.success) return { status: 400, body: drfErrors(result.error.issues, input) };
         // Arrays replace; `domain` and unknown fields were dropped by the schema, as DRF ignores them.
         const sip = this.#account.sip as unknown as Record<string, unknown>;
         for (const [field, value] of Object.entries(result.data)) {
             if (value !== undefined) sip[field] = value;
         }
-        send(res, 200, this.#account.sip);
+        return { status: 200, body: structuredClone(this.#account.sip) };
     }
 
     async #sendFault(res: ServerResponse, fault: EmulatorFault, record: RecordedRequest): Promise<void> {
@@ -371,6 +364,13 @@ class EmulatorServer implements Emulator {
         }
         send(res, 201, { pendingFaults: this.pendingFaults });
     }
+}
+
+/** What the emulated API answers: a status and a JSON body. */
+interface Answer {
+    status: number;
+    body: unknown;
+    headers?: Record<string, string>;
 }
 
 function send(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {

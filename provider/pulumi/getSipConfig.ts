@@ -39,12 +39,18 @@ export async function getSipConfig(
 /**
  * `getSipConfig` as an Output. Like any Pulumi invoke result, the whole Output is secret when
  * the result holds a secret (the fallback handler's signing secrets).
+ *
+ * `opts.dependsOn` is honoured as the SDK does for invokes: the read waits until each listed
+ * custom resource has its id (a component: its URN), and in a preview where an id is not known
+ * yet (a resource still to be created) the result is unknown and no request is sent. The other
+ * invoke options (`provider`, `version`, `parent`, ...) have no meaning for a read made by the
+ * program itself and are ignored.
  */
 export function getSipConfigOutput(
     args: GetSipConfigOutputArgs = {},
     opts?: pulumi.InvokeOutputOptions,
 ): pulumi.Output<GetSipConfigResult> {
-    const result = pulumi.output(args).apply((resolved) => {
+    const result = pulumi.all([args, dependenciesReady(opts?.dependsOn)]).apply(([resolved]) => {
         const plain: GetSipConfigArgs = {};
         if (resolved.apiKey !== undefined) plain.apiKey = resolved.apiKey;
         if (resolved.baseUrl !== undefined) plain.baseUrl = resolved.baseUrl;
@@ -56,4 +62,18 @@ export function getSipConfigOutput(
         (value): pulumi.Output<GetSipConfigResult> =>
             value.fallbackHandler ? pulumi.secret(value) : pulumi.output(value),
     ) as pulumi.Output<GetSipConfigResult>;
+}
+
+/** Known once every resource in `dependsOn` is: custom resources by their id, others by their URN. */
+function dependenciesReady(dependsOn: pulumi.InvokeOutputOptions["dependsOn"]): pulumi.Output<unknown[]> {
+    if (dependsOn === undefined) return pulumi.output([]);
+    return pulumi
+        .output(dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[]>)
+        .apply((listed) =>
+            pulumi.all(
+                (Array.isArray(listed) ? listed : [listed]).map((resource) =>
+                    pulumi.CustomResource.isInstance(resource) ? resource.id : resource.urn,
+                ),
+            ),
+        );
 }

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clientFromSources, loadSchema, type UltravoxClient } from "../api/client";
 import type { SipConfigPatch } from "../api/schema";
 import type { ConnectionOptions } from "../api/settings";
-import { UltravoxError } from "../core/errors";
+import { isUltravoxError, UltravoxError } from "../core/errors";
 import type { SipConfigData } from "../core/types";
 import {
     desiredPatch,
@@ -184,13 +184,24 @@ async function writeAndVerify(
     return readBack;
 }
 
-/** A failure after the account was written: the engine records the resource so that delete can restore. */
+/** Raised before a request leaves: nothing can have been written, so nothing is recorded. */
+const NOT_SENT_CODES: readonly string[] = ["config", "invalid_input"];
+
+/**
+ * A failure once a PATCH may have reached the server (a late answer, a reset, a failed read-back,
+ * a mismatch, a conflict): the engine records the resource with the values read before the write,
+ * so that refresh, the next update and delete still know what to restore.
+ */
 function afterWriteFailure(error: unknown, id: string, state: SipConfigState, providerText: unknown): unknown {
-    if (error instanceof UltravoxError) {
+    const notSent = isUltravoxError(error) && NOT_SENT_CODES.includes(error.code);
+    if (error instanceof Error && !notSent) {
+        // The engine prints only the reasons of a recorded failure: keep the code in them.
         Object.assign(error, {
             id,
             properties: { ...state, __provider: providerText },
-            reasons: [error.message],
+            reasons: [
+                `${String(error)} The stack recorded the account's values from before this write, so \`pulumi refresh\`, \`pulumi up\` and \`pulumi destroy\` still know what to restore.`,
+            ],
         });
     }
     return error;
@@ -206,7 +217,6 @@ export async function create(inputs: ManagedProps & { __provider?: string }): Pr
         const after = await writeAndVerify(client, patch, fields, before);
         return { id: SIP_CONFIG_ID, outs: managedState(after, inputs, fields, prior) };
     } catch (error) {
-        if ((error as UltravoxError).code !== "conflict") throw error;
         throw afterWriteFailure(error, SIP_CONFIG_ID, managedState(before, inputs, fields, prior), inputs.__provider);
     }
 }
@@ -240,7 +250,6 @@ export async function update(
         const after = await writeAndVerify(client, pick(desired, toWrite), toWrite, live);
         return { outs: managedState(after, news, fields, prior) };
     } catch (error) {
-        if ((error as UltravoxError).code !== "conflict") throw error;
         throw afterWriteFailure(error, id, managedState(live, news, fields, prior), news.__provider);
     }
 }

@@ -57,7 +57,7 @@ export class SipConfig extends pulumi.dynamic.Resource {
 
     /** Reads the account's existing SIP config. */
     static get(name: string, args: SipConfigGetArgs = {}, opts: pulumi.CustomResourceOptions = {}): SipConfig {
-        return new SipConfig(name, args, { ...opts, id: SIP_CONFIG_ID });
+        return new SipConfig(name, args, { ...opts, id: readId(args) });
     }
 
     constructor(name: string, args: SipConfigArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
@@ -113,4 +113,17 @@ export class SipConfig extends pulumi.dynamic.Resource {
                 fallbackHandlerUrl,
             }));
     }
+}
+
+/**
+ * The read's id: unknown while a connection setting given as an Output is (at preview, another
+ * resource's output), so the engine reads nothing rather than falling back to the stack's own
+ * key or base URL, which may be another account's. Never secret: an id is stored in plaintext.
+ */
+function readId(args: SipConfigGetArgs): pulumi.Input<string> {
+    const settings = [args.apiKey, args.baseUrl, args.timeoutMs, args.maxRetries].filter(
+        (value) => value !== undefined,
+    );
+    if (settings.length === 0) return SIP_CONFIG_ID;
+    return pulumi.unsecret(pulumi.all(settings).apply(() => SIP_CONFIG_ID));
 }

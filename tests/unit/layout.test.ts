@@ -10,7 +10,7 @@ import { runNode } from "../helpers/process";
 import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
 
 const SOURCE_DIR = path.join(REPO_ROOT, "provider");
-const FOLDERS = ["core", "api", "pulumi", "routing", "render", "cli", "emulator"] as const;
+const FOLDERS = ["core", "api", "pulumi", "routing", "render", "cli", "emulator", "package"] as const;
 type Folder = (typeof FOLDERS)[number] | "index";
 
 interface CompiledModule {
@@ -65,11 +65,13 @@ function compiledModules(): CompiledModule[] {
     });
 }
 
-/** What an import reaches: one of our folders, or a package (`got`, `@pulumi/pulumi`, `node:fs`). */
-function targetOf(from: CompiledModule, specifier: string): Folder | `package:${string}` {
+/** What an import reaches: one of our folders, a package (`got`, `@pulumi/pulumi`, `node:fs`), or a file outside provider/. */
+function targetOf(from: CompiledModule, specifier: string): Folder | `package:${string}` | `file:${string}` {
     if (specifier === "pulumi-ultravox/provider-impl") return "pulumi";
     if (specifier.startsWith(".")) {
         const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(from.name), specifier));
+        // Outside provider/ (the package's own package.json): a file, not a folder of ours.
+        if (resolved.startsWith("../")) return `file:${resolved}`;
         return folderOf(resolved.endsWith(".js") ? resolved : `${resolved}.js`);
     }
     const parts = specifier.split("/");
@@ -100,6 +102,7 @@ describe("layout: dependency rules of provider/, read from the compiled imports"
         expect(byName("api/client.js")).to.include("got");
         expect(byName("pulumi/sipConfig.js")).to.include("@pulumi/pulumi");
         expect(byName("pulumi/dynamicProvider.js")).to.include("pulumi-ultravox/provider-impl");
+        expect(byName("package/settings.js")).to.include("@pulumi/pulumi");
         expect(byName("render/pbx/trunk.js")).to.include("../../routing/route");
         expect(modules.map((module) => module.folder)).to.include.members(allFolders);
     });
@@ -118,8 +121,15 @@ describe("layout: dependency rules of provider/, read from the compiled imports"
         expect(reached).to.deep.equal([]);
     });
 
-    it("only pulumi/ imports @pulumi/pulumi", () => {
-        expect(edges(modules, except("pulumi"), ["package:@pulumi/pulumi"])).to.deep.equal([]);
+    it("only pulumi/ and package/ (the cross-language provider plugin) import @pulumi/pulumi", () => {
+        expect(edges(modules, except("pulumi", "package"), ["package:@pulumi/pulumi"])).to.deep.equal([]);
+    });
+
+    it("nothing of ours imports package/: it is the plugin's own entry point, and goes through the public surface", () => {
+        expect(edges(modules, except("package"), ["package"])).to.deep.equal([]);
+        expect(
+            edges(modules, ["package"], ["core", "api", "pulumi", "routing", "render", "cli", "emulator"]),
+        ).to.deep.equal([]);
     });
 
     it("only api/ imports got or zod", () => {

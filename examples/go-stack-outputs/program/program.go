@@ -1,0 +1,29 @@
+// Package program is the Go example's Pulumi program.
+// Credentials: `pulumi config set --secret ultravox:apiKey <key>` (or ULTRAVOX_API_KEY).
+package program
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pulumi-ultravox/sdk/go/ultravox"
+)
+
+// Run reads the SIP config (a data source: read at preview and at up, never written; an account
+// has one SIP config, id "sip") and exports it.
+func Run(ctx *pulumi.Context) error {
+	sip, err := ultravox.GetSipConfig(ctx, "ultravox-sip", pulumi.ID("sip"), nil)
+	if err != nil {
+		return err
+	}
+	ctx.Export("sipDomain", sip.Domain)
+	ctx.Export("allowedCidrRanges", sip.AllowedCidrRanges)
+	ctx.Export("allowAllAgents", sip.AllowAllAgents)
+	// In the API's order (first match wins), each with its toUserPattern filled in.
+	ctx.Export("allowedAgents", sip.AllowedAgents)
+	ctx.Export("agentSipUris", sip.AgentSipUris)
+	ctx.Export("fallbackHandlerUrl", sip.FallbackHandlerUrl)
+	ctx.Export("fingerprint", sip.Fingerprint)
+	// A secret output: `pulumi stack output` shows [secret], the state holds it encrypted.
+	ctx.Export("fallbackHandler", sip.FallbackHandler)
+	return nil
+}

@@ -1,0 +1,21 @@
+"""Reads the account's SIP config and exports what other stacks need, as examples/stack-outputs does.
+
+Credentials: `pulumi config set --secret ultravox:apiKey <key>` (or ULTRAVOX_API_KEY).
+"""
+
+import pulumi
+import pulumi_ultravox as ultravox
+
+# A data source: read at preview and at up, never written. An account has one SIP config: id "sip".
+sip = ultravox.SipConfig.get("ultravox-sip", "sip")
+
+pulumi.export("sipDomain", sip.domain)
+pulumi.export("allowedCidrRanges", sip.allowed_cidr_ranges)
+pulumi.export("allowAllAgents", sip.allow_all_agents)
+# In the API's order (first match wins), each with its toUserPattern filled in.
+pulumi.export("allowedAgents", sip.allowed_agents)
+pulumi.export("agentSipUris", sip.agent_sip_uris)
+pulumi.export("fallbackHandlerUrl", sip.fallback_handler_url)
+pulumi.export("fingerprint", sip.fingerprint)
+# A secret output: `pulumi stack output` shows [secret], the state holds it encrypted.
+pulumi.export("fallbackHandler", sip.fallback_handler)

@@ -1,0 +1,2 @@
+// Read an Ultravox account's SIP configuration into a Pulumi stack.
+package ultravox

@@ -1,0 +1,113 @@
+/**
+ * The `ultravox` resource provider, over the engine's gRPC protocol, on the stubs that ship with
+ * `@pulumi/pulumi`. Written against the stubs rather than `@pulumi/pulumi/provider`'s `main`
+ * because that server drops `Configure`'s arguments, which are how stack config and an explicit
+ * provider's `apiKey` reach a provider. RPCs not listed here answer UNIMPLEMENTED, which the
+ * engine treats as "no opinion" (Handshake, CheckConfig, DiffConfig) or reports.
+ */
+import { createRequire } from "node:module";
+import type * as grpcTypes from "@grpc/grpc-js";
+import * as plugin from "@pulumi/pulumi/proto/plugin_pb";
+import * as services from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provider from "@pulumi/pulumi/proto/provider_pb";
+import { isUltravoxError } from "../index";
+import { readSipConfig, type SipConfigProperties } from "./read";
+import { GET_SIP_CONFIG_FUNCTION, PACKAGE_VERSION, packageSchema, SIP_CONFIG_TYPE } from "./schema";
+import { type ProviderSettings, secretEnvelope, settingsFrom } from "./settings";
+
+// The gRPC and protobuf runtimes the SDK's stubs were generated for: resolved from @pulumi/pulumi
+// itself, so the plugin never meets a second copy.
+const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
+const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
+const { Empty } = sdkRequire("google-protobuf/google/protobuf/empty_pb");
+const { Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+
+/** The id of the one SIP config an account has, as in the TypeScript data source. */
+export const SIP_CONFIG_ID = "sip";
+
+const READ_ONLY_MESSAGE =
+    `${SIP_CONFIG_TYPE} is read, never created, from this package: use SipConfig.get(name, "${SIP_CONFIG_ID}"). ` +
+    "Managing the allowlist (PATCH) is available from TypeScript only, with the pulumi-ultravox npm package.";
+
+type Handler<Req, Res> = (request: Req) => Promise<Res>;
+
+/** Adapts an async handler to grpc-js, turning a thrown error into the message the engine prints. */
+function unary<Req, Res>(handler: Handler<Req, Res>) {
+    return (call: { request: Req }, callback: (error: grpcTypes.ServiceError | null, response?: Res) => void) => {
+        handler(call.request).then(
+            (response) => callback(null, response),
+            (error: unknown) =>
+                callback({
+                    name: "Error",
+                    message: describe(error),
+                    code: grpc.status.UNKNOWN,
+                    details: describe(error),
+                    metadata: new grpc.Metadata(),
+                }),
+        );
+    };
+}
+
+/** UltravoxError's text carries its code (`UltravoxError [auth]: ...`), as the TypeScript data source shows it. */
+function describe(error: unknown): string {
+    if (isUltravoxError(error)) return String(error);
+    return error instanceof Error ? error.message : String(error);
+}
+
+function toStruct(properties: SipConfigProperties): unknown {
+    return Struct.fromJavaScript({ ...properties, fallbackHandler: secretEnvelope(properties.fallbackHandler) });
+}
+
+export function providerService(): grpcTypes.UntypedServiceImplementation {
+    let settings: ProviderSettings | undefined;
+    const configured = (): ProviderSettings => {
+        if (settings === undefined) throw new Error("The ultravox provider was used before the engine configured it.");
+        return settings;
+    };
+
+    return {
+        getPluginInfo: unary(async () => new plugin.PluginInfo().setVersion(PACKAGE_VERSION)),
+        getSchema: unary(async () => new provider.GetSchemaResponse().setSchema(JSON.stringify(packageSchema))),
+        configure: unary(async (request: provider.ConfigureRequest) => {
+            const args = (request.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            settings = settingsFrom(args, new Map(request.getVariablesMap().toArray()));
+            return new provider.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(true);
+        }),
+        read: unary(async (request: provider.ReadRequest) => {
+            if (request.getId() !== SIP_CONFIG_ID) {
+                throw new Error(
+                    `An account has one SIP config, whose id is "${SIP_CONFIG_ID}" (got "${request.getId()}"): use SipConfig.get(name, "${SIP_CONFIG_ID}").`,
+                );
+            }
+            const properties = await readSipConfig(configured());
+            return new provider.ReadResponse()
+                .setId(SIP_CONFIG_ID)
+                .setProperties(toStruct(properties) as never)
+                .setInputs(Struct.fromJavaScript({}));
+        }),
+        invoke: unary(async (request: provider.InvokeRequest) => {
+            if (request.getTok() !== GET_SIP_CONFIG_FUNCTION) throw new Error(`Unknown function ${request.getTok()}.`);
+            const properties = await readSipConfig(configured());
+            return new provider.InvokeResponse().setReturn(toStruct(properties) as never);
+        }),
+        check: unary(async () => {
+            throw new Error(READ_ONLY_MESSAGE);
+        }),
+        create: unary(async () => {
+            throw new Error(READ_ONLY_MESSAGE);
+        }),
+        cancel: unary(async () => new Empty()),
+    };
+}
+
+/** Serves on a loopback port and prints it, as the engine expects of a plugin. */
+export async function serve(): Promise<void> {
+    const server = new grpc.Server();
+    server.addService(services.ResourceProviderService, providerService());
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+            error ? reject(error) : resolve(bound),
+        ),
+    );
+    process.stdout.write(`${port}\n`);
+}
