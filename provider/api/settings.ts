@@ -61,10 +61,14 @@ export function resolveSettings(sources: SettingsSources): ResolvedSettings {
 
 const LOOPBACK_IPV4 = parseCidr("127.0.0.0/8") as ParsedCidr;
 
-/** localhost, 127.0.0.0/8 or ::1 (brackets allowed): where http: and the emulator may go. */
+/**
+ * `localhost` itself, 127.0.0.0/8 or ::1 (brackets allowed): where http: and the emulator may go.
+ * Only literal addresses and `localhost` count: `*.localhost` (and `localhost.`) are names that a
+ * resolver, a proxy or /etc/hosts may send anywhere, so they are not loopback by name alone.
+ */
 export function isLoopbackHost(hostname: string): boolean {
     const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    if (host === "localhost" || host.endsWith(".localhost")) return true;
+    if (host === "localhost") return true;
     if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
     const address = parseIpv4(host);
     return address !== undefined && cidrContains(LOOPBACK_IPV4, address);
@@ -90,7 +94,10 @@ export function validateBaseUrl(text: string): string {
             "The Ultravox base URL must not carry credentials; set the API key separately.",
         );
     }
-    if (url.search || url.hash) {
+    // An empty "?" or "#" leaves url.search and url.hash empty but stays in the URL, and the
+    // request path would be appended after it; the parsed href has a "?" or "#" only there
+    // (one in the path or the credentials is percent-encoded).
+    if (url.search || url.hash || url.href.includes("?") || url.href.includes("#")) {
         throw new UltravoxError("config", "The Ultravox base URL must not have a query or fragment.");
     }
     if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {

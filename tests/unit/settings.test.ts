@@ -98,6 +98,42 @@ describe("settings: base URL validation", () => {
         }
     });
 
+    it("base URL edge cases: an empty ? or # is refused, as it would change the request path", () => {
+        for (const url of [
+            "https://api.ultravox.ai?",
+            "https://api.ultravox.ai/#",
+            "https://proxy.example.com/ultravox?",
+            "https://proxy.example.com/ultravox?#",
+            "http://127.0.0.1:8787/#",
+        ]) {
+            const error = thrown(() => validateBaseUrl(url));
+            expect(error.code, url).to.equal("config");
+            expect(error.message).to.equal("The Ultravox base URL must not have a query or fragment.");
+        }
+        // A "?" or "#" percent-encoded in the path is part of the path, not a query.
+        expect(validateBaseUrl("https://proxy.example.com/a%3Fb%23c/")).to.equal("https://proxy.example.com/a%3Fb%23c");
+    });
+
+    it("base URL edge cases: *.localhost names are not loopback by name alone; only localhost and literal addresses are", () => {
+        for (const url of [
+            "http://api.localhost:8787",
+            "http://a.b.localhost",
+            "http://LOCALHOST.localhost",
+            "http://localhost.:8787",
+            "http://127.0.0.1.nip.io",
+        ]) {
+            const error = thrown(() => validateBaseUrl(url));
+            expect(error.code, url).to.equal("config");
+            expect(error.message).to.contain("clear text");
+        }
+        expect(validateBaseUrl("http://LocalHost:8787")).to.equal("http://localhost:8787");
+        expect(validateBaseUrl("http://127.1:8787")).to.equal("http://127.0.0.1:8787");
+        expect(settings.isLoopbackHost("localhost")).to.equal(true);
+        expect(settings.isLoopbackHost("[::1]")).to.equal(true);
+        expect(settings.isLoopbackHost("api.localhost")).to.equal(false);
+        expect(settings.isLoopbackHost("localhost.")).to.equal(false);
+    });
+
     it("refuses what is not a URL without echoing it", () => {
         const error = thrown(() => validateBaseUrl("abcdefgh.0123456789abcdef0123456789abcdef"));
         expect(error.code).to.equal("config");
