@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
+import { isHostName } from "../core/hostName";
 import { defaultToUserPattern } from "../core/sip";
 import type { SipConfigData, WarningSink } from "../core/types";
 
@@ -29,7 +30,8 @@ export const fallbackHandlerSchema = z.object({
 
 /** `GET /api/sip` as published; unknown extra fields are tolerated (and dropped). */
 export const sipConfigSchema = z.object({
-    domain: z.string().min(1),
+    // Server-controlled and written into SIP URIs, PBX files and outputs: a host name, nothing more.
+    domain: z.string().refine(isHostName, { message: "Not a host name" }),
     allowedCidrRanges: z.array(ipv4Cidr).nullish(),
     allowAllAgents: z.boolean().nullish(),
     allowedAgents: z.array(agentAllowanceSchema).max(MAX_AGENTS),

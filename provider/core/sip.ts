@@ -3,6 +3,8 @@
  * `toUserPattern` that selects it, and the transports the service takes. Change the address
  * scheme here and every layer (schema, routing, renderers, the managed diff) follows.
  */
+import { UltravoxError } from "./errors";
+import { isHostName } from "./hostName";
 
 /** The SIP transports Ultravox accepts; `udp` is its default. */
 export const SIP_TRANSPORTS = ["udp", "tcp", "tls"] as const;
@@ -43,7 +45,19 @@ export function transportParam(transport: SipTransport = "udp"): string {
     return transport === "udp" ? "" : `;transport=${transport}`;
 }
 
-/** `sip:agent_<id>@<domain>`, the address to dial an agent at (`;transport=` unless UDP). */
+/**
+ * `sip:agent_<id>@<domain>`, the address to dial an agent at (`;transport=` unless UDP).
+ * Throws `invalid_input` for a domain that is not a host name: it is server-controlled, and
+ * anything else (a newline, `@`, `;`) would change the URI's meaning wherever it is written.
+ */
 export function agentSipUri(agentId: string, domain: string, transport?: SipTransport): string {
+    if (!isHostName(domain)) {
+        throw new UltravoxError(
+            "invalid_input",
+            // Not echoed: a server-controlled string with control characters has no place in a message.
+            `The SIP domain is not a host name (letters, digits, "-" and dots, 253 characters at most); no SIP URI was built. Check the base URL points at the Ultravox API.`,
+            { issues: ["domain"] },
+        );
+    }
     return `sip:${agentToUser(agentId)}@${domain}${transportParam(transport)}`;
 }

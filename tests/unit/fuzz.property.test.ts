@@ -118,6 +118,17 @@ const handlerArb = fc.record({
     secrets: fc.array(secretArb, { minLength: 1, maxLength: MAX_SECRETS }),
 });
 
+/** An independent reading of RFC 1123: labels of 1-63 letters, digits and inner hyphens, 253 chars in all. */
+function referenceIsHostName(text: string): boolean {
+    if (text.length < 1 || text.length > 253) return false;
+    return text.split(".").every((label) => {
+        if (label.length < 1 || label.length > 63 || label.startsWith("-") || label.endsWith("-")) return false;
+        return [...label].every((char) =>
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".includes(char),
+        );
+    });
+}
+
 const KNOWN_FIELDS = new Set(["domain", "allowedCidrRanges", "allowAllAgents", "allowedAgents", "fallbackHandler"]);
 
 /** A raw GET /api/sip answer that is valid: optionals absent, null or set, unknown fields added. */
@@ -125,7 +136,7 @@ const validRawArb = fc
     .tuple(
         fc.record(
             {
-                domain: fc.oneof(fc.domain(), fc.string({ minLength: 1 })),
+                domain: fc.domain().filter(referenceIsHostName),
                 allowedCidrRanges: fc.option(fc.array(cidrArb, { maxLength: 40 }), { nil: null }),
                 allowAllAgents: fc.option(fc.boolean(), { nil: null }),
                 allowedAgents: fc.array(agentArb, { maxLength: MAX_AGENTS }),
@@ -194,7 +205,13 @@ function mutationArb(raw: Raw): fc.Arbitrary<Mutation> {
     const handler = raw.fallbackHandler as { url: string; secrets: string[] } | null | undefined;
     const options: fc.Arbitrary<Mutation>[] = [
         fc.constant(at("domain")(REMOVE)),
-        fc.oneof(notStringArb, fc.constant("")).map(at("domain")),
+        fc
+            .oneof(
+                notStringArb,
+                fc.constant(""),
+                fc.string({ unit: "binary" }).filter((text) => !referenceIsHostName(text)),
+            )
+            .map(at("domain")),
         notArrayArb.map(at("allowedCidrRanges")),
         // null is not a mutation here: allowAllAgents is nullable.
         fc.oneof(fc.string(), fc.integer(), fc.constant({})).map(at("allowAllAgents")),

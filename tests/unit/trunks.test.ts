@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+    agentSipUri,
     asteriskPjsip,
     carrierTrunkUris,
     DEFAULT_CODECS,
@@ -153,6 +154,58 @@ describe("trunks: asteriskPjsip", () => {
         expect(invalidInput(() => asteriskPjsip(sipConfig({ domain: "bad domain\n[x]" }))).issues).to.deep.equal([
             "domain",
         ]);
+    });
+});
+
+/** Domains a hostile or broken API could send: each would inject into a SIP URI or a PBX file. */
+const HOSTILE_DOMAINS = [
+    "acme.sip.ultravox.invalid\n",
+    "acme.sip.ultravox.invalid\r\nVia: SIP/2.0/UDP evil.example",
+    "acme.sip.ultravox.invalid;transport=tcp",
+    "agent@acme.sip.ultravox.invalid",
+    "acme.sip.ultravox.invalid:5060",
+    "acme.sip.ultravox.invalid.",
+    "acme sip.invalid",
+    "acme.sip.ultravox.invalid>",
+    "-acme.invalid",
+    "acme..invalid",
+    "acme.sip.ultravox.invalid\u0000",
+    "acme.sip.ultravox.invalid\u0085",
+    "ex\u00e4mple.invalid",
+    `${"a".repeat(64)}.invalid`,
+    `${"a.".repeat(126)}ab`,
+    "",
+];
+
+describe("trunks: domain validation (a hostile domain never reaches a URI or a file)", () => {
+    it("agentSipUri refuses every domain that is not a host name, naming the field and not echoing it", () => {
+        for (const domain of HOSTILE_DOMAINS) {
+            const error = invalidInput(() => agentSipUri(AGENT_A, domain));
+            expect(error.issues, JSON.stringify(domain)).to.deep.equal(["domain"]);
+            expect(error.message).to.equal(
+                'The SIP domain is not a host name (letters, digits, "-" and dots, 253 characters at most); no SIP URI was built. Check the base URL points at the Ultravox API.',
+            );
+        }
+        expect(agentSipUri(AGENT_A, DOMAIN, "tls")).to.equal(`sip:agent_${AGENT_A}@${DOMAIN};transport=tls`);
+        expect(agentSipUri(AGENT_A, `${"a".repeat(63)}.b`)).to.equal(`sip:agent_${AGENT_A}@${"a".repeat(63)}.b`);
+    });
+
+    it("every trunk renderer refuses every such domain", () => {
+        const renderers: [string, (config: SipConfigData) => unknown][] = [
+            ["asteriskPjsip", (config) => asteriskPjsip(config)],
+            ["freeswitchGateway", (config) => freeswitchGateway(config)],
+            ["kamailioDispatcher", (config) => kamailioDispatcher(config)],
+            ["kamailioDispatcherList", (config) => kamailioDispatcherList(config)],
+            ["carrierTrunkUris", (config) => carrierTrunkUris(config)],
+        ];
+        for (const [name, render] of renderers) {
+            for (const domain of HOSTILE_DOMAINS) {
+                expect(
+                    invalidInput(() => render(sipConfig({ domain }))).issues,
+                    `${name} ${JSON.stringify(domain)}`,
+                ).to.deep.equal(["domain"]);
+            }
+        }
     });
 });
 

@@ -7,6 +7,7 @@
  * the first `allowedAgents` pattern it matches is the agent's own (or `allowAllAgents` applies):
  * every generator returns `warnings` when the config routes it elsewhere.
  */
+import { isHostName } from "../../core/hostName";
 import { agentSipUri, agentToUser, isLowercaseAgentId, isSipTransport, type SipTransport } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
 import { routeToUser } from "../../routing/route";
@@ -42,11 +43,8 @@ export interface ResolvedTrunk extends Rendered {
     agents: AgentAddress[];
 }
 
-const HOSTNAME =
-    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
 function checkDomain(domain: unknown): string {
-    if (typeof domain !== "string" || !HOSTNAME.test(domain)) {
+    if (!isHostName(domain)) {
         throw invalidInput(
             `The SIP domain ${JSON.stringify(domain)} is not a host name; nothing was generated.`,
             "domain",
