@@ -59,7 +59,8 @@ export function statusError(response: RawResponse, call: CallDescription, attemp
             { status, cause },
         );
     }
-    const redirect = status >= 300 && status < 400 ? describeRedirect(response.headers.location, call.url) : "";
+    const redirect =
+        status >= 300 && status < 400 ? describeRedirect(response.headers.location, call.url, call.secrets) : "";
     return new UltravoxError("http", `${where} answered HTTP ${status}${redirect}.${said}`, { status, cause });
 }
 
@@ -71,7 +72,7 @@ export function decodeJson(response: RawResponse, secrets: readonly string[]): u
     if (contentType !== "" && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
         throw new UltravoxError(
             "invalid_response",
-            `The Ultravox API answered with content type ${JSON.stringify(contentType.slice(0, 60))}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
+            `The Ultravox API answered with content type ${quotedMediaType(contentType, secrets)}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
             { status: response.status },
         );
     }
@@ -86,6 +87,19 @@ export function decodeJson(response: RawResponse, secrets: readonly string[]): u
     }
 }
 
+/**
+ * A server-controlled content type, as far as it is safe to quote: the `type/subtype` alone
+ * (parameters such as `; key=...` dropped), only if it is made of token characters, the key
+ * redacted in any case before the length cap (a cap first could cut the key and let a prefix of it
+ * through).
+ */
+function quotedMediaType(contentType: string, secrets: readonly string[]): string {
+    const mediaType = contentType.split(";")[0]?.trim() ?? "";
+    if (!/^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(mediaType)) return "(not a media type; not quoted)";
+    const redacted = redact(mediaType, secrets);
+    return JSON.stringify(redacted.length > 60 ? `${redacted.slice(0, 60)}…` : redacted);
+}
+
 /** The errno-style code of a low-level error (ECONNRESET), looked for along its cause chain. */
 export function networkCode(error: unknown): string | undefined {
     let current: unknown = error;
@@ -98,8 +112,12 @@ export function networkCode(error: unknown): string | undefined {
     return typeof code === "string" ? code : undefined;
 }
 
-/** What a redirect says about where it points (only its origin matters: it is never followed). */
-function describeRedirect(location: string | string[] | undefined, from: string): string {
+/**
+ * What a redirect says about where it points (only its origin matters: it is never followed).
+ * The origin is server-controlled and the URL parser lower-cases (and percent-decodes) its host,
+ * so the key is redacted from it in any case.
+ */
+function describeRedirect(location: string | string[] | undefined, from: string, secrets: readonly string[]): string {
     const target = Array.isArray(location) ? location[0] : location;
     let origin = "";
     try {
@@ -107,7 +125,7 @@ function describeRedirect(location: string | string[] | undefined, from: string)
     } catch {
         origin = "";
     }
-    const elsewhere = origin && origin !== new URL(from).origin ? ` to ${origin}` : "";
+    const elsewhere = origin && origin !== new URL(from).origin ? ` to ${redact(origin, secrets)}` : "";
     return ` (a redirect${elsewhere}; redirects are never followed, so the key never leaves the configured origin: set the base URL to the final address)`;
 }
 

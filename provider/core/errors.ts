@@ -82,12 +82,18 @@ export function sanitizedCause(error: unknown, secrets: readonly string[]): Erro
     return clean;
 }
 
-/** Replaces every occurrence of each secret (of 4+ chars) with a fixed mask. */
+const REGEX_SYNTAX = /[\\^$.|?*+()[\]{}/]/g;
+
+/**
+ * Replaces every occurrence of each secret (of 4+ chars) with a fixed mask, in any case: servers
+ * and URL parsers lower-case what they echo (a host name in a Location, a content type), and
+ * Unicode case folding (the `iu` flags) also catches look-alikes such as the Kelvin sign for "K".
+ */
 export function redact(text: string, secrets: readonly string[]): string {
     let out = text;
     for (const secret of secrets) {
         if (secret.length >= 4) {
-            out = out.split(secret).join("[redacted]");
+            out = out.replace(new RegExp(secret.replace(REGEX_SYNTAX, "\\$&"), "giu"), "[redacted]");
         }
     }
     return out;

@@ -383,6 +383,60 @@ describe("hostile API: every way an answer can go wrong", function () {
         });
     });
 
+    describe("key redaction in server-controlled strings: the key echoed in any case is never quoted", () => {
+        const UPPER = API_KEY.toUpperCase();
+        const MIXED = [...API_KEY].map((char, index) => (index % 2 ? char.toUpperCase() : char)).join("");
+
+        const redirects: [string, string, string][] = [
+            [
+                "the key upper-cased as the Location's host",
+                `http://${UPPER}.evil.example/`,
+                "http://[redacted].evil.example",
+            ],
+            [
+                "the key in mixed case with a port",
+                `https://${MIXED}.evil.example:8443/x`,
+                "https://[redacted].evil.example:8443",
+            ],
+            [
+                "the key percent-encoded in the host (the URL parser decodes it)",
+                `http://${[...API_KEY.slice(0, 8)].map((char) => `%${char.charCodeAt(0).toString(16)}`).join("")}${API_KEY.slice(8)}.evil.example/`,
+                "http://[redacted].evil.example",
+            ],
+            ["the key as user info and in the path", `http://${UPPER}@evil.example/${UPPER}`, "http://evil.example"],
+        ];
+        for (const [what, location, origin] of redirects) {
+            it(`a redirect with ${what}: http, the origin quoted with the key redacted`, async () => {
+                const error = expectCode(await read([{ status: 302, redirectTo: location }]), "http", 302);
+                expect(error.message).to.contain(`(a redirect to ${origin}; redirects are never followed`);
+                expect(emulator.requests).to.have.length(1);
+            });
+        }
+
+        const contentTypes: [string, string, string][] = [
+            ["the key as its subtype, upper-cased", `application/${UPPER}`, '"application/[redacted]"'],
+            ["the key in mixed case as a parameter", `text/html; key=${MIXED}`, '"text/html"'],
+            ["the key past a 60-character cap", `text/${"x".repeat(50)}${UPPER}`, `"text/${"x".repeat(50)}[reda…"`],
+            ["the key where no media type is", `${UPPER}`, "(not a media type; not quoted)"],
+        ];
+        for (const [what, contentType, quoted] of contentTypes) {
+            it(`a content type with ${what}: invalid_response, the key never quoted`, async () => {
+                const error = expectCode(
+                    await read([{ contentType, body: JSON.stringify(validSip()) }]),
+                    "invalid_response",
+                    200,
+                );
+                expect(error.message).to.contain(`content type ${quoted}, not JSON`);
+            });
+        }
+
+        it("an error detail echoing the key upper-cased: redacted", async () => {
+            const body = JSON.stringify({ detail: `Key ${UPPER} refused` });
+            const error = expectCode(await read([{ status: 403, body }], { maxRetries: 0 }), "auth", 403);
+            expect(error.message).to.contain("The API said: Key [redacted] refused");
+        });
+    });
+
     describe("429 storms: Retry-After of every shape, within maxRetries and the deadline", () => {
         interface StormCase {
             retryAfter: string;
