@@ -7,11 +7,11 @@ import { z } from "zod";
 import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { isHostName } from "../core/hostName";
-import { defaultToUserPattern } from "../core/sip";
+import { defaultToUserPattern, MAX_PATTERN_LENGTH } from "../core/sip";
 import type { SipConfigData, WarningSink } from "../core/types";
 
 export const MAX_AGENTS = 20;
-export const MAX_PATTERN_LENGTH = 200;
+export { MAX_PATTERN_LENGTH };
 export const MAX_SECRETS = 10;
 export const MAX_SECRET_LENGTH = 120;
 

@@ -43,10 +43,15 @@ export async function main(argv: string[]): Promise<number> {
                     process.stdout.write(json(result));
                 } else {
                     const agent = result.agentId ? ` (agent ${result.agentId})` : "";
-                    const verdict = result.accepted ? `accepted via ${result.route}${agent}` : "rejected";
+                    const verdict = result.accepted
+                        ? `accepted via ${result.route}${agent}`
+                        : result.route === "unknown"
+                          ? "unknown"
+                          : "rejected";
                     process.stdout.write(`${verdict}\n${result.reason}\n`);
                     for (const warning of result.warnings) process.stdout.write(`warning: ${warning}\n`);
                 }
+                if (result.route === "unknown") return 4;
                 return result.accepted ? 0 : 1;
             }
             case "allow":

@@ -11,7 +11,7 @@ Commands:
   show [--json]                     the config as a table (secrets masked), or as JSON
   render <target>                   a PBX or firewall definition; targets:
                                     ${RENDER_TARGETS.join(", ")}
-  check --from <ip> --to <user>     how Ultravox would route an inbound call (exit 0 accepted, 1 rejected)
+  check --from <ip> --to <user>     how Ultravox would route an inbound call (exit 0 accepted, 1 rejected, 4 unknown)
   allow <cidr>                      add a CIDR to allowedCidrRanges (PATCH /api/sip)
   disallow <cidr>                   remove a CIDR from allowedCidrRanges
 

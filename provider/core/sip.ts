@@ -35,6 +35,9 @@ export function agentIdOfToUser(toUser: string): string | undefined {
     return AGENT_TO_USER.exec(toUser)?.[1];
 }
 
+/** The longest `toUserPattern` the API takes. */
+export const MAX_PATTERN_LENGTH = 200;
+
 /** `^agent_<agentId>$`: the `toUserPattern` an allowance has when none is given. */
 export function defaultToUserPattern(agentId: string): string {
     return `^${agentToUser(agentId)}$`;

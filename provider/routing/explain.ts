@@ -17,6 +17,7 @@ export interface InboundCall {
 
 /** What Ultravox does with the call, and why, in words that name the config entries that decided. */
 export interface InboundCallExplanation {
+    /** False also for route "unknown": acceptance cannot be told, see the warnings. */
     accepted: boolean;
     route: InboundRoute;
     agentId?: string;
@@ -90,6 +91,17 @@ export function explainInboundCall(config: SipRouting, call: InboundCall): Inbou
     }
     const source = `Source IP ${sourceIp} is in ${range}.`;
     const uncertain = describeSkipped(decision.skipped);
+    if (decision.route === "unknown") {
+        const where = `allowedAgents[${decision.matchedIndex}].toUserPattern (agent ${decision.agentId})`;
+        warnings.unshift(`${where} ${decision.problem}.`);
+        return {
+            accepted: false,
+            route: "unknown",
+            ...(decision.agentId === undefined ? {} : { agentId: decision.agentId }),
+            reason: `${source} Where the call to To user ${JSON.stringify(toUser)} goes is unknown: ${where} cannot be evaluated in bounded time here, and whether it matches decides between agent ${decision.agentId} and the later steps.${uncertain}`,
+            warnings,
+        };
+    }
     if (decision.route === "agent" && decision.agentId !== undefined) {
         const pattern = config.allowedAgents[decision.matchedIndex ?? 0]?.toUserPattern ?? "";
         return {

@@ -1,9 +1,13 @@
 /**
- * Whether a `toUserPattern` means the same here as at the service. Patterns are evaluated by the
- * service with Python's `re`; here they run as JavaScript RegExps, which agree except on the
- * constructs `checkPattern` reports.
+ * Whether a `toUserPattern` means the same here as at the service, and can be run in bounded
+ * time. Patterns are evaluated by the service with Python's `re`; here they are checked against
+ * JavaScript's RegExp syntax (which agrees except on the constructs `checkPattern` reports) and
+ * run by a linear-time engine (linearPattern.ts), never by a backtracking one.
  */
+import { MAX_PATTERN_LENGTH } from "../core/sip";
+import { compileLinear } from "./linearPattern";
 
+/** What `checkPattern` says: the pattern can be evaluated here as at the service, or why not. */
 export type PatternCheck = { ok: true } | { ok: false; problem: string };
 
 /** Escapes meaning the same in Python `re` and a JavaScript RegExp without flags, outside a class. */
@@ -152,23 +156,49 @@ function findDivergence(pattern: string): string | undefined {
 }
 
 /**
- * Whether a `toUserPattern` can be evaluated here as the service (Python `re`) evaluates it.
- * Reported: constructs that differ or exist in one language only (`(?P<name>`, `(?<name>`,
- * inline flags, comments, atomic groups, possessive quantifiers, conditionals, `\A` `\Z`,
- * letter escapes Python rejects or reads differently, backreferences, `{,n}`, `[]...]`,
- * variable-width lookbehinds) and patterns JavaScript cannot compile. Not reported, as they only
- * matter for non-ASCII or control characters in the To user: `\d` `\w` `\s` `\b` are Unicode-aware
- * in Python and ASCII in JavaScript, `.` also excludes `\r` in JavaScript, and Python's `$` also
- * matches before a final newline; `explainInboundCall` warns when the To user has such characters.
+ * How a pattern can be evaluated here: run in bounded time (`ok`), not at all because it would
+ * mean something else than at the service (`divergent`), or not at all because it cannot be
+ * evaluated in bounded time (`unsafe`, see linearPattern.ts).
  */
-export function checkPattern(pattern: string): PatternCheck {
-    if (typeof pattern !== "string") return { ok: false, problem: "the pattern is not a string" };
+export type PatternVerdict =
+    | { kind: "ok"; test(toUser: string): boolean }
+    | { kind: "divergent"; problem: string }
+    | { kind: "unsafe"; problem: string };
+
+export function patternVerdict(pattern: string): PatternVerdict {
+    if (typeof pattern !== "string") return { kind: "divergent", problem: "the pattern is not a string" };
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+        return {
+            kind: "unsafe",
+            problem: `is ${pattern.length} characters long, over the ${MAX_PATTERN_LENGTH} the API takes, and is not evaluated`,
+        };
+    }
     const problem = findDivergence(pattern);
-    if (problem) return { ok: false, problem };
+    if (problem) return { kind: "divergent", problem };
     try {
         new RegExp(pattern);
     } catch (error) {
-        return { ok: false, problem: `not a valid JavaScript regular expression (${(error as Error).message})` };
+        return {
+            kind: "divergent",
+            problem: `not a valid JavaScript regular expression (${(error as Error).message})`,
+        };
     }
-    return { ok: true };
+    const linear = compileLinear(pattern);
+    return linear.ok ? { kind: "ok", test: linear.test } : { kind: "unsafe", problem: linear.problem };
+}
+
+/**
+ * Whether a `toUserPattern` can be evaluated here as the service (Python `re`) evaluates it, in
+ * bounded time. Reported: constructs that differ or exist in one language only (`(?P<name>`,
+ * `(?<name>`, inline flags, comments, atomic groups, possessive quantifiers, conditionals, `\A`
+ * `\Z`, letter escapes Python rejects or reads differently, backreferences, `{,n}`, `[]...]`,
+ * variable-width lookbehinds), patterns JavaScript cannot compile, and patterns the linear-time
+ * engine cannot run (lookaheads, repeats over 1000, too large a program, over 200 characters).
+ * Not reported, as they only matter for non-ASCII or control characters in the To user: `\d`
+ * `\w` `\s` `\b` are Unicode-aware in Python and ASCII here, and Python's `$` also matches
+ * before a final newline; `explainInboundCall` warns when the To user has such characters.
+ */
+export function checkPattern(pattern: string): PatternCheck {
+    const verdict = patternVerdict(pattern);
+    return verdict.kind === "ok" ? { ok: true } : { ok: false, problem: verdict.problem };
 }

@@ -8,10 +8,14 @@
  */
 import { agentIdOfToUser } from "../core/sip";
 import { hasFallbackHandler, type SipRouting } from "../core/types";
-import { checkPattern } from "./pattern";
+import { patternVerdict } from "./pattern";
 
-/** Where a call goes: a listed agent, an agent by `allowAllAgents`, the fallback handler, or nowhere. */
-export type InboundRoute = "agent" | "allowAllAgents" | "fallback" | "rejected";
+/**
+ * Where a call goes: a listed agent, an agent by `allowAllAgents`, the fallback handler, or
+ * nowhere; `unknown` when a pattern consulted before the decision cannot be evaluated in bounded
+ * time, so that whether it matches (and so where the call goes) cannot be told.
+ */
+export type InboundRoute = "agent" | "allowAllAgents" | "fallback" | "rejected" | "unknown";
 
 /** A pattern consulted before the decision but skipped because it cannot be evaluated faithfully. */
 export interface SkippedPattern {
@@ -23,9 +27,12 @@ export interface SkippedPattern {
 /** The routing decision on the To user alone (the source IP not considered). */
 export interface ToUserRoute {
     route: InboundRoute;
+    /** For route "unknown": the agent of the pattern that could not be evaluated. */
     agentId?: string;
-    /** The index in `allowedAgents` of the pattern that matched, for route "agent". */
+    /** The index in `allowedAgents` of the pattern that matched (route "agent") or could not be evaluated (route "unknown"). */
     matchedIndex?: number;
+    /** For route "unknown": why the pattern could not be evaluated. */
+    problem?: string;
     skipped: SkippedPattern[];
 }
 
@@ -33,12 +40,16 @@ export interface ToUserRoute {
 export function routeToUser(config: SipRouting, toUser: string): ToUserRoute {
     const skipped: SkippedPattern[] = [];
     for (const [index, agent] of config.allowedAgents.entries()) {
-        const check = checkPattern(agent.toUserPattern);
-        if (!check.ok) {
-            skipped.push({ index, agentId: agent.agentId, problem: check.problem });
+        const verdict = patternVerdict(agent.toUserPattern);
+        if (verdict.kind === "divergent") {
+            skipped.push({ index, agentId: agent.agentId, problem: verdict.problem });
             continue;
         }
-        if (new RegExp(agent.toUserPattern).test(toUser)) {
+        if (verdict.kind === "unsafe") {
+            // Every later step depends on whether this pattern matches: no guess.
+            return { route: "unknown", agentId: agent.agentId, matchedIndex: index, problem: verdict.problem, skipped };
+        }
+        if (verdict.test(toUser)) {
             return { route: "agent", agentId: agent.agentId, matchedIndex: index, skipped };
         }
     }

@@ -140,18 +140,35 @@ describe("layout: dependency rules of provider/, read from the compiled imports"
         expect(edges(modules, ["render", "routing"], ["pulumi", "api"])).to.deep.equal([]);
     });
 
-    it("loading pulumi-ultravox loads neither got nor zod (require.cache of a fresh process)", async () => {
-        // The same process then loads the schema, to show that the check sees zod when it is loaded.
+    it("only routing/linearPattern imports re2js (the linear-time engine for untrusted patterns)", () => {
+        expect(
+            modules.flatMap((module) =>
+                module.imports
+                    .filter((specifier) => targetOf(module, specifier) === "package:re2js")
+                    .map(() => module.name),
+            ),
+        ).to.deep.equal(["routing/linearPattern.js"]);
+    });
+
+    it("loading pulumi-ultravox loads neither got nor zod nor re2js (require.cache of a fresh process)", async () => {
+        // The same process then loads the schema and evaluates a pattern, to show that the check
+        // sees zod and re2js when they are loaded.
         const script = `
-const loaded = () => Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/](got|zod)[\\\\/]/.test(file))
-    .map((file) => file.match(/node_modules[\\\\/](got|zod)[\\\\/]/)[1]);
-require(${JSON.stringify(path.join(DIST_DIR, "index.js"))});
+const loaded = () => Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/](got|zod|re2js)[\\\\/]/.test(file))
+    .map((file) => file.match(/node_modules[\\\\/](got|zod|re2js)[\\\\/]/)[1]);
+const index = require(${JSON.stringify(path.join(DIST_DIR, "index.js"))});
 const afterIndex = [...new Set(loaded())];
 require(${JSON.stringify(path.join(DIST_DIR, "api", "schema.js"))});
-process.stdout.write(JSON.stringify({ afterIndex, afterSchema: [...new Set(loaded())] }));
+const afterSchema = [...new Set(loaded())];
+index.checkPattern("^support$");
+process.stdout.write(JSON.stringify({ afterIndex, afterSchema, afterPattern: [...new Set(loaded())].sort() }));
 `;
         const result = await runNode(["-e", script], { cwd: REPO_ROOT, timeoutMs: 30_000 });
         expect(result.code, result.stderr).to.equal(0);
-        expect(JSON.parse(result.stdout)).to.deep.equal({ afterIndex: [], afterSchema: ["zod"] });
+        expect(JSON.parse(result.stdout)).to.deep.equal({
+            afterIndex: [],
+            afterSchema: ["zod"],
+            afterPattern: ["re2js", "zod"],
+        });
     });
 });

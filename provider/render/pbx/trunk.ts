@@ -87,6 +87,12 @@ function routingWarnings(config: SipRouting, agentId: string): string[] {
         (entry) =>
             `${toUser}: allowedAgents[${entry.index}].toUserPattern cannot be evaluated faithfully here (${entry.problem}); if the service matches it, calls go to agent ${entry.agentId}.`,
     );
+    if (decision.route === "unknown") {
+        warnings.push(
+            `${toUser}: allowedAgents[${decision.matchedIndex}].toUserPattern (agent ${decision.agentId}) ${decision.problem}; whether a call to it reaches agent ${agentId} is unknown.`,
+        );
+        return warnings;
+    }
     if (decision.agentId === agentId) return warnings;
     if (decision.route === "agent") {
         warnings.push(
