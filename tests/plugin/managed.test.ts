@@ -167,6 +167,26 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
         expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
     });
 
+    it("agent ids in upper case: written in lower case, and no perpetual diff", async () => {
+        const managed = { allowedAgents: [{ agentId: AGENT_A.toUpperCase() }] };
+        const outs = await created(managed);
+        expect(live().allowedAgents).to.deep.equal([{ agentId: AGENT_A }]);
+        expect(outs.allowedAgents).to.deep.equal([{ agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` }]);
+        const same = await plugin.diff("sip", URN, outs, inputs(managed));
+        expect(same.changes).to.equal("none");
+        // The lower-case spelling of the same id is the same input; a pattern built from it too.
+        const lower = await plugin.diff(
+            "sip",
+            URN,
+            outs,
+            inputs({ allowedAgents: [{ agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` }] }),
+        );
+        expect(lower.changes).to.equal("none");
+        const patches = emulator.requests.filter((r) => r.method === "PATCH").length;
+        await plugin.update("sip", URN, outs, inputs(managed));
+        expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
+    });
+
     it("detects a writer that races Create between its read and its PATCH", async () => {
         emulator.addFault({
             method: "PATCH",
