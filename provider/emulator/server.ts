@@ -278,6 +278,11 @@ class EmulatorServer implements Emulator {
         }
         // The answer is computed (a PATCH applied) before any answerDelayMs, as a slow server would.
         const answer = this.#route(req, record, body);
+        if (fault?.resetAfterApply) {
+            res.socket?.resetAndDestroy();
+            this.#log(`${method} ${path} applied, then reset (fault)`);
+            return;
+        }
         if (fault?.answerDelayMs) await this.#sleep(fault.answerDelayMs);
         if (this.#closed || res.destroyed) return;
         send(res, answer.status, answer.body, answer.headers);

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clientFromSources, loadSchema, type UltravoxClient } from "../api/client";
 import type { SipConfigPatch } from "../api/schema";
 import type { ConnectionOptions } from "../api/settings";
-import { isUltravoxError, UltravoxError } from "../core/errors";
+import { UltravoxError } from "../core/errors";
 import type { SipConfigData } from "../core/types";
 import {
     desiredPatch,
@@ -154,14 +154,21 @@ export async function diff(_id: string, olds: SipConfigState, news: ManagedProps
     return { changes: drifted.length > 0 };
 }
 
+/** Whether a PATCH has left this process: from then on, whatever the failure, the state must be recorded. */
+interface WriteAttempt {
+    patchSent: boolean;
+}
+
 /** Writes a patch, then reads back: the account must hold exactly what was written. */
 async function writeAndVerify(
     client: UltravoxClient,
     patch: SipConfigPatch,
     fields: ManagedField[],
     before: SipConfigData,
+    attempt: WriteAttempt = { patchSent: false },
 ): Promise<SipConfigData> {
     if (fields.length === 0) return before;
+    attempt.patchSent = true;
     const answered = await client.patchSipConfig(patch);
     const untouched = MANAGED_FIELDS.filter((field) => !fields.includes(field));
     const changedUnderUs = differingFields(liveValues(before, untouched), answered, untouched);
@@ -184,17 +191,20 @@ async function writeAndVerify(
     return readBack;
 }
 
-/** Raised before a request leaves: nothing can have been written, so nothing is recorded. */
-const NOT_SENT_CODES: readonly string[] = ["config", "invalid_input"];
-
 /**
  * A failure once a PATCH may have reached the server (a late answer, a reset, a failed read-back,
- * a mismatch, a conflict): the engine records the resource with the values read before the write,
- * so that refresh, the next update and delete still know what to restore.
+ * a mismatch, a conflict), whatever its code: the engine records the resource with the values
+ * read before the write, so that refresh, the next update and delete still know what to restore.
+ * A failure before any PATCH left records nothing: the account was not touched.
  */
-function afterWriteFailure(error: unknown, id: string, state: SipConfigState, providerText: unknown): unknown {
-    const notSent = isUltravoxError(error) && NOT_SENT_CODES.includes(error.code);
-    if (error instanceof Error && !notSent) {
+function afterWriteFailure(
+    error: unknown,
+    attempt: WriteAttempt,
+    id: string,
+    state: SipConfigState,
+    providerText: unknown,
+): unknown {
+    if (error instanceof Error && attempt.patchSent) {
         // The engine prints only the reasons of a recorded failure: keep the code in them.
         Object.assign(error, {
             id,
@@ -213,11 +223,13 @@ export async function create(inputs: ManagedProps & { __provider?: string }): Pr
     const before = await client.getSipConfig({ fresh: true });
     const prior = liveValues(before, fields);
     const patch = desiredPatch(inputs, fields);
+    const attempt: WriteAttempt = { patchSent: false };
     try {
-        const after = await writeAndVerify(client, patch, fields, before);
+        const after = await writeAndVerify(client, patch, fields, before, attempt);
         return { id: SIP_CONFIG_ID, outs: managedState(after, inputs, fields, prior) };
     } catch (error) {
-        throw afterWriteFailure(error, SIP_CONFIG_ID, managedState(before, inputs, fields, prior), inputs.__provider);
+        const recorded = managedState(before, inputs, fields, prior);
+        throw afterWriteFailure(error, attempt, SIP_CONFIG_ID, recorded, inputs.__provider);
     }
 }
 
@@ -246,11 +258,12 @@ export async function update(
     const prior = { ...liveValues(live, newlyManaged), ...recorded };
     const desired = desiredPatch(news, fields);
     const toWrite = differingFields(desired, live, fields);
+    const attempt: WriteAttempt = { patchSent: false };
     try {
-        const after = await writeAndVerify(client, pick(desired, toWrite), toWrite, live);
+        const after = await writeAndVerify(client, pick(desired, toWrite), toWrite, live, attempt);
         return { outs: managedState(after, news, fields, prior) };
     } catch (error) {
-        throw afterWriteFailure(error, id, managedState(live, news, fields, prior), news.__provider);
+        throw afterWriteFailure(error, attempt, id, managedState(live, news, fields, prior), news.__provider);
     }
 }
 

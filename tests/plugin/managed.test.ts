@@ -1,8 +1,16 @@
 import { expect } from "chai";
+import type { EmulatorFault } from "pulumi-ultravox/emulator";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { getConsumer } from "../helpers/consumer";
 import { AGENT_A, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
-import { type Plugin, PluginCallError, type Props, serializedProvider, startPlugin } from "../helpers/plugin";
+import {
+    type Plugin,
+    PluginCallError,
+    type Props,
+    type RecordedFailure,
+    serializedProvider,
+    startPlugin,
+} from "../helpers/plugin";
 
 const URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::pbx-allowlist";
 const ORIGINAL_CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
@@ -271,5 +279,131 @@ describe("plugin: examples/pbx-allowlist lifecycle against the emulator", functi
             { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
         ]);
         expect(emulator.account.sip.fallbackHandler).to.deep.equal(rawSipConfig().fallbackHandler);
+    });
+});
+
+/**
+ * A write that fails once its PATCH may have reached the server: whatever the failure, the
+ * engine must get a recorded state (the id and the values read before the write), from which
+ * the next update and delete still restore the account.
+ */
+describe("plugin: SipConfig managed form, a write failing halfway", function () {
+    this.timeout(120_000);
+    let emulator: Emulator;
+    let plugin: Plugin;
+    let provider: string;
+
+    before(async () => {
+        ({ emulator, plugin, provider } = await startManaged());
+    });
+    after(async () => {
+        await plugin?.stop();
+        await emulator?.close();
+    });
+    beforeEach(() => {
+        emulator.clearFaults();
+        emulator.clearRequests();
+        emulator.replaceSip(rawSipConfig());
+    });
+
+    // A short deadline: the late-answer variant must not take the default 30 s.
+    const inputs = (cidr: string): Props => ({ __provider: provider, allowedCidrRanges: [cidr], timeoutMs: 3_000 });
+
+    async function failed(call: () => Promise<unknown>): Promise<PluginCallError> {
+        let caught: unknown;
+        try {
+            await call();
+        } catch (error) {
+            caught = error;
+        }
+        expect(caught).to.be.instanceOf(PluginCallError);
+        return caught as PluginCallError;
+    }
+
+    /** The recorded state holds the values from before the stack took over, and delete restores them. */
+    async function expectRestorable(recorded: RecordedFailure | undefined, code: string): Promise<void> {
+        expect(recorded?.id).to.equal("sip");
+        expect(recorded?.properties.managedFields).to.deep.equal(["allowedCidrRanges"]);
+        expect(recorded?.properties.priorValues).to.deep.equal({ allowedCidrRanges: ORIGINAL_CIDRS });
+        expect(recorded?.properties.__provider).to.equal(provider);
+        expect(recorded?.reasons).to.have.length(1);
+        expect(recorded?.reasons[0]).to.contain(`UltravoxError [${code}]`);
+        expect(recorded?.reasons[0]).to.contain("The stack recorded the account's values from before this write");
+        emulator.clearFaults();
+        await plugin.delete("sip", URN, recorded?.properties ?? {});
+        expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(ORIGINAL_CIDRS);
+    }
+
+    const variants: { name: string; code: string; applied: boolean; faults: () => EmulatorFault[] }[] = [
+        {
+            name: "the connection reset after the PATCH was applied (every retry too)",
+            code: "network",
+            applied: true,
+            faults: () => [{ method: "PATCH", resetAfterApply: true, times: 4 }],
+        },
+        {
+            name: "the PATCH applied but answered after the deadline",
+            code: "timeout",
+            applied: true,
+            faults: () => [{ method: "PATCH", answerDelayMs: 5_000 }],
+        },
+        {
+            name: "the read-back after the PATCH failed",
+            code: "server",
+            applied: true,
+            faults: () => [{ method: "PATCH", before: (em) => em.addFault({ method: "GET", status: 500 }) }],
+        },
+        {
+            name: "the read-back answered an invalid config",
+            code: "invalid_response",
+            applied: true,
+            faults: () => [
+                {
+                    method: "PATCH",
+                    before: (em) => em.addFault({ method: "GET", body: JSON.stringify({ domain: "x" }) }),
+                },
+            ],
+        },
+        {
+            name: "the PATCH answered with a config that does not hold what was written",
+            code: "invalid_response",
+            applied: false,
+            faults: () => [{ method: "PATCH", body: JSON.stringify({ ...rawSipConfig(), allowedCidrRanges: [] }) }],
+        },
+    ];
+
+    for (const variant of variants) {
+        it(`create: ${variant.name}`, async () => {
+            for (const fault of variant.faults()) emulator.addFault(fault);
+            const checked = await plugin.check(URN, {}, inputs("192.0.2.1/32"));
+            const error = await failed(() => plugin.create(URN, checked.inputs));
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(
+                variant.applied ? ["192.0.2.1/32"] : rawSipConfig().allowedCidrRanges,
+            );
+            await expectRestorable(error.recorded, variant.code);
+        });
+
+        it(`update: ${variant.name}`, async () => {
+            const first = await plugin.check(URN, {}, inputs("192.0.2.1/32"));
+            const created = await plugin.create(URN, first.inputs);
+            const second = await plugin.check(URN, first.inputs, inputs("192.0.2.5/32"));
+            for (const fault of variant.faults()) emulator.addFault(fault);
+            const error = await failed(() => plugin.update("sip", URN, created.properties, second.inputs));
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(
+                variant.applied ? ["192.0.2.5/32"] : ["192.0.2.1/32"],
+            );
+            // The values recorded at create are kept, not the stack's own values of the last write.
+            await expectRestorable(error.recorded, variant.code);
+        });
+    }
+
+    it("a failure before any PATCH records nothing (the account was not touched)", async () => {
+        emulator.addFault({ method: "GET", status: 503, times: 4, retryAfter: "0" });
+        const checked = await plugin.check(URN, {}, inputs("192.0.2.1/32"));
+        const error = await failed(() => plugin.create(URN, checked.inputs));
+        expect(error.details).to.contain("The Ultravox API failed with HTTP 503");
+        expect(error.recorded).to.equal(undefined);
+        expect(emulator.requests.filter((r) => r.method === "PATCH")).to.deep.equal([]);
+        expect(emulator.account.sip).to.deep.equal(rawSipConfig());
     });
 });
