@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { clientFromSources, type UltravoxClient } from "../api/client";
 import { RENDER_TARGETS } from "./render";
+import { printableValue, writeErr } from "./terminal";
 
 export const USAGE = `Usage: pulumi-ultravox <command> [options]
 
@@ -57,7 +58,7 @@ export function clientFrom(options: Options): UltravoxClient {
         { args: { baseUrl: options["base-url"] }, env: process.env },
         {
             timeoutMs: options["timeout-ms"] === undefined ? undefined : Number(options["timeout-ms"]),
-            onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+            onWarning: (message) => writeErr(`warning: ${printableValue(message)}\n`),
         },
     );
 }

@@ -168,7 +168,10 @@ export function checkPattern(pattern: string): PatternCheck {
     try {
         new RegExp(pattern);
     } catch (error) {
-        return { ok: false, problem: `not a valid JavaScript regular expression (${(error as Error).message})` };
+        // V8's message quotes the pattern as is (`Invalid regular expression: /…/: reason`): keep the reason only.
+        const message = (error as Error).message;
+        const reason = message.slice(message.lastIndexOf(": ") + 2);
+        return { ok: false, problem: `not a valid JavaScript regular expression (${reason})` };
     }
     return { ok: true };
 }

@@ -126,4 +126,52 @@ describe("CLI: npx pulumi-ultravox", function () {
         expect((await cli(["render", "nothing"], env)).code).to.equal(2);
         expect((await cli(["check", "--from", "1.2.3.4"], env)).code).to.equal(2);
     });
+
+    // Item 8 of issue 10: API data cannot drive the terminal.
+    describe("terminal injection", () => {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+        const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+        const HOSTILE = "^\u001b]0;pwned\u0007\u001b[2J\u009b31mx\u007f\ny$";
+        const SHOWN = "^\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31mx\\u007f\\u000ay$";
+
+        beforeEach(() =>
+            emulator.replaceSip({ ...rawSipConfig(), allowedAgents: [{ agentId: AGENT_A, toUserPattern: HOSTILE }] }),
+        );
+
+        it("show escapes control characters in API data, one line per value", async () => {
+            const run = await cli(["show"], env);
+            expect(run.code).to.equal(0);
+            expect(run.stdout).to.not.match(RAW_CONTROL);
+            expect(run.stdout).to.contain(`  toUserPattern    ${SHOWN}\n`);
+        });
+
+        it("show --json escapes them too and still parses back to the API's value", async () => {
+            const run = await cli(["show", "--json"], env);
+            expect(run.stdout).to.not.match(RAW_CONTROL);
+            const shown = JSON.parse(run.stdout) as { allowedAgents: { toUserPattern: string }[] };
+            expect(shown.allowedAgents[0]?.toUserPattern).to.equal(HOSTILE);
+        });
+
+        it("check escapes the pattern it quotes", async () => {
+            const matching = "^agent_|\u001b]0;pwned\u0007\u009b2J\u007f";
+            emulator.replaceSip({ ...rawSipConfig(), allowedAgents: [{ agentId: AGENT_A, toUserPattern: matching }] });
+            const run = await cli(["check", "--from", "203.0.113.9", "--to", `agent_${AGENT_A}`], env);
+            expect(run.stdout + run.stderr).to.not.match(RAW_CONTROL);
+            expect(run.code).to.equal(0);
+            expect(run.stdout).to.contain(
+                `matches allowedAgents[0].toUserPattern "^agent_|\\u001b]0;pwned\\u0007\\u009b2J\\u007f", the first match`,
+            );
+        });
+
+        it("an error detail from the API is escaped on stderr", async () => {
+            emulator.addFault({
+                status: 400,
+                body: JSON.stringify({ detail: "bad \u001b]0;owned\u0007\u009b2J \u001b[8m" }),
+            });
+            const run = await cli(["show"], env);
+            expect(run.code).to.equal(3);
+            expect(run.stderr).to.not.match(RAW_CONTROL);
+            expect(run.stderr).to.contain("The API said: bad \\u001b]0;owned\\u0007\\u009b2J \\u001b[8m");
+        });
+    });
 });
