@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
             }
             case "allow":
             case "disallow":
-                writeOut(await changeAllowlist(command, argument, options));
+                writeOut(await changeAllowlist(command, positionals.slice(1), options));
                 return 0;
             default:
                 throw new UsageError(`unknown command ${JSON.stringify(command)}.`);
@@ -65,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         if (isUltravoxError(error)) {
             const { code, message } = error as UltravoxError;
             writeErr(`pulumi-ultravox: ${code}: ${printableValue(message)}\n`);
-            return 3;
+            // Input the CLI was given and cannot take (a CIDR, an address, a render option) is a usage error.
+            return code === "invalid_input" ? 2 : 3;
         }
         throw error;
     }

@@ -13,8 +13,9 @@ Commands:
   render <target>                   a PBX or firewall definition; targets:
                                     ${RENDER_TARGETS.join(", ")}
   check --from <ip> --to <user>     how Ultravox would route an inbound call (exit 0 accepted, 1 rejected)
-  allow <cidr>                      add a CIDR to allowedCidrRanges (PATCH /api/sip)
-  disallow <cidr>                   remove a CIDR from allowedCidrRanges
+  allow <cidr>...                   add CIDRs to allowedCidrRanges (PATCH /api/sip), all or none;
+                                    a prefix shorter than /16 needs --allow-broad
+  disallow <cidr>...                remove CIDRs from allowedCidrRanges
 
 Options:
   --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai
@@ -45,6 +46,7 @@ export function parse(argv: string[]) {
             codecs: { type: "string" },
             rtp: { type: "string" },
             aggregate: { type: "boolean", default: false },
+            "allow-broad": { type: "boolean", default: false },
             from: { type: "string" },
             to: { type: "string" },
             help: { type: "boolean", short: "h", default: false },
