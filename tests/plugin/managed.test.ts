@@ -195,6 +195,62 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
         expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
     });
 
+    it("records the account it wrote: the resolved base URL and the domain, never the key", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"] });
+        expect(outs.accountBaseUrl).to.equal(emulator.url);
+        expect(outs.accountDomain).to.equal("acme-test.sip.ultravox.invalid");
+        expect(outs.writtenValues).to.deep.equal({ allowedCidrRanges: ["192.0.2.1/32"] });
+        expect(JSON.stringify(outs)).to.not.contain(TEST_API_KEY);
+    });
+
+    it("another account behind the same key and URL: diff replaces; refresh, update and delete refuse", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"] });
+        // The key now reaches an account with another domain.
+        const other = { ...rawSipConfig(), domain: "other-account.sip.ultravox.invalid" };
+        emulator.replaceSip(other);
+        const diffed = await plugin.diff("sip", URN, outs, inputs({ allowedCidrRanges: ["192.0.2.1/32"] }));
+        expect(diffed.changes).to.equal("some");
+        expect(diffed.replaces).to.deep.equal(["accountDomain"]);
+        expect(diffed.deleteBeforeReplace).to.equal(true);
+        const patches = emulator.requests.filter((r) => r.method === "PATCH").length;
+        const refusals = [
+            () => plugin.read("sip", URN, outs),
+            () => plugin.update("sip", URN, outs, inputs({ allowedCidrRanges: ["192.0.2.2/32"] })),
+            () => plugin.delete("sip", URN, outs),
+        ];
+        for (const [index, refused] of refusals.entries()) {
+            let caught: unknown;
+            try {
+                await refused();
+            } catch (error) {
+                caught = error;
+            }
+            expect(caught, String(index)).to.be.instanceOf(PluginCallError);
+            const details = (caught as PluginCallError).details;
+            expect(details).to.contain(
+                `was written to the account with domain "acme-test.sip.ultravox.invalid", but the key and base URL now reach the account with domain "other-account.sip.ultravox.invalid"; ${["refresh", "update", "delete"][index]} refused`,
+            );
+        }
+        expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
+        expect(live()).to.deep.equal(other);
+    });
+
+    it("Delete keeps a field an operator changed since the stack's last write, warning with its name", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"], allowAllAgents: true });
+        emulator.replaceSip({ ...live(), allowedCidrRanges: ["192.0.2.99/32"] });
+        // A refresh records the live values, but not as the stack's own: the edit is still the operator's.
+        const refreshed = (await plugin.read("sip", URN, outs)).properties;
+        expect(refreshed.allowedCidrRanges).to.deep.equal(["192.0.2.99/32"]);
+        const before = plugin.output().stderr.length;
+        await plugin.delete("sip", URN, refreshed);
+        expect(live().allowedCidrRanges).to.deep.equal(["192.0.2.99/32"]);
+        expect(live().allowAllAgents).to.equal(false);
+        expect(plugin.output().stderr.slice(before)).to.contain(
+            "warning: pulumi-ultravox: allowedCidrRanges was changed outside this stack since its last write, so delete keeps the current value instead of restoring the one from before the stack took it over.",
+        );
+        expect(plugin.output().stderr.slice(before)).to.not.contain("allowAllAgents was changed");
+    });
+
     it("detects a writer that races Create between its read and its PATCH", async () => {
         emulator.addFault({
             method: "PATCH",
@@ -321,7 +377,11 @@ describe("plugin: SipConfig managed form, a write failing halfway", function () 
     }
 
     /** The recorded state holds the values from before the stack took over, and delete restores them. */
-    async function expectRestorable(recorded: RecordedFailure | undefined, code: string): Promise<void> {
+    async function expectRestorable(
+        recorded: RecordedFailure | undefined,
+        code: string,
+        restored: string[] = ORIGINAL_CIDRS,
+    ): Promise<void> {
         expect(recorded?.id).to.equal("sip");
         expect(recorded?.properties.managedFields).to.deep.equal(["allowedCidrRanges"]);
         expect(recorded?.properties.priorValues).to.deep.equal({ allowedCidrRanges: ORIGINAL_CIDRS });
@@ -331,7 +391,7 @@ describe("plugin: SipConfig managed form, a write failing halfway", function () 
         expect(recorded?.reasons[0]).to.contain("The stack recorded the account's values from before this write");
         emulator.clearFaults();
         await plugin.delete("sip", URN, recorded?.properties ?? {});
-        expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(ORIGINAL_CIDRS);
+        expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(restored);
     }
 
     const variants: { name: string; code: string; applied: boolean; faults: () => EmulatorFault[] }[] = [
@@ -377,10 +437,12 @@ describe("plugin: SipConfig managed form, a write failing halfway", function () 
             for (const fault of variant.faults()) emulator.addFault(fault);
             const checked = await plugin.check(URN, {}, inputs("192.0.2.1/32"));
             const error = await failed(() => plugin.create(URN, checked.inputs));
+            const untouched = rawSipConfig().allowedCidrRanges;
             expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(
-                variant.applied ? ["192.0.2.1/32"] : rawSipConfig().allowedCidrRanges,
+                variant.applied ? ["192.0.2.1/32"] : untouched,
             );
-            await expectRestorable(error.recorded, variant.code);
+            // Not applied: the account still holds its own values, which delete leaves as they are.
+            await expectRestorable(error.recorded, variant.code, variant.applied ? ORIGINAL_CIDRS : untouched);
         });
 
         it(`update: ${variant.name}`, async () => {
