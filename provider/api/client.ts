@@ -35,7 +35,8 @@ function loadGot(): Promise<Got> {
     return gotPromise;
 }
 
-const inFlight = new Map<string, Promise<SipConfigData>>();
+/** Reads in flight, by key + URL: the raw answer is shared; each caller parses (and warns) for itself. */
+const inFlight = new Map<string, Promise<unknown>>();
 
 /**
  * A client of the account's SIP config (`GET` and `PATCH /api/sip`), for scripts and CI jobs.
@@ -83,18 +84,40 @@ export class UltravoxClient {
      * key and base URL share one HTTP request.
      */
     getSipConfig(options: { fresh?: boolean } = {}): Promise<SipConfigData> {
-        const read = () =>
-            this.#requestJson("GET", undefined).then((json) => loadSchema().parseSipConfig(json, this.#onWarning));
+        // Each caller parses the shared answer itself: it gets its own object and its own warnings.
+        const parse = (json: unknown) => loadSchema().parseSipConfig(json, this.#onWarning);
         // A read-back after a write must not join a read that started before it.
-        if (options.fresh) return read();
+        if (options.fresh) return this.#requestJson("GET", undefined, this.timeoutMs).then(parse);
         const key = createHash("sha256").update(`${this.#apiKey}\n${this.sipUrl}`).digest("hex");
-        // Callers share the request, never the result object: each gets its own copy, so one
-        // caller changing its result cannot change another's.
         const pending = inFlight.get(key);
-        if (pending) return pending.then(copyOf);
-        const request = read().finally(() => inFlight.delete(key));
+        if (pending) return this.#join(pending).then(parse);
+        const request = this.#requestJson("GET", undefined, this.timeoutMs).finally(() => inFlight.delete(key));
         inFlight.set(key, request);
-        return request.then(copyOf);
+        return request.then(parse);
+    }
+
+    /**
+     * Another caller's read, awaited within this caller's own deadline: it stops waiting at its
+     * `timeoutMs`, and when the other caller's shorter deadline ended the shared read, it reads
+     * again itself with the time it has left.
+     */
+    async #join(pending: Promise<unknown>): Promise<unknown> {
+        const deadline = Date.now() + this.timeoutMs;
+        let timer: NodeJS.Timeout | undefined;
+        const ownDeadline = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(this.#timeoutError("GET")), this.timeoutMs);
+            timer.unref?.();
+        });
+        try {
+            return await Promise.race([pending, ownDeadline]);
+        } catch (error) {
+            const left = deadline - Date.now();
+            const theirTimeout = error instanceof UltravoxError && error.code === "timeout" && left > 0;
+            if (!theirTimeout) throw error;
+            return await this.#requestJson("GET", undefined, left);
+        } finally {
+            clearTimeout(timer);
+        }
     }
 
     /**
@@ -103,20 +126,20 @@ export class UltravoxClient {
      * values, so a PATCH that arrives twice leaves the account as one that arrives once.
      */
     async patchSipConfig(patch: SchemaModule.SipConfigPatch): Promise<SipConfigData> {
-        const json = await this.#requestJson("PATCH", patch);
+        const json = await this.#requestJson("PATCH", patch, this.timeoutMs);
         return loadSchema().parseSipConfig(json, this.#onWarning);
     }
 
-    async #requestJson(method: "GET" | "PATCH", body: unknown): Promise<unknown> {
-        const response = await this.#requestWithRetries(method, body);
+    async #requestJson(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<unknown> {
+        const response = await this.#requestWithRetries(method, body, timeoutMs);
         return decodeJson(response, [this.#apiKey]);
     }
 
-    async #requestWithRetries(method: "GET" | "PATCH", body: unknown): Promise<RawResponse> {
+    async #requestWithRetries(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<RawResponse> {
         const got = await loadGot();
-        const deadline = Date.now() + this.timeoutMs;
+        const deadline = Date.now() + timeoutMs;
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
         timer.unref?.();
         try {
             for (let attempt = 0; ; attempt++) {
@@ -238,8 +261,4 @@ export function clientFromSources(
     tuning: Omit<UltravoxClientOptions, "apiKey" | "baseUrl"> = {},
 ): UltravoxClient {
     return new UltravoxClient({ ...resolveSettings(sources), ...tuning });
-}
-
-function copyOf(data: SipConfigData): SipConfigData {
-    return structuredClone(data);
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { isHostName } from "../core/hostName";
-import { defaultToUserPattern, MAX_PATTERN_LENGTH } from "../core/sip";
+import { defaultToUserPattern, MAX_PATTERN_LENGTH, normalizeAgentId } from "../core/sip";
 import type { SipConfigData, WarningSink } from "../core/types";
 
 export const MAX_AGENTS = 20;
@@ -101,7 +101,7 @@ export function normalizeSipConfig(raw: RawSipConfig, onWarning?: WarningSink): 
         allowAllAgents: raw.allowAllAgents ?? false,
         // Order kept: the first matching pattern wins.
         allowedAgents: raw.allowedAgents.map((agent) => ({
-            agentId: agent.agentId,
+            agentId: normalizeAgentId(agent.agentId),
             toUserPattern: agent.toUserPattern ?? defaultToUserPattern(agent.agentId),
         })),
         fallbackHandler: raw.fallbackHandler

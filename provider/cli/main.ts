@@ -9,6 +9,7 @@ import { changeAllowlist } from "./allowlist";
 import { clientFrom, type Options, parse, USAGE } from "./options";
 import { render } from "./render";
 import { json, masked, table } from "./show";
+import { printableValue, writeErr, writeOut } from "./terminal";
 import { UsageError } from "./usageError";
 
 export async function main(argv: string[]): Promise<number> {
@@ -17,30 +18,30 @@ export async function main(argv: string[]): Promise<number> {
     try {
         ({ values: options, positionals } = parse(argv));
     } catch (error) {
-        process.stderr.write(`pulumi-ultravox: ${(error as Error).message}\n\n${USAGE}`);
+        writeErr(`pulumi-ultravox: ${printableValue((error as Error).message)}\n\n${USAGE}`);
         return 2;
     }
     const [command, argument] = positionals;
     if (options.help || !command) {
-        (options.help ? process.stdout : process.stderr).write(USAGE);
+        (options.help ? writeOut : writeErr)(USAGE);
         return options.help ? 0 : 2;
     }
     try {
         switch (command) {
             case "show": {
                 const config = await clientFrom(options).getSipConfig();
-                process.stdout.write(options.json ? json(masked(config)) : table(config));
+                writeOut(options.json ? json(masked(config)) : table(config));
                 return 0;
             }
             case "render":
-                process.stdout.write(render(argument, await clientFrom(options).getSipConfig(), options));
+                writeOut(render(argument, await clientFrom(options).getSipConfig(), options));
                 return 0;
             case "check": {
                 if (!options.from || !options.to) throw new UsageError("check needs --from <ip> and --to <user>.");
                 const config = await clientFrom(options).getSipConfig();
                 const result = explainInboundCall(config, { sourceIp: options.from, toUser: options.to });
                 if (options.json) {
-                    process.stdout.write(json(result));
+                    writeOut(json(result));
                 } else {
                     const agent = result.agentId ? ` (agent ${result.agentId})` : "";
                     const verdict = result.accepted
@@ -48,27 +49,29 @@ export async function main(argv: string[]): Promise<number> {
                         : result.route === "unknown"
                           ? "unknown"
                           : "rejected";
-                    process.stdout.write(`${verdict}\n${result.reason}\n`);
-                    for (const warning of result.warnings) process.stdout.write(`warning: ${warning}\n`);
+                    writeOut(`${verdict}\n${printableValue(result.reason)}\n`);
+                    for (const warning of result.warnings) writeOut(`warning: ${printableValue(warning)}\n`);
                 }
                 if (result.route === "unknown") return 4;
                 return result.accepted ? 0 : 1;
             }
             case "allow":
             case "disallow":
-                process.stdout.write(await changeAllowlist(command, argument, options));
+                writeOut(await changeAllowlist(command, positionals.slice(1), options));
                 return 0;
             default:
                 throw new UsageError(`unknown command ${JSON.stringify(command)}.`);
         }
     } catch (error) {
         if (error instanceof UsageError) {
-            process.stderr.write(`pulumi-ultravox: ${error.message}\n\n${USAGE}`);
+            writeErr(`pulumi-ultravox: ${error.message}\n\n${USAGE}`);
             return 2;
         }
         if (isUltravoxError(error)) {
-            process.stderr.write(`pulumi-ultravox: ${(error as UltravoxError).code}: ${error.message}\n`);
-            return 3;
+            const { code, message } = error as UltravoxError;
+            writeErr(`pulumi-ultravox: ${code}: ${printableValue(message)}\n`);
+            // Input the CLI was given and cannot take (a CIDR, an address, a render option) is a usage error.
+            return code === "invalid_input" ? 2 : 3;
         }
         throw error;
     }
@@ -80,7 +83,9 @@ if (require.main === module) {
             process.exitCode = code;
         },
         (error: unknown) => {
-            process.stderr.write(`pulumi-ultravox: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+            writeErr(
+                `pulumi-ultravox: unexpected error: ${printableValue((error as Error)?.message ?? String(error))}\n`,
+            );
             process.exitCode = 3;
         },
     );

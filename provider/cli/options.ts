@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { clientFromSources, type UltravoxClient } from "../api/client";
 import { RENDER_TARGETS } from "./render";
+import { printableValue, writeErr } from "./terminal";
 
 export const USAGE = `Usage: pulumi-ultravox <command> [options]
 
@@ -12,8 +13,9 @@ Commands:
   render <target>                   a PBX or firewall definition; targets:
                                     ${RENDER_TARGETS.join(", ")}
   check --from <ip> --to <user>     how Ultravox would route an inbound call (exit 0 accepted, 1 rejected, 4 unknown)
-  allow <cidr>                      add a CIDR to allowedCidrRanges (PATCH /api/sip)
-  disallow <cidr>                   remove a CIDR from allowedCidrRanges
+  allow <cidr>...                   add CIDRs to allowedCidrRanges (PATCH /api/sip), all or none;
+                                    a prefix shorter than /16 needs --allow-broad
+  disallow <cidr>...                remove CIDRs from allowedCidrRanges
 
 Options:
   --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai
@@ -44,6 +46,7 @@ export function parse(argv: string[]) {
             codecs: { type: "string" },
             rtp: { type: "string" },
             aggregate: { type: "boolean", default: false },
+            "allow-broad": { type: "boolean", default: false },
             from: { type: "string" },
             to: { type: "string" },
             help: { type: "boolean", short: "h", default: false },
@@ -57,7 +60,7 @@ export function clientFrom(options: Options): UltravoxClient {
         { args: { baseUrl: options["base-url"] }, env: process.env },
         {
             timeoutMs: options["timeout-ms"] === undefined ? undefined : Number(options["timeout-ms"]),
-            onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+            onWarning: (message) => writeErr(`warning: ${printableValue(message)}\n`),
         },
     );
 }

@@ -14,6 +14,7 @@ import type { CodecOptions, TrunkOptions } from "../render/pbx/trunk";
 import type { RenderedText } from "../render/rendered";
 import type { Options } from "./options";
 import { json } from "./show";
+import { printableValue, writeErr } from "./terminal";
 import { UsageError } from "./usageError";
 
 /** The command-line options that feed a renderer; each target takes only some of them. */
@@ -140,6 +141,6 @@ export function render(target: string | undefined, config: SipConfigData, option
         );
     }
     const { text, warnings } = chosen.render(config, options);
-    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const warning of warnings) writeErr(`warning: ${printableValue(warning)}\n`);
     return text;
 }

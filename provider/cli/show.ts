@@ -1,6 +1,7 @@
 /** `show`: the config as a table or JSON, fallback secrets masked. */
 import { agentSipUri } from "../core/sip";
 import type { SipConfigData } from "../core/types";
+import { printableValue } from "./terminal";
 
 function mask(secret: string): string {
     return `******** (${secret.length} chars)`;
@@ -31,7 +32,8 @@ export function table(config: SipConfigData): string {
     for (const secret of config.fallbackHandler?.secrets ?? []) rows.push(["  secret", mask(secret)]);
     rows.push(["fingerprint", config.fingerprint]);
     const width = Math.max(...rows.map(([key]) => key.length));
-    return `${rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join("\n")}\n`;
+    // Values come from the API: one line each, whatever they hold.
+    return `${rows.map(([key, value]) => `${key.padEnd(width)}  ${printableValue(value)}`).join("\n")}\n`;
 }
 
 export function json(value: unknown): string {

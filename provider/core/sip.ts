@@ -25,9 +25,17 @@ export function isLowercaseAgentId(value: unknown): value is string {
     return typeof value === "string" && LOWERCASE_AGENT_ID.test(value);
 }
 
+/**
+ * The one spelling of an agent id: lower case, as the API answers UUIDs. Every id compared,
+ * written or put in a To user or pattern goes through here, so `ABC…` and `abc…` are one agent.
+ */
+export function normalizeAgentId(agentId: string): string {
+    return typeof agentId === "string" ? agentId.toLowerCase() : agentId;
+}
+
 /** `agent_<agentId>`: the To user that selects an agent. */
 export function agentToUser(agentId: string): string {
-    return `agent_${agentId}`;
+    return `agent_${normalizeAgentId(agentId)}`;
 }
 
 /** The agent id of a To user of the form `agent_<lowercase uuid>`, else undefined. */

@@ -25,6 +25,8 @@ export interface EmulatorFault {
      * a write that lands but whose answer comes after the client's deadline.
      */
     answerDelayMs?: number;
+    /** Handles the request as usual (a PATCH is applied), then resets the connection unanswered. */
+    resetAfterApply?: boolean;
     /** Default 200, or 302 with `redirectTo`. */
     status?: number;
     headers?: Record<string, string>;

@@ -33,7 +33,10 @@ export interface RecordedRequest {
     headers: IncomingHttpHeaders;
     apiKeyPresent: boolean;
     apiKeyValid: boolean;
-    /** The body as text; empty until read, and when never read (a hang). */
+    /**
+     * The body as text, for requests with a valid key only (at most 64 KiB of it): empty until
+     * read, when never read (a hang), and always for an unauthenticated request.
+     */
     body: string;
     /** Whether a fault applied. */
     fault: boolean;
@@ -52,6 +55,8 @@ export interface EmulatorOptions {
     log?: (line: string) => void;
     /** Serves `POST`/`DELETE /_emulator/faults` for out-of-process tests. */
     controlApi?: boolean;
+    /** How many requests `requests` keeps, the latest ones. Default 1000. */
+    maxRecordedRequests?: number;
 }
 
 export interface Emulator {
@@ -60,8 +65,13 @@ export interface Emulator {
     readonly port: number;
     /** A copy of the current state. */
     readonly account: EmulatorAccount;
-    /** Every request but the control API's, in arrival order. */
+    /**
+     * The latest requests but the control API's (at most `maxRecordedRequests`), in arrival
+     * order: a long-running emulator must not grow with every request it is sent.
+     */
     readonly requests: RecordedRequest[];
+    /** Forgets the recorded requests: a test starts from an empty log. */
+    clearRequests(): void;
     readonly pendingFaults: number;
     addFault(fault: EmulatorFault): void;
     clearFaults(): void;
@@ -72,6 +82,9 @@ export interface Emulator {
 }
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
+const DEFAULT_MAX_RECORDED_REQUESTS = 1000;
+/** A SIP config PATCH is a few KiB; more is kept only in part. */
+const MAX_RECORDED_BODY_CHARS = 64 * 1024;
 const CONTROL_PATH = "/_emulator/faults";
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
@@ -162,6 +175,16 @@ class EmulatorServer implements Emulator {
         this.#faults = [];
     }
 
+    clearRequests(): void {
+        this.requests.length = 0;
+    }
+
+    #record(record: RecordedRequest): void {
+        const limit = this.#options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS;
+        this.requests.push(record);
+        if (this.requests.length > limit) this.requests.splice(0, this.requests.length - limit);
+    }
+
     replaceSip(sip: EmulatorSipConfig): void {
         this.#account.sip = structuredClone(sip);
     }
@@ -224,7 +247,7 @@ class EmulatorServer implements Emulator {
             body: "",
             fault: false,
         };
-        this.requests.push(record);
+        this.#record(record);
         res.once("finish", () => {
             record.status = res.statusCode;
             this.#log(`${method} ${path} ${res.statusCode}${record.fault ? " (fault)" : ""}`);
@@ -235,7 +258,8 @@ class EmulatorServer implements Emulator {
             send(res, 413, { detail: "Request body too large." });
             return;
         }
-        record.body = body.toString("utf8");
+        // An unauthenticated sender's bytes are never kept: anyone could fill the memory with them.
+        if (record.apiKeyValid) record.body = body.subarray(0, MAX_RECORDED_BODY_CHARS).toString("utf8");
 
         const fault = this.#takeFault(method);
         if (fault) {
@@ -254,6 +278,11 @@ class EmulatorServer implements Emulator {
         }
         // The answer is computed (a PATCH applied) before any answerDelayMs, as a slow server would.
         const answer = this.#route(req, record, body);
+        if (fault?.resetAfterApply) {
+            res.socket?.resetAndDestroy();
+            this.#log(`${method} ${path} applied, then reset (fault)`);
+            return;
+        }
         if (fault?.answerDelayMs) await this.#sleep(fault.answerDelayMs);
         if (this.#closed || res.destroyed) return;
         send(res, answer.status, answer.body, answer.headers);

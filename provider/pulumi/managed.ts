@@ -5,7 +5,7 @@
 
 import type { SipConfigPatch } from "../api/schema";
 import { canonicalCidrs, parseCidr } from "../core/cidr";
-import { defaultToUserPattern } from "../core/sip";
+import { defaultToUserPattern, normalizeAgentId } from "../core/sip";
 import type { SipConfigData } from "../core/types";
 
 export const MANAGED_FIELDS = ["allowedCidrRanges", "allowAllAgents", "allowedAgents", "fallbackHandler"] as const;
@@ -35,8 +35,8 @@ export function desiredPatch(
         if (field === "allowedAgents") {
             patch.allowedAgents = (inputs.allowedAgents ?? []).map((agent) =>
                 agent.toUserPattern == null
-                    ? { agentId: agent.agentId }
-                    : { agentId: agent.agentId, toUserPattern: agent.toUserPattern },
+                    ? { agentId: normalizeAgentId(agent.agentId) }
+                    : { agentId: normalizeAgentId(agent.agentId), toUserPattern: agent.toUserPattern },
             );
         }
         if (field === "fallbackHandler") {
@@ -73,7 +73,7 @@ function comparable(field: ManagedField, value: unknown): string {
     if (field === "allowedAgents") {
         const agents = (value as { agentId: string; toUserPattern?: string | null }[] | undefined) ?? [];
         return JSON.stringify(
-            agents.map((a) => [a.agentId.toLowerCase(), a.toUserPattern ?? defaultToUserPattern(a.agentId)]),
+            agents.map((a) => [normalizeAgentId(a.agentId), a.toUserPattern ?? defaultToUserPattern(a.agentId)]),
         );
     }
     if (field === "allowAllAgents") return JSON.stringify(value ?? false);

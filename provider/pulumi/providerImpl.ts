@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clientFromSources, loadSchema, type UltravoxClient } from "../api/client";
 import type { SipConfigPatch } from "../api/schema";
 import type { ConnectionOptions } from "../api/settings";
-import { isUltravoxError, UltravoxError } from "../core/errors";
+import { UltravoxError } from "../core/errors";
 import type { SipConfigData } from "../core/types";
 import {
     desiredPatch,
@@ -32,7 +32,14 @@ export type SipConfigState = SipConfigOutputs &
         /** Managed form only: the fields this stack owns, and their values before it took them over. */
         managedFields?: ManagedField[];
         priorValues?: SipConfigPatch;
+        /** Managed form only: what the stack last wrote; delete restores a field only while it still holds this. */
+        writtenValues?: SipConfigPatch;
+        /** Managed form only: a write that failed and may or may not have landed; delete takes either value as the stack's. */
+        attemptedValues?: SipConfigPatch;
         restoreOnDelete?: boolean;
+        /** Managed form only: the account written, as the resolved base URL and the account's domain (never the key). */
+        accountBaseUrl?: string;
+        accountDomain?: string;
     };
 
 /** The engine's marker for a value not known yet (preview). */
@@ -75,24 +82,73 @@ function stateOf(data: SipConfigData, props: ConnectionOptions): SipConfigState 
     return state;
 }
 
-function managedState(data: SipConfigData, props: ManagedProps, fields: ManagedField[], prior: SipConfigPatch) {
+/** The identity the state records: refresh, update and delete act only on an account with this domain. */
+interface AccountIdentity {
+    accountBaseUrl: string;
+    accountDomain: string;
+}
+
+function managedState(
+    data: SipConfigData,
+    props: ManagedProps,
+    fields: ManagedField[],
+    prior: SipConfigPatch,
+    written: SipConfigPatch,
+    account: AccountIdentity,
+    attempted?: SipConfigPatch,
+): SipConfigState {
     return {
         ...stateOf(data, props),
         managedFields: fields,
         priorValues: prior,
+        writtenValues: written,
+        ...(attempted ? { attemptedValues: attempted } : {}),
         restoreOnDelete: props.restoreOnDelete !== false,
+        ...account,
     };
 }
 
+/**
+ * The base URL a recorded state's account is reached at: an explicit one, else the one recorded
+ * at the last write (stack config or environment may since point at another account).
+ */
+function recordedConnection(props: SipConfigState): ConnectionOptions {
+    return { ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl };
+}
+
+/**
+ * Refuses to act on another account than the one the state records: its values would be
+ * written (or restored) into the wrong account.
+ */
+function checkSameAccount(props: SipConfigState, live: SipConfigData, action: string): void {
+    if (props.accountDomain === undefined || props.accountDomain === live.domain) return;
+    throw new UltravoxError(
+        "conflict",
+        `This stack's SipConfig was written to the account with domain ${JSON.stringify(props.accountDomain)}, but the key and base URL now reach the account with domain ${JSON.stringify(live.domain)}; ${action} refused, so that nothing is written to the wrong account. Give back the first account's key and base URL (ultravox:apiKey, ultravox:baseUrl or ULTRAVOX_*), or, to let the first account go without restoring it, remove the resource from the state (\`pulumi state delete <urn>\`).`,
+    );
+}
+
 export async function read(id: string, props: SipConfigState): Promise<pulumi.dynamic.ReadResult<SipConfigState>> {
-    const data = await clientFor(props).getSipConfig();
     if (Array.isArray(props.managedFields)) {
-        // A refresh of the managed form: live values, ownership records kept.
+        // A refresh of the managed form: live values of the recorded account, ownership records kept.
+        const client = clientFor(recordedConnection(props));
+        const data = await client.getSipConfig({ fresh: true });
+        checkSameAccount(props, data, "refresh");
+        const fields = props.managedFields;
         return {
             id,
-            props: managedState(data, props, props.managedFields, props.priorValues ?? {}),
+            props: managedState(
+                data,
+                props,
+                fields,
+                props.priorValues ?? {},
+                props.writtenValues ?? liveValues(data, fields),
+                { accountBaseUrl: client.baseUrl, accountDomain: data.domain },
+                props.attemptedValues,
+            ),
         };
     }
+    const data = await clientFor(props).getSipConfig();
     return { id: id || SIP_CONFIG_ID, props: stateOf(data, props) };
 }
 
@@ -131,10 +187,26 @@ export async function check(
     return { inputs: news, failures };
 }
 
+/** Another account is a replacement: the old one is let go (restored), the new one taken over. */
+const REPLACE_ACCOUNT = { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
+
 export async function diff(_id: string, olds: SipConfigState, news: ManagedProps): Promise<pulumi.dynamic.DiffResult> {
-    // Another base URL is another account: the old one is let go and the new one taken over.
-    if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) {
-        return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
+    // Another base URL is another account: explicit, or resolved from stack config or the environment.
+    if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) return REPLACE_ACCOUNT;
+    const settingsKnown = !containsUnknown([news.apiKey, news.baseUrl, news.timeoutMs, news.maxRetries]);
+    if (settingsKnown && olds.accountBaseUrl !== undefined) {
+        const client = clientFor(news);
+        if (client.baseUrl !== olds.accountBaseUrl) return REPLACE_ACCOUNT;
+        // The same URL with another key can be another account: its domain tells. When the read
+        // fails, this cannot be told here: an update, which checks again, will fail the same way.
+        const domain = await client.getSipConfig().then(
+            (live) => live.domain,
+            () => undefined,
+        );
+        if (domain === undefined) return { changes: true };
+        if (domain !== olds.accountDomain) {
+            return { changes: true, replaces: ["accountDomain"], deleteBeforeReplace: true };
+        }
     }
     const fields = managedFieldsOf(news);
     // A rotated key or new client settings change no field, but the state must hold them:
@@ -154,14 +226,21 @@ export async function diff(_id: string, olds: SipConfigState, news: ManagedProps
     return { changes: drifted.length > 0 };
 }
 
+/** Whether a PATCH has left this process: from then on, whatever the failure, the state must be recorded. */
+interface WriteAttempt {
+    patchSent: boolean;
+}
+
 /** Writes a patch, then reads back: the account must hold exactly what was written. */
 async function writeAndVerify(
     client: UltravoxClient,
     patch: SipConfigPatch,
     fields: ManagedField[],
     before: SipConfigData,
+    attempt: WriteAttempt = { patchSent: false },
 ): Promise<SipConfigData> {
     if (fields.length === 0) return before;
+    attempt.patchSent = true;
     const answered = await client.patchSipConfig(patch);
     const untouched = MANAGED_FIELDS.filter((field) => !fields.includes(field));
     const changedUnderUs = differingFields(liveValues(before, untouched), answered, untouched);
@@ -184,17 +263,20 @@ async function writeAndVerify(
     return readBack;
 }
 
-/** Raised before a request leaves: nothing can have been written, so nothing is recorded. */
-const NOT_SENT_CODES: readonly string[] = ["config", "invalid_input"];
-
 /**
  * A failure once a PATCH may have reached the server (a late answer, a reset, a failed read-back,
- * a mismatch, a conflict): the engine records the resource with the values read before the write,
- * so that refresh, the next update and delete still know what to restore.
+ * a mismatch, a conflict), whatever its code: the engine records the resource with the values
+ * read before the write, so that refresh, the next update and delete still know what to restore.
+ * A failure before any PATCH left records nothing: the account was not touched.
  */
-function afterWriteFailure(error: unknown, id: string, state: SipConfigState, providerText: unknown): unknown {
-    const notSent = isUltravoxError(error) && NOT_SENT_CODES.includes(error.code);
-    if (error instanceof Error && !notSent) {
+function afterWriteFailure(
+    error: unknown,
+    attempt: WriteAttempt,
+    id: string,
+    state: SipConfigState,
+    providerText: unknown,
+): unknown {
+    if (error instanceof Error && attempt.patchSent) {
         // The engine prints only the reasons of a recorded failure: keep the code in them.
         Object.assign(error, {
             id,
@@ -213,11 +295,15 @@ export async function create(inputs: ManagedProps & { __provider?: string }): Pr
     const before = await client.getSipConfig({ fresh: true });
     const prior = liveValues(before, fields);
     const patch = desiredPatch(inputs, fields);
+    const account = { accountBaseUrl: client.baseUrl, accountDomain: before.domain };
+    const attempt: WriteAttempt = { patchSent: false };
     try {
-        const after = await writeAndVerify(client, patch, fields, before);
-        return { id: SIP_CONFIG_ID, outs: managedState(after, inputs, fields, prior) };
+        const after = await writeAndVerify(client, patch, fields, before, attempt);
+        return { id: SIP_CONFIG_ID, outs: managedState(after, inputs, fields, prior, patch, account) };
     } catch (error) {
-        throw afterWriteFailure(error, SIP_CONFIG_ID, managedState(before, inputs, fields, prior), inputs.__provider);
+        // Whether the write landed or not, the account holds either `patch` or the prior values.
+        const recorded = managedState(before, inputs, fields, prior, patch, account);
+        throw afterWriteFailure(error, attempt, SIP_CONFIG_ID, recorded, inputs.__provider);
     }
 }
 
@@ -236,7 +322,15 @@ export async function update(
 ): Promise<pulumi.dynamic.UpdateResult> {
     const client = clientFor(news);
     const fields = managedFieldsOf(news);
+    if (olds.accountBaseUrl !== undefined && client.baseUrl !== olds.accountBaseUrl) {
+        throw new UltravoxError(
+            "conflict",
+            `This stack's SipConfig was written through ${olds.accountBaseUrl}, but the base URL is now ${client.baseUrl}: another account. Run \`pulumi up\` again (it replaces the resource), or give back the first base URL.`,
+        );
+    }
     const live = await client.getSipConfig({ fresh: true });
+    checkSameAccount(olds, live, "update");
+    const account = { accountBaseUrl: client.baseUrl, accountDomain: live.domain };
     // Values recorded at take-over are kept; a field newly taken over records its live value now.
     const recorded = pick(
         olds.priorValues ?? {},
@@ -246,19 +340,44 @@ export async function update(
     const prior = { ...liveValues(live, newlyManaged), ...recorded };
     const desired = desiredPatch(news, fields);
     const toWrite = differingFields(desired, live, fields);
+    const attempt: WriteAttempt = { patchSent: false };
     try {
-        const after = await writeAndVerify(client, pick(desired, toWrite), toWrite, live);
-        return { outs: managedState(after, news, fields, prior) };
+        const after = await writeAndVerify(client, pick(desired, toWrite), toWrite, live, attempt);
+        return { outs: managedState(after, news, fields, prior, desired, account) };
     } catch (error) {
-        throw afterWriteFailure(error, id, managedState(live, news, fields, prior), news.__provider);
+        // The account holds either the stack's previous write or this one: both count as the stack's.
+        const previous = { ...liveValues(live, fields), ...pick(olds.writtenValues ?? {}, fields) };
+        const recorded = managedState(live, news, fields, prior, previous, account, desired);
+        throw afterWriteFailure(error, attempt, id, recorded, news.__provider);
     }
 }
 
+/**
+ * Sets the managed fields back to their values from before the stack took them over, each only
+ * while it still holds what the stack last wrote: a value an operator set since is kept (and
+ * named in a warning), never overwritten with a stale one.
+ */
 export async function deleteResource(_id: string, props: SipConfigState): Promise<void> {
     // A read resource is never deleted by the engine; this guards a hand-edited state.
     if (!Array.isArray(props.managedFields) || props.restoreOnDelete === false) return;
-    const client = clientFor(props);
-    const fields = props.managedFields.filter((field) => props.priorValues?.[field] !== undefined);
+    const client = clientFor(recordedConnection(props));
     const live = await client.getSipConfig({ fresh: true });
+    checkSameAccount(props, live, "delete");
+    const recorded = props.managedFields.filter((field) => props.priorValues?.[field] !== undefined);
+    // States written before writtenValues existed restore every field, as they always did.
+    const written = props.writtenValues;
+    const attempted = props.attemptedValues ?? {};
+    const editedSince = written
+        ? differingFields(written, live, recorded).filter(
+              (field) =>
+                  field in written && !(field in attempted && differingFields(attempted, live, [field]).length === 0),
+          )
+        : [];
+    for (const field of editedSince) {
+        warn(
+            `${field} was changed outside this stack since its last write, so delete keeps the current value instead of restoring the one from before the stack took it over.`,
+        );
+    }
+    const fields = recorded.filter((field) => !editedSince.includes(field));
     await writeAndVerify(client, pick(props.priorValues ?? {}, fields), fields, live);
 }

@@ -90,7 +90,7 @@ export class SipConfig extends pulumi.dynamic.Resource {
                     ...new Set([
                         ...(opts.additionalSecretOutputs ?? []),
                         ...SECRET_OUTPUT_NAMES,
-                        ...(reading ? [] : ["priorValues"]),
+                        ...(reading ? [] : ["priorValues", "writtenValues", "attemptedValues"]),
                     ]),
                 ],
             },

@@ -178,10 +178,10 @@ export function patternVerdict(pattern: string): PatternVerdict {
     try {
         new RegExp(pattern);
     } catch (error) {
-        return {
-            kind: "divergent",
-            problem: `not a valid JavaScript regular expression (${(error as Error).message})`,
-        };
+        // V8's message quotes the pattern as is (`Invalid regular expression: /…/: reason`): keep the reason only.
+        const message = (error as Error).message;
+        const reason = message.slice(message.lastIndexOf(": ") + 2);
+        return { kind: "divergent", problem: `not a valid JavaScript regular expression (${reason})` };
     }
     const linear = compileLinear(pattern);
     return linear.ok ? { kind: "ok", test: linear.test } : { kind: "unsafe", problem: linear.problem };

@@ -137,4 +137,76 @@ describe("e2e: the managed SipConfig (examples/pbx-allowlist) in the real engine
             expect(managedFields()).to.deep.equal(RESTORED);
         });
     });
+
+    describe("account identity and operator edits", () => {
+        const SIP_CONFIG = "pulumi-nodejs:dynamic/ultravox:SipConfig";
+        const patches = (em: Emulator) => em.requests.filter((request) => request.method === "PATCH").length;
+
+        beforeEach(() => emulator.replaceSip(rawSipConfig() as unknown as EmulatorSipConfig));
+
+        it("switching ultravox:baseUrl to another account replaces: the first is restored, the second written", async () => {
+            const secondSip = { ...ORIGINAL, domain: "second-account.sip.ultravox.invalid" };
+            const second = await startEmulator({ account: account(TEST_API_KEY, secondSip) });
+            try {
+                const stack = await pbxStack("switch-account", "203.0.113.70");
+                await stack.up();
+                expect(managedFields()).to.deep.equal(WRITTEN("203.0.113.70"));
+                const first = stateResource(await stack.exportStack(), SIP_CONFIG);
+                expect(first.outputs.accountBaseUrl).to.equal(emulator.url);
+                expect(first.outputs.accountDomain).to.equal("acme-test.sip.ultravox.invalid");
+
+                await stack.setConfig("ultravox:baseUrl", { value: second.url });
+                const up = await stack.up();
+                expect(up.summary.resourceChanges).to.deep.include({ replace: 1 });
+                // The first account got its values back; the second was taken over.
+                expect(managedFields()).to.deep.equal(RESTORED);
+                const { allowedCidrRanges, allowedAgents, fallbackHandler } = second.account.sip;
+                expect({ allowedCidrRanges, allowedAgents, fallbackHandler }).to.deep.equal(WRITTEN("203.0.113.70"));
+                const replaced = stateResource(await stack.exportStack(), SIP_CONFIG);
+                expect(replaced.outputs.accountBaseUrl).to.equal(second.url);
+                expect(replaced.outputs.accountDomain).to.equal("second-account.sip.ultravox.invalid");
+
+                expect((await stack.destroy()).summary.result).to.equal("succeeded");
+                expect(second.account.sip.allowedCidrRanges).to.deep.equal(RESTORED.allowedCidrRanges);
+                expect(managedFields()).to.deep.equal(RESTORED);
+            } finally {
+                await second.close();
+            }
+        });
+
+        it("the same key and URL reaching another account: refresh and destroy refuse with a conflict", async () => {
+            const stack = await pbxStack("other-domain", "203.0.113.71");
+            await stack.up();
+            const other = { ...emulator.account.sip, domain: "someone-else.sip.ultravox.invalid" };
+            emulator.replaceSip(other);
+            const before = patches(emulator);
+            const message =
+                'was written to the account with domain "acme-test.sip.ultravox.invalid", but the key and base URL now reach the account with domain "someone-else.sip.ultravox.invalid"';
+            const refresh = new Transcript();
+            await failureOf(() => stack.refresh(refresh));
+            expect(refresh.all).to.contain(`${message}; refresh refused`);
+            const destroy = new Transcript();
+            await failureOf(() => stack.destroy(destroy));
+            expect(destroy.all).to.contain(`${message}; delete refused`);
+            expect(patches(emulator)).to.equal(before);
+            expect(emulator.account.sip).to.deep.equal(other);
+
+            // The first account back behind the URL: destroy restores it.
+            emulator.replaceSip({ ...other, domain: ORIGINAL.domain });
+            expect((await stack.destroy()).summary.result).to.equal("succeeded");
+            expect(managedFields()).to.deep.equal(RESTORED);
+        });
+
+        it("destroy keeps a field an operator changed since the last up, and warns naming it", async () => {
+            const stack = await pbxStack("operator-edit", "203.0.113.72");
+            await stack.up();
+            emulator.replaceSip({ ...emulator.account.sip, allowedCidrRanges: ["198.51.100.123/32"] });
+            const destroy = new Transcript();
+            expect((await stack.destroy(destroy)).summary.result).to.equal("succeeded");
+            expect(managedFields()).to.deep.equal({ ...RESTORED, allowedCidrRanges: ["198.51.100.123/32"] });
+            expect(destroy.all).to.contain(
+                "allowedCidrRanges was changed outside this stack since its last write, so delete keeps the current value",
+            );
+        });
+    });
 });

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
+import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Consumer } from "./consumer";
 import { childEnv, type Exit, runNode, type StartedProcess, start } from "./process";
@@ -36,9 +37,18 @@ export class PluginCallError extends Error {
         /** The gRPC status code (2 = UNKNOWN is what the plugin answers for a thrown error). */
         readonly code: number,
         readonly details: string,
+        /** A failure the engine records (ErrorResourceInitFailed): the id and state it keeps. */
+        readonly recorded?: RecordedFailure,
     ) {
         super(details);
     }
+}
+
+/** What the engine writes to the state when a call fails after the resource may exist. */
+export interface RecordedFailure {
+    id: string;
+    properties: Props;
+    reasons: string[];
 }
 
 export interface ConfigureResult {
@@ -138,6 +148,7 @@ export interface StartPluginOptions {
 interface GrpcModules {
     grpc: typeof grpc;
     providerPb: typeof ProviderPb;
+    statusPb: typeof StatusPb;
     structPb: typeof StructPb;
     Client: typeof ResourceProviderClient;
 }
@@ -148,6 +159,7 @@ function loadGrpc(sdkDir: string): GrpcModules {
         grpc: fromSdk("@grpc/grpc-js"),
         structPb: fromSdk("google-protobuf/google/protobuf/struct_pb"),
         providerPb: require(path.join(sdkDir, "proto", "provider_pb")),
+        statusPb: require(path.join(sdkDir, "proto", "status_pb")),
         Client: require(path.join(sdkDir, "proto", "provider_grpc_pb")).ResourceProviderClient,
     };
 }
@@ -207,7 +219,20 @@ function pluginCalls(
     modules: GrpcModules,
     client: ResourceProviderClient,
 ): Omit<Plugin, "port" | "pid" | "output" | "stop"> {
-    const { grpc: grpcJs, providerPb, structPb } = modules;
+    const { grpc: grpcJs, providerPb, statusPb, structPb } = modules;
+    /** The `grpc-status-details-bin` trailer the SDK's server sends for a failure with an id. */
+    const recordedFailure = (error: grpc.ServiceError): RecordedFailure | undefined => {
+        const [bytes] = error.metadata?.get("grpc-status-details-bin") ?? [];
+        if (!(bytes instanceof Uint8Array)) return undefined;
+        const [detail] = statusPb.Status.deserializeBinary(bytes).getDetailsList();
+        if (!detail) return undefined;
+        const failed = providerPb.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+        return {
+            id: failed.getId(),
+            properties: failed.getProperties()?.toJavaScript() ?? {},
+            reasons: failed.getReasonsList(),
+        };
+    };
     const toStruct = (value: Props): StructPb.Struct =>
         structPb.Struct.fromJavaScript(withoutUndefined(value) as Record<string, StructPb.JavaScriptValue>);
     const fromStruct = (struct: StructPb.Struct | undefined): Props => (struct ? struct.toJavaScript() : {});
@@ -226,7 +251,7 @@ function pluginCalls(
                 new grpcJs.Metadata(),
                 { deadline: Date.now() + (options?.timeoutMs ?? 30_000) },
                 (error, response) => {
-                    if (error) reject(new PluginCallError(method, error.code, error.details));
+                    if (error) reject(new PluginCallError(method, error.code, error.details, recordedFailure(error)));
                     else resolve(response);
                 },
             );

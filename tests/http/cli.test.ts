@@ -126,4 +126,170 @@ describe("CLI: npx pulumi-ultravox", function () {
         expect((await cli(["render", "nothing"], env)).code).to.equal(2);
         expect((await cli(["check", "--from", "1.2.3.4"], env)).code).to.equal(2);
     });
+
+    // Item 7 of issue 10: input that would open the account wider than meant is refused, exit 2.
+    describe("dangerous or invalid input", () => {
+        const patches = () => emulator.requests.filter((r) => r.method === "PATCH").length;
+
+        it("refuses host bits (allow 198.51.100.9/0, allow 203.0.113.7/24), printing the forms to use", async () => {
+            const before = patches();
+            const everyone = await cli(["allow", "198.51.100.9/0"], env);
+            expect(everyone.code).to.equal(2);
+            expect(everyone.stderr).to.contain(
+                "198.51.100.9/0 has host bits set: it means the network 0.0.0.0/0 (4294967296 addresses). Write 198.51.100.9/32 for the one address, or 0.0.0.0/0 for the network.",
+            );
+            const block = await cli(["allow", "203.0.113.7/24"], env);
+            expect(block.code).to.equal(2);
+            expect(block.stderr).to.contain(
+                "203.0.113.7/24 has host bits set: it means the network 203.0.113.0/24 (256 addresses). Write 203.0.113.7/32 for the one address, or 203.0.113.0/24 for the network.",
+            );
+            expect(patches()).to.equal(before);
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(rawSipConfig().allowedCidrRanges);
+        });
+
+        it("requires --allow-broad for a prefix shorter than /16", async () => {
+            const refused = await cli(["allow", "0.0.0.0/0"], env);
+            expect(refused.code).to.equal(2);
+            expect(refused.stderr).to.contain(
+                "0.0.0.0/0 would accept calls from 4294967296 addresses; pass --allow-broad if that is what you mean.",
+            );
+            expect((await cli(["allow", "100.64.0.0/15"], env)).code).to.equal(2);
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(rawSipConfig().allowedCidrRanges);
+            expect((await cli(["allow", "100.64.0.0/16"], env)).code).to.equal(0);
+            const broad = await cli(["allow", "0.0.0.0/0", "--allow-broad"], env);
+            expect(broad.code).to.equal(0);
+            expect(emulator.account.sip.allowedCidrRanges).to.include("0.0.0.0/0");
+        });
+
+        it("applies several CIDRs all together in one PATCH, or none of them", async () => {
+            const before = patches();
+            const mixed = await cli(["allow", "192.0.2.7/32", "not-a-cidr", "192.0.2.8/32"], env);
+            expect(mixed.code).to.equal(2);
+            expect(mixed.stderr).to.contain('nothing was changed:\n  "not-a-cidr" is not an IPv4 CIDR');
+            expect(patches()).to.equal(before);
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(rawSipConfig().allowedCidrRanges);
+            const both = await cli(["allow", "192.0.2.8/32", "192.0.2.7/32"], env);
+            expect(both.code).to.equal(0);
+            expect(both.stdout).to.equal(
+                "allowedCidrRanges: 9.0.0.0/8, 10.1.2.0/24, 192.0.2.7/32, 192.0.2.8/32, 198.51.100.7/32, 203.0.113.0/24\n",
+            );
+            expect(patches()).to.equal(before + 1);
+            const removed = await cli(["disallow", "192.0.2.7/32", "9.0.0.0/8"], env);
+            expect(removed.stdout).to.equal(
+                "allowedCidrRanges: 10.1.2.0/24, 192.0.2.8/32, 198.51.100.7/32, 203.0.113.0/24\n",
+            );
+        });
+
+        it("exits 2, not 3, for any invalid input: a CIDR, an address, a render option", async () => {
+            for (const args of [
+                ["allow", "10.0.0.256/32"],
+                ["disallow", "10.1.2.3/24"],
+                ["check", "--from", "not-an-ip", "--to", "support"],
+                ["render", "asterisk", "--transport", "carrier-pigeon"],
+            ]) {
+                const run = await cli(args, env);
+                expect(run.code, args.join(" ")).to.equal(2);
+            }
+        });
+    });
+
+    // Item 6 of issue 10: read-modify-write runs that race must not undo each other silently.
+    describe("concurrent allowlist changes", () => {
+        const patchCount = () => emulator.requests.filter((r) => r.method === "PATCH").length;
+        /** Another writer, holding a list read before this run's PATCH, writes it back just after. */
+        const staleWriter = (times: number) =>
+            emulator.addFault({
+                method: "PATCH",
+                times,
+                before: (em) =>
+                    em.addFault({
+                        method: "GET",
+                        before: (later) => later.replaceSip({ ...later.account.sip, allowedCidrRanges: ["9.0.0.0/8"] }),
+                    }),
+            });
+
+        afterEach(() => emulator.clearFaults());
+
+        it("a write undone by a stale writer is detected by the re-read and done again", async () => {
+            const before = patchCount();
+            staleWriter(1);
+            const run = await cli(["allow", "192.0.2.7/32"], env);
+            expect(run.code, run.stderr).to.equal(0);
+            expect(run.stdout).to.equal("allowedCidrRanges: 9.0.0.0/8, 192.0.2.7/32\n");
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(["9.0.0.0/8", "192.0.2.7/32"]);
+            expect(patchCount()).to.equal(before + 2);
+        });
+
+        it("gives up with a conflict (exit 3), never reporting success, when every write is undone", async () => {
+            staleWriter(5);
+            const run = await cli(["allow", "192.0.2.7/32"], env);
+            expect(run.code).to.equal(3);
+            expect(run.stdout).to.equal("");
+            expect(run.stderr.split("\n").at(-2)).to.equal(
+                "pulumi-ultravox: conflict: Another writer kept changing allowedCidrRanges: after 5 attempts the list still lacks this change (allow 192.0.2.7/32). Check who else edits the account's SIP config, then run the command again.",
+            );
+            expect(emulator.account.sip.allowedCidrRanges).to.not.include("192.0.2.7/32");
+        });
+
+        it("six concurrent allow runs: every run that reports success has its CIDR in the final list", async () => {
+            const cidrs = [1, 2, 3, 4, 5, 6].map((n) => `192.0.2.${n}/32`);
+            const runs = await Promise.all(cidrs.map((cidr) => cli(["allow", cidr], env)));
+            const final = emulator.account.sip.allowedCidrRanges;
+            runs.forEach((run, index) => {
+                expect([0, 3], run.stderr).to.include(run.code);
+                if (run.code === 0) expect(final).to.include(cidrs[index]);
+                else expect(run.stderr).to.contain("conflict:");
+            });
+            // With the re-reads, the races resolve: all six land.
+            expect(runs.map((run) => run.code)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+        });
+    });
+
+    // Item 8 of issue 10: API data cannot drive the terminal.
+    describe("terminal injection", () => {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+        const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+        const HOSTILE = "^\u001b]0;pwned\u0007\u001b[2J\u009b31mx\u007f\ny$";
+        const SHOWN = "^\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31mx\\u007f\\u000ay$";
+
+        beforeEach(() =>
+            emulator.replaceSip({ ...rawSipConfig(), allowedAgents: [{ agentId: AGENT_A, toUserPattern: HOSTILE }] }),
+        );
+
+        it("show escapes control characters in API data, one line per value", async () => {
+            const run = await cli(["show"], env);
+            expect(run.code).to.equal(0);
+            expect(run.stdout).to.not.match(RAW_CONTROL);
+            expect(run.stdout).to.contain(`  toUserPattern    ${SHOWN}\n`);
+        });
+
+        it("show --json escapes them too and still parses back to the API's value", async () => {
+            const run = await cli(["show", "--json"], env);
+            expect(run.stdout).to.not.match(RAW_CONTROL);
+            const shown = JSON.parse(run.stdout) as { allowedAgents: { toUserPattern: string }[] };
+            expect(shown.allowedAgents[0]?.toUserPattern).to.equal(HOSTILE);
+        });
+
+        it("check escapes the pattern it quotes", async () => {
+            const matching = "^agent_|\u001b]0;pwned\u0007\u009b2J\u007f";
+            emulator.replaceSip({ ...rawSipConfig(), allowedAgents: [{ agentId: AGENT_A, toUserPattern: matching }] });
+            const run = await cli(["check", "--from", "203.0.113.9", "--to", `agent_${AGENT_A}`], env);
+            expect(run.stdout + run.stderr).to.not.match(RAW_CONTROL);
+            expect(run.code).to.equal(0);
+            expect(run.stdout).to.contain(
+                `matches allowedAgents[0].toUserPattern "^agent_|\\u001b]0;pwned\\u0007\\u009b2J\\u007f", the first match`,
+            );
+        });
+
+        it("an error detail from the API is escaped on stderr", async () => {
+            emulator.addFault({
+                status: 400,
+                body: JSON.stringify({ detail: "bad \u001b]0;owned\u0007\u009b2J \u001b[8m" }),
+            });
+            const run = await cli(["show"], env);
+            expect(run.code).to.equal(3);
+            expect(run.stderr).to.not.match(RAW_CONTROL);
+            expect(run.stderr).to.contain("The API said: bad \\u001b]0;owned\\u0007\\u009b2J \\u001b[8m");
+        });
+    });
 });

@@ -293,6 +293,42 @@ describe("client against a real local server", function () {
         expect(emulator.requests).to.have.length(2);
     });
 
+    it("a caller that joins a shared read keeps its own shorter deadline", async () => {
+        fault({ delayMs: 1_500 });
+        const patient = client({ timeoutMs: 10_000 }).getSipConfig();
+        const started = Date.now();
+        const hurried = await failure(client({ timeoutMs: 300 }).getSipConfig());
+        expect(hurried.code).to.equal("timeout");
+        expect(hurried.message).to.contain("did not complete within 300 ms");
+        expect(Date.now() - started).to.be.lessThan(1_200);
+        expect((await patient).domain).to.equal("acme-test.sip.ultravox.invalid");
+        expect(emulator.requests).to.have.length(1);
+    });
+
+    it("a caller that joins a shared read keeps its own longer deadline when the other's ends first", async () => {
+        fault({ delayMs: 1_000 });
+        const hurried = failure(client({ timeoutMs: 300, maxRetries: 0 }).getSipConfig());
+        const patient = client({ timeoutMs: 10_000 }).getSipConfig();
+        expect((await hurried).code).to.equal("timeout");
+        expect((await patient).domain).to.equal("acme-test.sip.ultravox.invalid");
+        // The patient caller read again on its own once the shared read was given up.
+        expect(emulator.requests).to.have.length(2);
+    });
+
+    it("every caller of a shared read receives the warnings, on its own sink", async () => {
+        fault({ delayMs: 150 });
+        const first: string[] = [];
+        const second: string[] = [];
+        await Promise.all([
+            client({ onWarning: (message) => first.push(message) }).getSipConfig(),
+            client({ onWarning: (message) => second.push(message) }).getSipConfig(),
+        ]);
+        expect(emulator.requests).to.have.length(1);
+        const expected = ["CIDR 10.1.2.3/24 has host bits set; using 10.1.2.0/24."];
+        expect(first).to.deep.equal(expected);
+        expect(second).to.deep.equal(expected);
+    });
+
     it("never shows the key when inspected or serialized", () => {
         const c = client();
         expect(inspect(c, { depth: 5, showHidden: true })).to.not.contain(TEST_API_KEY);

@@ -322,6 +322,36 @@ describe("emulator: the SIP API", () => {
         copy.apiKeys.push("x");
         expect(emulator.account).to.deep.equal({ apiKeys: [KEY], sip: other });
     });
+
+    it("keeps a bounded log: 60 unauthenticated 1 MiB posts leave no body and at most the limit", async () => {
+        const bounded = await startEmulator({ account: account(), maxRecordedRequests: 25 });
+        try {
+            const big = "x".repeat(1024 * 1024 - 16);
+            for (let index = 0; index < 60; index++) {
+                const answer = await call(bounded, "POST", "/api/sip", { key: null, body: big });
+                expect(answer.status).to.equal(401);
+            }
+            expect(bounded.requests).to.have.length(25);
+            expect(bounded.requests.map((r) => r.body.length)).to.deep.equal(new Array(25).fill(0));
+            // The log keeps the latest ones: an authenticated PATCH comes last, its body kept.
+            await patch(bounded, { allowAllAgents: true });
+            expect(bounded.requests).to.have.length(25);
+            expect(bounded.requests.at(-1)).to.include({ method: "PATCH", body: '{"allowAllAgents":true}' });
+            expect(bounded.requests.at(-2)).to.include({ method: "POST", apiKeyPresent: false, body: "" });
+        } finally {
+            await bounded.close();
+        }
+    });
+
+    it("clearRequests() empties the log; later requests are recorded again", async () => {
+        await call(emulator, "GET", "/api/sip");
+        await call(emulator, "GET", "/api/sip", { key: WRONG_KEY });
+        expect(emulator.requests).to.have.length(2);
+        emulator.clearRequests();
+        expect(emulator.requests).to.deep.equal([]);
+        await call(emulator, "GET", "/api/sip");
+        expect(emulator.requests.map((r) => [r.method, r.status])).to.deep.equal([["GET", 200]]);
+    });
 });
 
 describe("emulator: accounts", () => {

@@ -77,6 +77,8 @@ describe("setMocks: examples/pbx-allowlist (the managed SipConfig)", () => {
             "fallbackHandler",
             "apiKey",
             "priorValues",
+            "writtenValues",
+            "attemptedValues",
         ]);
     });
 

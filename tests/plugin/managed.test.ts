@@ -1,8 +1,16 @@
 import { expect } from "chai";
+import type { EmulatorFault } from "pulumi-ultravox/emulator";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { getConsumer } from "../helpers/consumer";
 import { AGENT_A, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
-import { type Plugin, PluginCallError, type Props, serializedProvider, startPlugin } from "../helpers/plugin";
+import {
+    type Plugin,
+    PluginCallError,
+    type Props,
+    type RecordedFailure,
+    serializedProvider,
+    startPlugin,
+} from "../helpers/plugin";
 
 const URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::pbx-allowlist";
 const ORIGINAL_CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
@@ -167,6 +175,82 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
         expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
     });
 
+    it("agent ids in upper case: written in lower case, and no perpetual diff", async () => {
+        const managed = { allowedAgents: [{ agentId: AGENT_A.toUpperCase() }] };
+        const outs = await created(managed);
+        expect(live().allowedAgents).to.deep.equal([{ agentId: AGENT_A }]);
+        expect(outs.allowedAgents).to.deep.equal([{ agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` }]);
+        const same = await plugin.diff("sip", URN, outs, inputs(managed));
+        expect(same.changes).to.equal("none");
+        // The lower-case spelling of the same id is the same input; a pattern built from it too.
+        const lower = await plugin.diff(
+            "sip",
+            URN,
+            outs,
+            inputs({ allowedAgents: [{ agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` }] }),
+        );
+        expect(lower.changes).to.equal("none");
+        const patches = emulator.requests.filter((r) => r.method === "PATCH").length;
+        await plugin.update("sip", URN, outs, inputs(managed));
+        expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
+    });
+
+    it("records the account it wrote: the resolved base URL and the domain, never the key", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"] });
+        expect(outs.accountBaseUrl).to.equal(emulator.url);
+        expect(outs.accountDomain).to.equal("acme-test.sip.ultravox.invalid");
+        expect(outs.writtenValues).to.deep.equal({ allowedCidrRanges: ["192.0.2.1/32"] });
+        expect(JSON.stringify(outs)).to.not.contain(TEST_API_KEY);
+    });
+
+    it("another account behind the same key and URL: diff replaces; refresh, update and delete refuse", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"] });
+        // The key now reaches an account with another domain.
+        const other = { ...rawSipConfig(), domain: "other-account.sip.ultravox.invalid" };
+        emulator.replaceSip(other);
+        const diffed = await plugin.diff("sip", URN, outs, inputs({ allowedCidrRanges: ["192.0.2.1/32"] }));
+        expect(diffed.changes).to.equal("some");
+        expect(diffed.replaces).to.deep.equal(["accountDomain"]);
+        expect(diffed.deleteBeforeReplace).to.equal(true);
+        const patches = emulator.requests.filter((r) => r.method === "PATCH").length;
+        const refusals = [
+            () => plugin.read("sip", URN, outs),
+            () => plugin.update("sip", URN, outs, inputs({ allowedCidrRanges: ["192.0.2.2/32"] })),
+            () => plugin.delete("sip", URN, outs),
+        ];
+        for (const [index, refused] of refusals.entries()) {
+            let caught: unknown;
+            try {
+                await refused();
+            } catch (error) {
+                caught = error;
+            }
+            expect(caught, String(index)).to.be.instanceOf(PluginCallError);
+            const details = (caught as PluginCallError).details;
+            expect(details).to.contain(
+                `was written to the account with domain "acme-test.sip.ultravox.invalid", but the key and base URL now reach the account with domain "other-account.sip.ultravox.invalid"; ${["refresh", "update", "delete"][index]} refused`,
+            );
+        }
+        expect(emulator.requests.filter((r) => r.method === "PATCH").length).to.equal(patches);
+        expect(live()).to.deep.equal(other);
+    });
+
+    it("Delete keeps a field an operator changed since the stack's last write, warning with its name", async () => {
+        const outs = await created({ allowedCidrRanges: ["192.0.2.1/32"], allowAllAgents: true });
+        emulator.replaceSip({ ...live(), allowedCidrRanges: ["192.0.2.99/32"] });
+        // A refresh records the live values, but not as the stack's own: the edit is still the operator's.
+        const refreshed = (await plugin.read("sip", URN, outs)).properties;
+        expect(refreshed.allowedCidrRanges).to.deep.equal(["192.0.2.99/32"]);
+        const before = plugin.output().stderr.length;
+        await plugin.delete("sip", URN, refreshed);
+        expect(live().allowedCidrRanges).to.deep.equal(["192.0.2.99/32"]);
+        expect(live().allowAllAgents).to.equal(false);
+        expect(plugin.output().stderr.slice(before)).to.contain(
+            "warning: pulumi-ultravox: allowedCidrRanges was changed outside this stack since its last write, so delete keeps the current value instead of restoring the one from before the stack took it over.",
+        );
+        expect(plugin.output().stderr.slice(before)).to.not.contain("allowAllAgents was changed");
+    });
+
     it("detects a writer that races Create between its read and its PATCH", async () => {
         emulator.addFault({
             method: "PATCH",
@@ -251,5 +335,137 @@ describe("plugin: examples/pbx-allowlist lifecycle against the emulator", functi
             { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
         ]);
         expect(emulator.account.sip.fallbackHandler).to.deep.equal(rawSipConfig().fallbackHandler);
+    });
+});
+
+/**
+ * A write that fails once its PATCH may have reached the server: whatever the failure, the
+ * engine must get a recorded state (the id and the values read before the write), from which
+ * the next update and delete still restore the account.
+ */
+describe("plugin: SipConfig managed form, a write failing halfway", function () {
+    this.timeout(120_000);
+    let emulator: Emulator;
+    let plugin: Plugin;
+    let provider: string;
+
+    before(async () => {
+        ({ emulator, plugin, provider } = await startManaged());
+    });
+    after(async () => {
+        await plugin?.stop();
+        await emulator?.close();
+    });
+    beforeEach(() => {
+        emulator.clearFaults();
+        emulator.clearRequests();
+        emulator.replaceSip(rawSipConfig());
+    });
+
+    // A short deadline: the late-answer variant must not take the default 30 s.
+    const inputs = (cidr: string): Props => ({ __provider: provider, allowedCidrRanges: [cidr], timeoutMs: 3_000 });
+
+    async function failed(call: () => Promise<unknown>): Promise<PluginCallError> {
+        let caught: unknown;
+        try {
+            await call();
+        } catch (error) {
+            caught = error;
+        }
+        expect(caught).to.be.instanceOf(PluginCallError);
+        return caught as PluginCallError;
+    }
+
+    /** The recorded state holds the values from before the stack took over, and delete restores them. */
+    async function expectRestorable(
+        recorded: RecordedFailure | undefined,
+        code: string,
+        restored: string[] = ORIGINAL_CIDRS,
+    ): Promise<void> {
+        expect(recorded?.id).to.equal("sip");
+        expect(recorded?.properties.managedFields).to.deep.equal(["allowedCidrRanges"]);
+        expect(recorded?.properties.priorValues).to.deep.equal({ allowedCidrRanges: ORIGINAL_CIDRS });
+        expect(recorded?.properties.__provider).to.equal(provider);
+        expect(recorded?.reasons).to.have.length(1);
+        expect(recorded?.reasons[0]).to.contain(`UltravoxError [${code}]`);
+        expect(recorded?.reasons[0]).to.contain("The stack recorded the account's values from before this write");
+        emulator.clearFaults();
+        await plugin.delete("sip", URN, recorded?.properties ?? {});
+        expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(restored);
+    }
+
+    const variants: { name: string; code: string; applied: boolean; faults: () => EmulatorFault[] }[] = [
+        {
+            name: "the connection reset after the PATCH was applied (every retry too)",
+            code: "network",
+            applied: true,
+            faults: () => [{ method: "PATCH", resetAfterApply: true, times: 4 }],
+        },
+        {
+            name: "the PATCH applied but answered after the deadline",
+            code: "timeout",
+            applied: true,
+            faults: () => [{ method: "PATCH", answerDelayMs: 5_000 }],
+        },
+        {
+            name: "the read-back after the PATCH failed",
+            code: "server",
+            applied: true,
+            faults: () => [{ method: "PATCH", before: (em) => em.addFault({ method: "GET", status: 500 }) }],
+        },
+        {
+            name: "the read-back answered an invalid config",
+            code: "invalid_response",
+            applied: true,
+            faults: () => [
+                {
+                    method: "PATCH",
+                    before: (em) => em.addFault({ method: "GET", body: JSON.stringify({ domain: "x" }) }),
+                },
+            ],
+        },
+        {
+            name: "the PATCH answered with a config that does not hold what was written",
+            code: "invalid_response",
+            applied: false,
+            faults: () => [{ method: "PATCH", body: JSON.stringify({ ...rawSipConfig(), allowedCidrRanges: [] }) }],
+        },
+    ];
+
+    for (const variant of variants) {
+        it(`create: ${variant.name}`, async () => {
+            for (const fault of variant.faults()) emulator.addFault(fault);
+            const checked = await plugin.check(URN, {}, inputs("192.0.2.1/32"));
+            const error = await failed(() => plugin.create(URN, checked.inputs));
+            const untouched = rawSipConfig().allowedCidrRanges;
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(
+                variant.applied ? ["192.0.2.1/32"] : untouched,
+            );
+            // Not applied: the account still holds its own values, which delete leaves as they are.
+            await expectRestorable(error.recorded, variant.code, variant.applied ? ORIGINAL_CIDRS : untouched);
+        });
+
+        it(`update: ${variant.name}`, async () => {
+            const first = await plugin.check(URN, {}, inputs("192.0.2.1/32"));
+            const created = await plugin.create(URN, first.inputs);
+            const second = await plugin.check(URN, first.inputs, inputs("192.0.2.5/32"));
+            for (const fault of variant.faults()) emulator.addFault(fault);
+            const error = await failed(() => plugin.update("sip", URN, created.properties, second.inputs));
+            expect(emulator.account.sip.allowedCidrRanges).to.deep.equal(
+                variant.applied ? ["192.0.2.5/32"] : ["192.0.2.1/32"],
+            );
+            // The values recorded at create are kept, not the stack's own values of the last write.
+            await expectRestorable(error.recorded, variant.code);
+        });
+    }
+
+    it("a failure before any PATCH records nothing (the account was not touched)", async () => {
+        emulator.addFault({ method: "GET", status: 503, times: 4, retryAfter: "0" });
+        const checked = await plugin.check(URN, {}, inputs("192.0.2.1/32"));
+        const error = await failed(() => plugin.create(URN, checked.inputs));
+        expect(error.details).to.contain("The Ultravox API failed with HTTP 503");
+        expect(error.recorded).to.equal(undefined);
+        expect(emulator.requests.filter((r) => r.method === "PATCH")).to.deep.equal([]);
+        expect(emulator.account.sip).to.deep.equal(rawSipConfig());
     });
 });

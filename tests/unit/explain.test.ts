@@ -331,6 +331,13 @@ describe("explain: checkPattern", () => {
         });
     }
 
+    it("gives V8's reason for an invalid pattern, never V8's copy of the pattern", () => {
+        expect(checkPattern("(\u001b]0;x\u0007")).to.deep.equal({
+            ok: false,
+            problem: "not a valid JavaScript regular expression (Unterminated group)",
+        });
+    });
+
     it("names the position of the construct", () => {
         expect(checkPattern("^sales(?i)")).to.deep.equal({
             ok: false,

@@ -100,6 +100,21 @@ describe("schema: parseSipConfig", () => {
         );
     });
 
+    it("normalizes agent ids to lower case, and builds the default pattern from the lower-case id", () => {
+        const config = parseSipConfig(
+            withSip((sip) => {
+                sip.allowedAgents = [
+                    { agentId: AGENT_A.toUpperCase() },
+                    { agentId: AGENT_B.toUpperCase(), toUserPattern: "^support$" },
+                ];
+            }),
+        );
+        expect(config.allowedAgents).to.deep.equal([
+            { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
+            { agentId: AGENT_B, toUserPattern: "^support$" },
+        ]);
+    });
+
     it("rejects an agentId that is not a uuid", () => {
         expectInvalid(
             withSip((sip) => {

@@ -221,8 +221,14 @@ describe("trunks: agents and routing warnings", () => {
         expect(carrierTrunkUris(config, { agents: [AGENT_C, AGENT_C] }).agents).to.deep.equal([
             { agentId: AGENT_C, uri: `sip:agent_${AGENT_C}@${DOMAIN}` },
         ]);
-        invalidInput(() => carrierTrunkUris(config, { agents: [AGENT_C.toUpperCase()] }));
         invalidInput(() => carrierTrunkUris(config, { agents: ["sales"] }));
+    });
+
+    it("takes agent ids in upper case as the lower-case ids the API uses (one agent, one URI)", () => {
+        const listed = carrierTrunkUris(sipConfig(), { agents: [AGENT_A.toUpperCase(), AGENT_A] });
+        expect(listed.agents).to.deep.equal([{ agentId: AGENT_A, uri: `sip:agent_${AGENT_A}@${DOMAIN}` }]);
+        const anyAgent = carrierTrunkUris(sipConfig({ allowAllAgents: true }), { agents: [AGENT_C.toUpperCase()] });
+        expect(anyAgent.agents).to.deep.equal([{ agentId: AGENT_C, uri: `sip:agent_${AGENT_C}@${DOMAIN}` }]);
     });
 
     it("warns when agent_<id> matches no pattern of the agent", () => {

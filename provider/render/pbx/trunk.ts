@@ -8,7 +8,14 @@
  * every generator returns `warnings` when the config routes it elsewhere.
  */
 import { isHostName } from "../../core/hostName";
-import { agentSipUri, agentToUser, isLowercaseAgentId, isSipTransport, type SipTransport } from "../../core/sip";
+import {
+    agentSipUri,
+    agentToUser,
+    isLowercaseAgentId,
+    isSipTransport,
+    normalizeAgentId,
+    type SipTransport,
+} from "../../core/sip";
 import type { SipRouting } from "../../core/types";
 import { routeToUser } from "../../routing/route";
 import { invalidInput } from "../inputs";
@@ -62,15 +69,16 @@ function resolveTransport(transport: unknown): SipTransport {
 }
 
 function resolveAgents(config: SipRouting, requested: readonly string[] | undefined): string[] {
-    const known = [...new Set(config.allowedAgents.map((agent) => agent.agentId))];
+    const known = [...new Set(config.allowedAgents.map((agent) => normalizeAgentId(agent.agentId)))];
     if (requested === undefined) return known;
     if (!Array.isArray(requested)) throw invalidInput("agents must be an array of agent ids.", "agents");
     const out: string[] = [];
-    requested.forEach((agentId, index) => {
+    requested.forEach((given, index) => {
+        const agentId = normalizeAgentId(given);
         const listed = known.includes(agentId);
         if (!listed && !(config.allowAllAgents && isLowercaseAgentId(agentId))) {
             throw invalidInput(
-                `agents[${index}] ${JSON.stringify(agentId)} is not in allowedAgents${config.allowAllAgents ? " and is not a lowercase agent UUID" : " and allowAllAgents is off"}.`,
+                `agents[${index}] ${JSON.stringify(given)} is not in allowedAgents${config.allowAllAgents ? " and is not a lowercase agent UUID" : " and allowAllAgents is off"}.`,
                 `agents.${index}`,
             );
         }
