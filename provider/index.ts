@@ -25,7 +25,7 @@ export {
     getSipConfigOutput,
 } from "./pulumi/getSipConfig";
 export type { SipConfigOutputs } from "./pulumi/outputs";
-export { SipConfig, type SipConfigArgs, type SipConfigGetArgs } from "./pulumi/sipConfig";
+export { SipConfig, type SipConfigArgs, type SipConfigGetArgs, type SipConfigState } from "./pulumi/sipConfig";
 export {
     type AwsManagedPrefixList,
     type AwsPrefixListIngressOptions,

@@ -55,6 +55,7 @@ const EXPORTS = [
     "SipConfigData",
     "SipConfigGetArgs",
     "SipConfigOutputs",
+    "SipConfigState",
     "SipRouting",
     "SipTransport",
     "TrunkOptions",
