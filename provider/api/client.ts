@@ -6,10 +6,10 @@
 import { createHash } from "node:crypto";
 import type { Got } from "got";
 import { sanitizedCause, UltravoxError } from "../core/errors";
-import type { SipConfigData, WarningSink } from "../core/types";
+import type { SipConfigData, SipConfigPatch, WarningSink } from "../core/types";
 import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
+import { loadSchema } from "./loadSchema";
 import { backoffMs, RETRY_NETWORK_CODES, RETRY_STATUSES, retryAfterMs, sleep } from "./retry";
-import type * as SchemaModule from "./schema";
 import { type ConnectionOptions, resolveSettings, type SettingsSources } from "./settings";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -23,10 +23,6 @@ export interface UltravoxClientOptions extends ConnectionOptions {
     baseUrl?: string;
     /** Told about normalizations worth knowing (a CIDR with host bits set). */
     onWarning?: WarningSink;
-}
-
-export function loadSchema(): typeof SchemaModule {
-    return require("./schema") as typeof SchemaModule;
 }
 
 let gotPromise: Promise<Got> | undefined;
@@ -102,7 +98,7 @@ export class UltravoxClient {
      * Retried as a read is (429, 502, 503, 504, connection resets): the body sets fields to
      * values, so a PATCH that arrives twice leaves the account as one that arrives once.
      */
-    async patchSipConfig(patch: SchemaModule.SipConfigPatch): Promise<SipConfigData> {
+    async patchSipConfig(patch: SipConfigPatch): Promise<SipConfigData> {
         const json = await this.#requestJson("PATCH", patch);
         return loadSchema().parseSipConfig(json, this.#onWarning);
     }

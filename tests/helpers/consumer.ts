@@ -186,3 +186,65 @@ export function disposeConsumers(): void {
 }
 
 process.once("exit", disposeConsumers);
+
+/** Pulumi's TypeScript template's tsconfig.json (`pulumi new typescript`): CommonJS, strict, no esModuleInterop, no skipLibCheck. */
+export const PULUMI_TEMPLATE_TSCONFIG = {
+    compilerOptions: {
+        strict: true,
+        outDir: "bin",
+        target: "es2020",
+        module: "commonjs",
+        moduleResolution: "node",
+        sourceMap: true,
+        experimentalDecorators: true,
+        pretty: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitReturns: true,
+        forceConsistentCasingInFileNames: true,
+    },
+    files: ["index.ts"],
+};
+
+/** A TypeScript project inside the consumer folder: its own package.json, tsconfig and sources. */
+export interface TypeScriptProject {
+    /** `{ type: "module" }` for an ES-module project; merged into a private package.json. */
+    packageJson?: Record<string, unknown>;
+    tsconfig: Record<string, unknown>;
+    /** File name (relative) → contents. */
+    files: Record<string, string>;
+}
+
+/**
+ * Writes `project` to `<consumer>/<name>/` (so `pulumi-ultravox` and `@pulumi/pulumi` resolve
+ * from the consumer's node_modules, as from a program folder) and type-checks it with this
+ * repo's TypeScript (`tsc -p <dir> --noEmit`). `@types/node` is linked in, as the template
+ * installs it. Resolves to tsc's output; `code` 0 means it compiled.
+ */
+export async function typeCheckProject(
+    consumer: Consumer,
+    name: string,
+    project: TypeScriptProject,
+): Promise<{ code: number | null; output: string; dir: string }> {
+    const typesDir = path.join(consumer.dir, "node_modules", "@types");
+    const typesNode = path.join(typesDir, "node");
+    if (!fs.existsSync(typesNode)) {
+        fs.mkdirSync(typesDir, { recursive: true });
+        fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, "node_modules", "@types", "node")), typesNode, "dir");
+    }
+    const dir = path.join(consumer.dir, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const manifest = { name, version: "1.0.0", private: true, ...project.packageJson };
+    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), `${JSON.stringify(project.tsconfig, null, 2)}\n`);
+    for (const [file, text] of Object.entries(project.files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+    const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+    const result = await run(process.execPath, [tsc, "-p", dir, "--noEmit", "--pretty", "false"], {
+        cwd: dir,
+        timeoutMs: 120_000,
+    });
+    return { code: result.code, output: `${result.stdout}${result.stderr}`, dir };
+}
