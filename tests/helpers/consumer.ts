@@ -212,12 +212,16 @@ export interface TypeScriptProject {
     tsconfig: Record<string, unknown>;
     /** File name (relative) → contents. */
     files: Record<string, string>;
+    /** More `@types` packages to link from this repo (`mocha`); `node` always is. */
+    types?: string[];
+    /** Emit JavaScript where the tsconfig says (default: type-check only). */
+    emit?: boolean;
 }
 
 /**
  * Writes `project` to `<consumer>/<name>/` (so `pulumi-ultravox` and `@pulumi/pulumi` resolve
  * from the consumer's node_modules, as from a program folder) and type-checks it with this
- * repo's TypeScript (`tsc -p <dir> --noEmit`). `@types/node` is linked in, as the template
+ * repo's TypeScript (`tsc -p <dir>`, with `--noEmit` unless `emit`). `@types/node` is linked in, as the template
  * installs it. Resolves to tsc's output; `code` 0 means it compiled.
  */
 export async function typeCheckProject(
@@ -226,10 +230,11 @@ export async function typeCheckProject(
     project: TypeScriptProject,
 ): Promise<{ code: number | null; output: string; dir: string }> {
     const typesDir = path.join(consumer.dir, "node_modules", "@types");
-    const typesNode = path.join(typesDir, "node");
-    if (!fs.existsSync(typesNode)) {
+    for (const types of ["node", ...(project.types ?? [])]) {
+        const linked = path.join(typesDir, types);
+        if (fs.existsSync(linked)) continue;
         fs.mkdirSync(typesDir, { recursive: true });
-        fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, "node_modules", "@types", "node")), typesNode, "dir");
+        fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, "node_modules", "@types", types)), linked, "dir");
     }
     const dir = path.join(consumer.dir, name);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -242,9 +247,13 @@ export async function typeCheckProject(
         fs.writeFileSync(path.join(dir, file), text);
     }
     const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-    const result = await run(process.execPath, [tsc, "-p", dir, "--noEmit", "--pretty", "false"], {
-        cwd: dir,
-        timeoutMs: 120_000,
-    });
+    const result = await run(
+        process.execPath,
+        [tsc, "-p", dir, ...(project.emit ? [] : ["--noEmit"]), "--pretty", "false"],
+        {
+            cwd: dir,
+            timeoutMs: 120_000,
+        },
+    );
     return { code: result.code, output: `${result.stdout}${result.stderr}`, dir };
 }

@@ -34,6 +34,7 @@ function consumerSource(entryPoints: readonly string[]): string {
         'import * as ultravox from "pulumi-ultravox";',
         'import { type EmulatorAccount, startEmulator } from "pulumi-ultravox/emulator";',
         'import * as providerImpl from "pulumi-ultravox/provider-impl";',
+        'import { type MockUltravox, mockUltravox } from "pulumi-ultravox/testing";',
         "",
         'const sip = ultravox.SipConfig.get("ultravox-sip", "sip");',
         "export const sipDomain: pulumi.Output<string> = sip.domain;",
@@ -54,12 +55,18 @@ function consumerSource(entryPoints: readonly string[]): string {
         "    return emulator.url;",
         "});",
         "export const providerImplExports: string[] = Object.keys(providerImpl);",
+        'export const mocked: Promise<MockUltravox> = mockUltravox({ domain: "example.invalid", allowedAgents: [] });',
         "export function isError(error: unknown): boolean {",
         '    return ultravox.isUltravoxError(error) && error.code === "config";',
         "}",
     ];
     // An entry point added to package.json without a line here fails the test that lists them.
-    expect(entryPoints).to.deep.equal(["pulumi-ultravox", "pulumi-ultravox/provider-impl", "pulumi-ultravox/emulator"]);
+    expect(entryPoints).to.deep.equal([
+        "pulumi-ultravox",
+        "pulumi-ultravox/provider-impl",
+        "pulumi-ultravox/emulator",
+        "pulumi-ultravox/testing",
+    ]);
     return `${lines.join("\n")}\n`;
 }
 
