@@ -24,3 +24,12 @@ export function sectionFiles(heading: string): Record<string, string> {
     }
     return files;
 }
+
+/** Every ```ts block of the README, in order, with the line it starts on. */
+export function typescriptBlocks(): { line: number; code: string }[] {
+    const text = readme();
+    return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => ({
+        line: text.slice(0, match.index).split("\n").length,
+        code: match[1] ?? "",
+    }));
+}
