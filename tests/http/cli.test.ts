@@ -29,7 +29,13 @@ describe("CLI: npx pulumi-ultravox", function () {
         expect(run.code).to.equal(0);
         expect(run.stdout).to.contain("domain             acme-test.sip.ultravox.invalid\n");
         expect(run.stdout).to.contain("allowedCidrRanges  9.0.0.0/8, 10.1.2.0/24, 198.51.100.7/32, 203.0.113.0/24\n");
-        expect(run.stdout).to.contain(`  dial             sip:agent_${AGENT_B}@acme-test.sip.ultravox.invalid\n`);
+        // B's pattern is ^support$: agent_<B> goes to the fallback handler, so no address is shown for B.
+        expect(run.stdout).to.contain(
+            `agent 1            ${AGENT_B}\n  dial             a To user matching ^support$ (agent_${AGENT_B} goes to the fallback handler: dial a To user matching ^support$ at acme-test.sip.ultravox.invalid.)\n`,
+        );
+        expect(run.stdout).to.contain(
+            `agent 2            ${AGENT_A}\n  dial             sip:agent_${AGENT_A}@acme-test.sip.ultravox.invalid\n`,
+        );
         expect(run.stdout).to.contain("  secret           ******** (30 chars)\n");
         expect(run.stdout).to.not.contain("fallback-secret-one");
         expect(run.stderr).to.equal("warning: CIDR 10.1.2.3/24 has host bits set; using 10.1.2.0/24.\n");

@@ -14,6 +14,7 @@ const INDEX = path.join(REPO_ROOT, "provider", "index.ts");
 const EXPORTS = [
     "AgentAddress",
     "AgentAllowance",
+    "AgentDialTarget",
     "AsteriskPjsip",
     "AsteriskPjsipOptions",
     "AwsManagedPrefixList",
@@ -66,6 +67,7 @@ const EXPORTS = [
     "UltravoxError",
     "UltravoxErrorCode",
     "WarningSink",
+    "agentDialTargets",
     "agentSipUri",
     "aggregateCidrs",
     "asteriskPjsip",
