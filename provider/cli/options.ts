@@ -54,7 +54,7 @@ export type Options = ReturnType<typeof parse>["values"];
 
 export function clientFrom(options: Options): UltravoxClient {
     return clientFromSources(
-        { args: { baseUrl: options["base-url"] }, env: process.env },
+        { args: { baseUrl: options["base-url"] }, env: process.env, baseUrlArgument: "--base-url" },
         {
             timeoutMs: options["timeout-ms"] === undefined ? undefined : Number(options["timeout-ms"]),
             onWarning: (message) => process.stderr.write(`warning: ${message}\n`),

@@ -116,8 +116,9 @@ describe("CLI: npx pulumi-ultravox", function () {
     it("fails with exit 3 and the config error when there is no key, never echoing one", async () => {
         const run = await cli(["show"], { ULTRAVOX_BASE_URL: emulator.url });
         expect(run.code).to.equal(3);
-        expect(run.stderr).to.contain("config: No Ultravox API key found");
-        expect(run.stderr).to.contain("ULTRAVOX_API_KEY");
+        // The CLI reads the environment only: the message names no stack config.
+        expect(run.stderr).to.contain("config: No Ultravox API key found: export ULTRAVOX_API_KEY.");
+        expect(run.stderr).to.not.contain("pulumi config");
         const wrong = await cli(["show"], { ...env, ULTRAVOX_API_KEY: "wrongkey.ffffffffffffffffffffffffffffffff" });
         expect(wrong.code).to.equal(3);
         expect(wrong.stderr).to.contain("auth: The Ultravox API refused the API key (HTTP 401)");
