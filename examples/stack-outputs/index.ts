@@ -1,7 +1,6 @@
 // Reads the account's SIP config and exports it as stack outputs for other stacks
 // (examples/stack-reference is the StackReference side).
 // Credentials: `pulumi config set --secret ultravox:apiKey <key>` (or ULTRAVOX_API_KEY).
-import * as pulumi from "@pulumi/pulumi";
 import * as ultravox from "pulumi-ultravox";
 
 const sip = ultravox.SipConfig.get("ultravox-sip");
