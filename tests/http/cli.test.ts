@@ -133,4 +133,62 @@ describe("CLI: npx pulumi-ultravox", function () {
         expect((await cli(["render", "nothing"], env)).code).to.equal(2);
         expect((await cli(["check", "--from", "1.2.3.4"], env)).code).to.equal(2);
     });
+
+    const HINT = "Run `pulumi-ultravox --help` for usage, or `pulumi-ultravox help <command>`.\n";
+
+    it("names a wrong option, command, render target or number in one line and a hint, not the whole help", async () => {
+        const cases: [string[], string][] = [
+            [["show", "--frob"], "pulumi-ultravox: unknown option --frob.\n"],
+            [
+                ["frobnicate"],
+                'pulumi-ultravox: unknown command "frobnicate"; commands: show, render, check, allow, disallow.\n',
+            ],
+            [
+                ["render", "nothing"],
+                'pulumi-ultravox: unknown render target "nothing"; targets: asterisk, freeswitch, freeswitch-acl, kamailio-dispatcher, kamailio-address, nftables, aws, gcp, azure, carrier.\n',
+            ],
+            [
+                ["show", "--timeout-ms", "10s"],
+                'pulumi-ultravox: --timeout-ms takes a positive whole number of milliseconds, got "10s".\n',
+            ],
+        ];
+        const before = emulator.requests.length;
+        for (const [args, line] of cases) {
+            const run = await cli(args, env);
+            expect(run.code, args.join(" ")).to.equal(2);
+            expect(run.stderr).to.equal(`${line}${HINT}`);
+            expect(run.stdout).to.equal("");
+        }
+        // None of them cost an API call.
+        expect(emulator.requests.length).to.equal(before);
+    });
+
+    it("--version prints the package's version; help <command> prints that command's help", async () => {
+        const version = await cli(["--version"], {});
+        expect(version.code).to.equal(0);
+        expect(version.stdout).to.equal(
+            `${(require(path.join(REPO_ROOT, "package.json")) as { version: string }).version}\n`,
+        );
+        const help = await cli(["help", "check"], {});
+        expect(help.code).to.equal(0);
+        expect(help.stdout).to.equal(
+            [
+                "Usage: pulumi-ultravox check [options]",
+                "",
+                "  check --from <ip> --to <user>     how Ultravox would route an inbound call (exit 0 accepted, 1 rejected)",
+                "",
+                "Options:",
+                "  --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai",
+                "  --timeout-ms <n>                  the whole call, retries included (default 30000)",
+                "  --json                            JSON output (show, render of firewall targets, check)",
+                "",
+            ].join("\n"),
+        );
+        expect((await cli(["show", "--help"], {})).stdout).to.match(/^Usage: pulumi-ultravox show \[options\]\n/);
+        const unknown = await cli(["help", "nope"], {});
+        expect(unknown.code).to.equal(2);
+        expect(unknown.stderr).to.equal(
+            'pulumi-ultravox: no command "nope"; commands: show, render, check, allow, disallow.\n',
+        );
+    });
 });
