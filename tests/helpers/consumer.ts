@@ -54,7 +54,8 @@ function npmCommand(): { command: string; prefix: string[] } {
 const NPM_SOURCE_SETTINGS =
     /^npm_config_(cache|registry|userconfig|globalconfig|offline|prefer_offline|proxy|https_proxy|noproxy|strict_ssl|cafile)$/i;
 
-async function npm(args: readonly string[], cwd: string, timeoutMs: number): Promise<string> {
+/** Runs npm under this process's Node in `cwd`, with only the npm settings that say where packages come from; resolves to stdout. */
+export async function npm(args: readonly string[], cwd: string, timeoutMs: number): Promise<string> {
     const { command, prefix } = npmCommand();
     const result = await run(command, [...prefix, ...args], {
         cwd,
