@@ -25,7 +25,7 @@ export {
     getSipConfigOutput,
 } from "./pulumi/getSipConfig";
 export type { SipConfigOutputs } from "./pulumi/outputs";
-export { SipConfig, type SipConfigArgs, type SipConfigGetArgs } from "./pulumi/sipConfig";
+export { SipConfig, type SipConfigArgs, type SipConfigGetArgs, type SipConfigState } from "./pulumi/sipConfig";
 export {
     type AwsManagedPrefixList,
     type AwsPrefixListIngressOptions,
@@ -57,6 +57,7 @@ export {
 } from "./render/pbx/kamailio";
 export type { AgentAddress, CodecOptions, TrunkOptions } from "./render/pbx/trunk";
 export type { Rendered, RenderedText } from "./render/rendered";
+export { type AgentDialTarget, agentDialTargets } from "./routing/dial";
 export { explainInboundCall, type InboundCall, type InboundCallExplanation } from "./routing/explain";
 export { checkPattern, type PatternCheck } from "./routing/pattern";
 export type { InboundRoute } from "./routing/route";

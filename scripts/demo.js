@@ -39,9 +39,12 @@ async function main() {
         console.log(`allowedCidrRanges   ${props.allowedCidrRanges.join(", ") || "(none)"}`);
         console.log(`allowAllAgents      ${props.allowAllAgents}`);
         console.log("allowedAgents");
-        for (const agent of props.allowedAgents) {
+        // sip:agent_<id> only where that To user reaches the agent; else the pattern to dial.
+        for (const agent of ultravox.agentDialTargets(props)) {
             console.log(`  ${agent.agentId}`);
-            console.log(`    dial            ${ultravox.agentSipUri(agent.agentId, props.domain)}`);
+            console.log(
+                `    dial            ${agent.uri ?? `a To user matching ${agent.toUserPattern} (${agent.note})`}`,
+            );
             console.log(`    toUserPattern   ${agent.toUserPattern}`);
         }
         const handler = props.fallbackHandler;

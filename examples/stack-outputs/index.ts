@@ -1,7 +1,6 @@
 // Reads the account's SIP config and exports it as stack outputs for other stacks
 // (examples/stack-reference is the StackReference side).
 // Credentials: `pulumi config set --secret ultravox:apiKey <key>` (or ULTRAVOX_API_KEY).
-import * as pulumi from "@pulumi/pulumi";
 import * as ultravox from "pulumi-ultravox";
 
 const sip = ultravox.SipConfig.get("ultravox-sip");
@@ -11,8 +10,10 @@ export const allowedCidrRanges = sip.allowedCidrRanges;
 export const allowAllAgents = sip.allowAllAgents;
 /** In the API's order (first match wins), each with its `toUserPattern` filled in. */
 export const allowedAgents = sip.allowedAgents;
-export const agentSipUris = pulumi
-    .all([sip.allowedAgents, sip.domain])
-    .apply(([agents, domain]) => agents.map((agent) => ultravox.agentSipUri(agent.agentId, domain)));
+/**
+ * How to dial each agent: `uri` is `sip:agent_<id>@<domain>` only when that To user reaches the
+ * agent under this config; for a custom pattern it is null and `note` says what to dial instead.
+ */
+export const agentDialTargets = sip.routing.apply((routing) => ultravox.agentDialTargets(routing));
 export const fallbackHandlerUrl = sip.fallbackHandlerUrl;
 export const fingerprint = sip.fingerprint;

@@ -6,11 +6,18 @@
 import { createHash } from "node:crypto";
 import type { Got } from "got";
 import { sanitizedCause, UltravoxError } from "../core/errors";
-import type { SipConfigData, WarningSink } from "../core/types";
+import type { SipConfigData, SipConfigPatch, WarningSink } from "../core/types";
 import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
+import { loadSchema } from "./loadSchema";
 import { backoffMs, RETRY_NETWORK_CODES, RETRY_STATUSES, retryAfterMs, sleep } from "./retry";
-import type * as SchemaModule from "./schema";
-import { type ConnectionOptions, resolveSettings, type SettingsSources } from "./settings";
+import {
+    type ConnectionOptions,
+    DEFAULT_BASE_URL,
+    ENV_API_KEY,
+    resolveSettings,
+    type SettingsSources,
+    validateBaseUrl,
+} from "./settings";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
@@ -23,10 +30,6 @@ export interface UltravoxClientOptions extends ConnectionOptions {
     baseUrl?: string;
     /** Told about normalizations worth knowing (a CIDR with host bits set). */
     onWarning?: WarningSink;
-}
-
-export function loadSchema(): typeof SchemaModule {
-    return require("./schema") as typeof SchemaModule;
 }
 
 let gotPromise: Promise<Got> | undefined;
@@ -51,13 +54,18 @@ export class UltravoxClient {
     readonly #onWarning: WarningSink | undefined;
 
     constructor(options: UltravoxClientOptions) {
-        const settings = resolveSettings({
-            args: { apiKey: options?.apiKey, baseUrl: options?.baseUrl },
-            config: () => undefined,
-            env: {},
-        });
-        this.#apiKey = settings.apiKey;
-        this.baseUrl = settings.baseUrl;
+        // Explicit options only: the plain client reads no stack config and no environment.
+        const apiKey = typeof options?.apiKey === "string" ? options.apiKey.trim() : "";
+        if (apiKey === "") {
+            throw new UltravoxError(
+                "config",
+                `UltravoxClient needs the \`apiKey\` option: it reads no stack config and no environment (pass process.env.${ENV_API_KEY} yourself).`,
+            );
+        }
+        this.#apiKey = apiKey;
+        const baseUrl =
+            typeof options?.baseUrl === "string" && options.baseUrl.trim() !== "" ? options.baseUrl : undefined;
+        this.baseUrl = validateBaseUrl(baseUrl ?? DEFAULT_BASE_URL, "the `baseUrl` option");
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
         if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
@@ -125,7 +133,7 @@ export class UltravoxClient {
      * Retried as a read is (429, 502, 503, 504, connection resets): the body sets fields to
      * values, so a PATCH that arrives twice leaves the account as one that arrives once.
      */
-    async patchSipConfig(patch: SchemaModule.SipConfigPatch): Promise<SipConfigData> {
+    async patchSipConfig(patch: SipConfigPatch): Promise<SipConfigData> {
         const json = await this.#requestJson("PATCH", patch, this.timeoutMs);
         return loadSchema().parseSipConfig(json, this.#onWarning);
     }

@@ -1,6 +1,6 @@
 /**
  * The API's shapes (zod) and the normalization every output goes through.
- * Loaded lazily (see `loadSchema` in client.ts): zod costs ~90 ms at require time.
+ * Loaded lazily (see loadSchema.ts): zod costs ~90 ms at require time.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
@@ -8,7 +8,7 @@ import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { isHostName } from "../core/hostName";
 import { defaultToUserPattern, MAX_PATTERN_LENGTH, normalizeAgentId } from "../core/sip";
-import type { SipConfigData, WarningSink } from "../core/types";
+import type { SipConfigData, SipConfigPatch, WarningSink } from "../core/types";
 
 export const MAX_AGENTS = 20;
 export { MAX_PATTERN_LENGTH };
@@ -48,7 +48,11 @@ export const sipConfigPatchSchema = z.object({
 });
 
 export type RawSipConfig = z.infer<typeof sipConfigSchema>;
-export type SipConfigPatch = z.infer<typeof sipConfigPatchSchema>;
+export type { SipConfigPatch } from "../core/types";
+
+/** Fails to compile when core's hand-written `SipConfigPatch` and the schema's type part. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const PATCH_TYPE_MATCHES_SCHEMA: Same<SipConfigPatch, z.infer<typeof sipConfigPatchSchema>> = true;
 
 /** `allowedAgents.0.agentId: Not a UUID`: paths and rule names, never the offending values. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {

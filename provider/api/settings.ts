@@ -34,6 +34,8 @@ export interface SettingsSources {
     /** Reads a namespaced stack config key such as `ultravox:apiKey`. */
     config?: (key: string) => string | undefined;
     env?: NodeJS.ProcessEnv;
+    /** How the caller's user writes the base URL argument (the CLI: `--base-url`), for messages. */
+    baseUrlArgument?: string;
 }
 
 export interface ResolvedSettings {
@@ -49,14 +51,28 @@ export function resolveSettings(sources: SettingsSources): ResolvedSettings {
     const env = sources.env ?? process.env;
     const config = sources.config ?? (() => undefined);
     const apiKey = firstPresent(sources.args?.apiKey, config(CONFIG_API_KEY), env[ENV_API_KEY]);
+    // Messages name only the places this caller reads (the CLI has no stack config, no apiKey argument).
+    const hasArg = (name: "apiKey" | "baseUrl") => sources.args !== undefined && name in sources.args;
     if (apiKey === undefined) {
-        throw new UltravoxError(
-            "config",
-            `No Ultravox API key found. Set it with \`pulumi config set --secret ${CONFIG_API_KEY} <key>\`, pass the \`apiKey\` argument, or export ${ENV_API_KEY}.`,
-        );
+        const places = [
+            ...(sources.config ? [`set it with \`pulumi config set --secret ${CONFIG_API_KEY} <key>\``] : []),
+            ...(hasArg("apiKey") ? ["pass the `apiKey` argument"] : []),
+            `export ${ENV_API_KEY}`,
+        ];
+        throw new UltravoxError("config", `No Ultravox API key found: ${orList(places)}.`);
     }
     const baseUrl = firstPresent(sources.args?.baseUrl, config(CONFIG_BASE_URL), env[ENV_BASE_URL]) ?? DEFAULT_BASE_URL;
-    return { apiKey: apiKey.trim(), baseUrl: validateBaseUrl(baseUrl) };
+    const baseUrlPlaces = [
+        ...(hasArg("baseUrl") ? [sources.baseUrlArgument ?? "the `baseUrl` argument"] : []),
+        ...(sources.config ? [`\`${CONFIG_BASE_URL}\``] : []),
+        ENV_BASE_URL,
+    ];
+    return { apiKey: apiKey.trim(), baseUrl: validateBaseUrl(baseUrl, orList(baseUrlPlaces)) };
+}
+
+/** "a, b or c". */
+function orList(items: readonly string[]): string {
+    return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
 }
 
 const LOOPBACK_IPV4 = parseCidr("127.0.0.0/8") as ParsedCidr;
@@ -76,16 +92,16 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * A base URL must be https, or http to a loopback address (the emulator).
- * Returned without a trailing slash.
+ * Returned without a trailing slash. `whereToSet` names the places the caller reads it from.
  */
-export function validateBaseUrl(text: string): string {
+export function validateBaseUrl(text: string, whereToSet = `\`${CONFIG_BASE_URL}\` or ${ENV_BASE_URL}`): string {
     let url: URL;
     try {
         url = new URL(text.trim());
     } catch {
         throw new UltravoxError(
             "config",
-            `The Ultravox base URL is not a URL (it is not echoed, in case a key was put there by mistake); set \`${CONFIG_BASE_URL}\` or ${ENV_BASE_URL} to something like ${DEFAULT_BASE_URL}.`,
+            `The Ultravox base URL is not a URL (it is not echoed, in case a key was put there by mistake); set ${whereToSet} to something like ${DEFAULT_BASE_URL}.`,
         );
     }
     if (url.username || url.password) {

@@ -6,8 +6,8 @@
 import { isUltravoxError, type UltravoxError } from "../core/errors";
 import { explainInboundCall } from "../routing/explain";
 import { changeAllowlist } from "./allowlist";
-import { clientFrom, type Options, parse, USAGE } from "./options";
-import { render } from "./render";
+import { COMMANDS, clientFrom, commandHelp, HELP_HINT, type Options, parse, USAGE, VERSION } from "./options";
+import { RENDER_TARGETS, render } from "./render";
 import { json, masked, table } from "./show";
 import { printableValue, writeErr, writeOut } from "./terminal";
 import { UsageError } from "./usageError";
@@ -18,15 +18,46 @@ export async function main(argv: string[]): Promise<number> {
     try {
         ({ values: options, positionals } = parse(argv));
     } catch (error) {
-        writeErr(`pulumi-ultravox: ${printableValue((error as Error).message)}\n\n${USAGE}`);
+        writeErr(`pulumi-ultravox: ${printableValue(parseErrorLine(error as Error))}\n${HELP_HINT}\n`);
         return 2;
     }
     const [command, argument] = positionals;
+    if (options.version) {
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+    }
+    if (command === "help" || (options.help && command)) {
+        const topic = command === "help" ? argument : command;
+        if (topic === undefined) {
+            process.stdout.write(USAGE);
+            return 0;
+        }
+        const help = commandHelp(topic);
+        if (help === undefined) {
+            process.stderr.write(
+                `pulumi-ultravox: no command ${JSON.stringify(topic)}; commands: ${COMMANDS.join(", ")}.\n`,
+            );
+            return 2;
+        }
+        process.stdout.write(help);
+        return 0;
+    }
     if (options.help || !command) {
         (options.help ? writeOut : writeErr)(USAGE);
         return options.help ? 0 : 2;
     }
     try {
+        // Named before any request is made: a typo costs no API call.
+        if (
+            command === "render" &&
+            (argument === undefined || !(RENDER_TARGETS as readonly string[]).includes(argument))
+        ) {
+            throw new UsageError(
+                argument === undefined
+                    ? `render needs a target: ${RENDER_TARGETS.join(", ")}.`
+                    : `unknown render target ${JSON.stringify(argument)}; targets: ${RENDER_TARGETS.join(", ")}.`,
+            );
+        }
         switch (command) {
             case "show": {
                 const config = await clientFrom(options).getSipConfig();
@@ -60,11 +91,11 @@ export async function main(argv: string[]): Promise<number> {
                 writeOut(await changeAllowlist(command, positionals.slice(1), options));
                 return 0;
             default:
-                throw new UsageError(`unknown command ${JSON.stringify(command)}.`);
+                throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(", ")}.`);
         }
     } catch (error) {
         if (error instanceof UsageError) {
-            writeErr(`pulumi-ultravox: ${error.message}\n\n${USAGE}`);
+            writeErr(`pulumi-ultravox: ${error.message}\n${HELP_HINT}\n`);
             return 2;
         }
         if (isUltravoxError(error)) {
@@ -75,6 +106,13 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw error;
     }
+}
+
+/** node:util's parse errors in one line: `unknown option --frob`, not its advice on positionals. */
+function parseErrorLine(error: Error): string {
+    const unknown = /^Unknown option '([^']+)'/.exec(error.message);
+    if (unknown) return `unknown option ${unknown[1]}.`;
+    return error.message.split("\n")[0] ?? "";
 }
 
 if (require.main === module) {

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { clientFromSources, type UltravoxClient } from "../api/client";
 import { RENDER_TARGETS } from "./render";
 import { printableValue, writeErr } from "./terminal";
+import { UsageError } from "./usageError";
 
 export const USAGE = `Usage: pulumi-ultravox <command> [options]
 
@@ -26,7 +27,8 @@ Options:
   --codecs <list>                   render asterisk, freeswitch: pcmu,pcma,g722,g7221,g7222,opus,ilbc (default pcmu,pcma,g722,opus)
   --rtp <from-to>                   render firewalls: also open this RTP port range (no default)
   --aggregate                       render firewalls, kamailio-address: merge adjacent CIDRs (off: diffs stay predictable)
-  -h, --help                        this help
+  -h, --help                        this help (help <command>: that command's)
+  --version                         the package's version
 
 The API key comes from ULTRAVOX_API_KEY only: a key on the command line would be kept in
 shell history and shown by ps.
@@ -50,16 +52,63 @@ export function parse(argv: string[]) {
             from: { type: "string" },
             to: { type: "string" },
             help: { type: "boolean", short: "h", default: false },
+            version: { type: "boolean", default: false },
         },
     });
+}
+
+/** The package's version, from its package.json (dist/cli/ → the package root). */
+export const VERSION: string = (require("../../package.json") as { version: string }).version;
+
+/** The one line after a usage error: where the help is (not the whole help). */
+export const HELP_HINT = "Run `pulumi-ultravox --help` for usage, or `pulumi-ultravox help <command>`.";
+
+/** `help <command>`: the command's lines of USAGE, with the options it takes. */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+    show: ["--json"],
+    render: ["--json", "--agents", "--transport", "--codecs", "--rtp", "--aggregate"],
+    check: ["--json"],
+    allow: [],
+    disallow: [],
+};
+
+export const COMMANDS = Object.keys(COMMAND_OPTIONS);
+
+export function commandHelp(command: string): string | undefined {
+    const taken = COMMAND_OPTIONS[command];
+    if (taken === undefined) return undefined;
+    const lines = USAGE.split("\n");
+    const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
+    const own = [lines[start] ?? ""];
+    // A command's description may continue on indented lines (render's targets).
+    for (const line of lines.slice(start + 1)) {
+        if (!/^ {20,}/.test(line)) break;
+        own.push(line);
+    }
+    const options = lines.filter((line) =>
+        [...taken, "--base-url", "--timeout-ms"].some((name) => line.startsWith(`  ${name} `)),
+    );
+    return `Usage: pulumi-ultravox ${command} [options]\n\n${own.join("\n")}\n\nOptions:\n${options.join("\n")}\n`;
+}
+
+/** `--timeout-ms`: a positive whole number, else a usage error that echoes what was typed. */
+export function timeoutOption(text: string | undefined): number | undefined {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value <= 0) {
+        throw new UsageError(
+            `--timeout-ms takes a positive whole number of milliseconds, got ${JSON.stringify(text)}.`,
+        );
+    }
+    return value;
 }
 export type Options = ReturnType<typeof parse>["values"];
 
 export function clientFrom(options: Options): UltravoxClient {
     return clientFromSources(
-        { args: { baseUrl: options["base-url"] }, env: process.env },
+        { args: { baseUrl: options["base-url"] }, env: process.env, baseUrlArgument: "--base-url" },
         {
-            timeoutMs: options["timeout-ms"] === undefined ? undefined : Number(options["timeout-ms"]),
+            timeoutMs: timeoutOption(options["timeout-ms"]),
             onWarning: (message) => writeErr(`warning: ${printableValue(message)}\n`),
         },
     );

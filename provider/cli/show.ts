@@ -1,6 +1,6 @@
 /** `show`: the config as a table or JSON, fallback secrets masked. */
-import { agentSipUri } from "../core/sip";
 import type { SipConfigData } from "../core/types";
+import { agentDialTargets } from "../routing/dial";
 import { printableValue } from "./terminal";
 
 function mask(secret: string): string {
@@ -22,9 +22,10 @@ export function table(config: SipConfigData): string {
         ["allowedCidrRanges", config.allowedCidrRanges.join(", ") || "(none: no calls are accepted by IP)"],
         ["allowAllAgents", String(config.allowAllAgents)],
     ];
-    config.allowedAgents.forEach((agent, index) => {
+    agentDialTargets(config).forEach((agent, index) => {
         rows.push([`agent ${index + 1}`, agent.agentId]);
-        rows.push(["  dial", agentSipUri(agent.agentId, config.domain)]);
+        // sip:agent_<id> only where it reaches this agent; else the pattern a To user must match.
+        rows.push(["  dial", agent.uri ?? `a To user matching ${agent.toUserPattern} (${agent.note})`]);
         rows.push(["  toUserPattern", agent.toUserPattern]);
     });
     if (config.allowedAgents.length === 0) rows.push(["allowedAgents", "(none)"]);

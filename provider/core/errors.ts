@@ -2,7 +2,8 @@
  * Every failure of this package is an `UltravoxError` with one of these stable string codes.
  * Messages say what to do next and never contain a credential.
  *
- * - `config`: no API key anywhere (the message names `ultravox:apiKey` and `ULTRAVOX_API_KEY`),
+ * - `config`: no API key anywhere (the message names only the places its caller reads:
+ *   stack config and arguments in a program, `ULTRAVOX_API_KEY` in the CLI, options for the client),
  *   a base URL that is not a URL, carries credentials, a query or a fragment, or uses `http:` off
  *   loopback; a `timeoutMs` or `maxRetries` out of range.
  * - `auth`: the API answered 401 or 403: the key is wrong, revoked or of another account.

@@ -24,6 +24,18 @@ export interface SipConfigData {
     fingerprint: string;
 }
 
+/**
+ * `PATCH /api/sip`'s body: every field optional, `fallbackHandler: null` removes the handler.
+ * Written out (api/schema.ts checks it equals the zod schema's type) so that no declaration
+ * the package publishes mentions zod.
+ */
+export interface SipConfigPatch {
+    allowedCidrRanges?: string[] | undefined;
+    allowAllAgents?: boolean | undefined;
+    allowedAgents?: { agentId: string; toUserPattern?: string | null | undefined }[] | undefined;
+    fallbackHandler?: FallbackHandler | null | undefined;
+}
+
 /** Receives warnings (a CIDR with host bits set, say). Defaults to none. */
 export type WarningSink = (message: string) => void;
 

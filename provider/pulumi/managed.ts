@@ -3,10 +3,9 @@
  * how that compares with the live account. Only the fields given are managed.
  */
 
-import type { SipConfigPatch } from "../api/schema";
 import { canonicalCidrs, parseCidr } from "../core/cidr";
 import { defaultToUserPattern, normalizeAgentId } from "../core/sip";
-import type { SipConfigData } from "../core/types";
+import type { SipConfigData, SipConfigPatch } from "../core/types";
 
 export const MANAGED_FIELDS = ["allowedCidrRanges", "allowAllAgents", "allowedAgents", "fallbackHandler"] as const;
 export type ManagedField = (typeof MANAGED_FIELDS)[number];

@@ -4,11 +4,11 @@
  * state file and re-used on refresh, so it must never be renamed.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { clientFromSources, loadSchema, type UltravoxClient } from "../api/client";
-import type { SipConfigPatch } from "../api/schema";
+import { clientFromSources, type UltravoxClient } from "../api/client";
+import { loadSchema } from "../api/loadSchema";
 import type { ConnectionOptions } from "../api/settings";
 import { UltravoxError } from "../core/errors";
-import type { SipConfigData } from "../core/types";
+import type { SipConfigData, SipConfigPatch } from "../core/types";
 import {
     desiredPatch,
     differingFields,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UltravoxError } from "../core/errors";
 import type { AgentAllowance, FallbackHandler, SipRouting } from "../core/types";
 import type { ConnectionInputs } from "./connectionInputs";
 import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
@@ -10,6 +11,12 @@ import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "./outputs";
  * stored as a secret.
  */
 export type SipConfigGetArgs = ConnectionInputs;
+
+/**
+ * `SipConfig.get`'s `state`, as in Pulumi's generated SDKs: here, where to read from (the same
+ * fields as `SipConfigGetArgs`). A read has no other state to look up.
+ */
+export type SipConfigState = SipConfigGetArgs;
 
 /**
  * The managed form: the fields given are owned by this resource (written at create and update,
@@ -55,9 +62,49 @@ export class SipConfig extends pulumi.dynamic.Resource {
      */
     readonly routing: pulumi.Output<SipRouting>;
 
-    /** Reads the account's existing SIP config. */
-    static get(name: string, args: SipConfigGetArgs = {}, opts: pulumi.CustomResourceOptions = {}): SipConfig {
-        return new SipConfig(name, args, { ...opts, id: readId(args) });
+    /**
+     * Reads the account's existing SIP config, in the shape of any Pulumi resource's `get`:
+     * `SipConfig.get(name, "sip", state?, opts?)`. An account has exactly one SIP config, so its
+     * id is always `"sip"`; `state` says where to read from (`apiKey`, `baseUrl`, ...).
+     */
+    static get(
+        name: string,
+        id: pulumi.Input<pulumi.ID>,
+        state?: SipConfigState,
+        opts?: pulumi.CustomResourceOptions,
+    ): SipConfig;
+    /** The earlier form, kept: `SipConfig.get(name, { apiKey, baseUrl }, opts?)`, the id being `"sip"`. */
+    static get(name: string, args?: SipConfigGetArgs, opts?: pulumi.CustomResourceOptions): SipConfig;
+    static get(
+        name: string,
+        idOrArgs?: pulumi.Input<pulumi.ID> | SipConfigGetArgs,
+        stateOrOpts?: SipConfigState | pulumi.CustomResourceOptions,
+        maybeOpts?: pulumi.CustomResourceOptions,
+    ): SipConfig {
+        const sdkShape = isIdInput(idOrArgs);
+        const args = ((sdkShape ? stateOrOpts : idOrArgs) ?? {}) as SipConfigGetArgs;
+        const opts = ((sdkShape ? maybeOpts : stateOrOpts) ?? {}) as pulumi.CustomResourceOptions;
+        if (opts.import !== undefined) {
+            throw new UltravoxError(
+                "invalid_input",
+                `SipConfig.get("${name}") was given opts.import: a read has nothing to import, it only reads the account's SIP config. To own the config from this stack, use \`new SipConfig(name, args)\` instead (no import needed: it takes over the fields given).`,
+            );
+        }
+        const id = readId(args);
+        if (!sdkShape) return new SipConfig(name, args, { ...opts, id });
+        const given = idOrArgs as pulumi.Input<pulumi.ID>;
+        if (typeof given === "string") {
+            checkId(name, given);
+            return new SipConfig(name, args, { ...opts, id });
+        }
+        // An id known only later (another resource's output) is checked when it is.
+        return new SipConfig(name, args, {
+            ...opts,
+            id: pulumi.all([given, id]).apply(([resolved, readIdValue]) => {
+                checkId(name, resolved);
+                return readIdValue;
+            }),
+        });
     }
 
     constructor(name: string, args: SipConfigArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
@@ -126,4 +173,18 @@ function readId(args: SipConfigGetArgs): pulumi.Input<string> {
     );
     if (settings.length === 0) return SIP_CONFIG_ID;
     return pulumi.unsecret(pulumi.all(settings).apply(() => SIP_CONFIG_ID));
+}
+
+/** Whether `get`'s second argument is an id (the SDK's shape) rather than the earlier args object. */
+function isIdInput(value: unknown): value is pulumi.Input<pulumi.ID> {
+    return typeof value === "string" || pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/** An account has one SIP config, `"sip"`: any other id is a mistake, named at once. */
+function checkId(name: string, id: string): void {
+    if (id === SIP_CONFIG_ID) return;
+    throw new UltravoxError(
+        "invalid_input",
+        `SipConfig.get("${name}") was given the id ${JSON.stringify(id)}: an Ultravox account has exactly one SIP config, and its id is "${SIP_CONFIG_ID}". Use SipConfig.get("${name}", "${SIP_CONFIG_ID}", { apiKey, baseUrl }) and pick the account with the state's apiKey.`,
+    );
 }

@@ -93,7 +93,21 @@ describe("e2e: the data source in the real engine (repo-root project)", function
             allowedCidrRanges: CIDRS,
             allowAllAgents: false,
             allowedAgents: AGENTS,
-            agentSipUris: [`sip:agent_${AGENT_B}@${DOMAIN}`, `sip:agent_${AGENT_A}@${DOMAIN}`],
+            // agent_<B> goes to the fallback handler (B's pattern is ^support$): no address for B.
+            agentDialTargets: [
+                {
+                    agentId: AGENT_B,
+                    uri: null,
+                    toUserPattern: "^support$",
+                    note: `agent_${AGENT_B} goes to the fallback handler: dial a To user matching ^support$ at ${DOMAIN}.`,
+                },
+                {
+                    agentId: AGENT_A,
+                    uri: `sip:agent_${AGENT_A}@${DOMAIN}`,
+                    toUserPattern: `^agent_${AGENT_A}$`,
+                    note: null,
+                },
+            ],
             fallbackHandlerUrl: HANDLER_URL,
             fingerprint: "9a7598eff6b4e7ba04546f2ea794f0747c2a6d5423cdd7eb0bc1f31160b728f6",
         });

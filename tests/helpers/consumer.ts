@@ -54,7 +54,8 @@ function npmCommand(): { command: string; prefix: string[] } {
 const NPM_SOURCE_SETTINGS =
     /^npm_config_(cache|registry|userconfig|globalconfig|offline|prefer_offline|proxy|https_proxy|noproxy|strict_ssl|cafile)$/i;
 
-async function npm(args: readonly string[], cwd: string, timeoutMs: number): Promise<string> {
+/** Runs npm under this process's Node in `cwd`, with only the npm settings that say where packages come from; resolves to stdout. */
+export async function npm(args: readonly string[], cwd: string, timeoutMs: number): Promise<string> {
     const { command, prefix } = npmCommand();
     const result = await run(command, [...prefix, ...args], {
         cwd,
@@ -186,3 +187,74 @@ export function disposeConsumers(): void {
 }
 
 process.once("exit", disposeConsumers);
+
+/** Pulumi's TypeScript template's tsconfig.json (`pulumi new typescript`): CommonJS, strict, no esModuleInterop, no skipLibCheck. */
+export const PULUMI_TEMPLATE_TSCONFIG = {
+    compilerOptions: {
+        strict: true,
+        outDir: "bin",
+        target: "es2020",
+        module: "commonjs",
+        moduleResolution: "node",
+        sourceMap: true,
+        experimentalDecorators: true,
+        pretty: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitReturns: true,
+        forceConsistentCasingInFileNames: true,
+    },
+    files: ["index.ts"],
+};
+
+/** A TypeScript project inside the consumer folder: its own package.json, tsconfig and sources. */
+export interface TypeScriptProject {
+    /** `{ type: "module" }` for an ES-module project; merged into a private package.json. */
+    packageJson?: Record<string, unknown>;
+    tsconfig: Record<string, unknown>;
+    /** File name (relative) → contents. */
+    files: Record<string, string>;
+    /** More `@types` packages to link from this repo (`mocha`); `node` always is. */
+    types?: string[];
+    /** Emit JavaScript where the tsconfig says (default: type-check only). */
+    emit?: boolean;
+}
+
+/**
+ * Writes `project` to `<consumer>/<name>/` (so `pulumi-ultravox` and `@pulumi/pulumi` resolve
+ * from the consumer's node_modules, as from a program folder) and type-checks it with this
+ * repo's TypeScript (`tsc -p <dir>`, with `--noEmit` unless `emit`). `@types/node` is linked in, as the template
+ * installs it. Resolves to tsc's output; `code` 0 means it compiled.
+ */
+export async function typeCheckProject(
+    consumer: Consumer,
+    name: string,
+    project: TypeScriptProject,
+): Promise<{ code: number | null; output: string; dir: string }> {
+    const typesDir = path.join(consumer.dir, "node_modules", "@types");
+    for (const types of ["node", ...(project.types ?? [])]) {
+        const linked = path.join(typesDir, types);
+        if (fs.existsSync(linked)) continue;
+        fs.mkdirSync(typesDir, { recursive: true });
+        fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, "node_modules", "@types", types)), linked, "dir");
+    }
+    const dir = path.join(consumer.dir, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const manifest = { name, version: "1.0.0", private: true, ...project.packageJson };
+    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), `${JSON.stringify(project.tsconfig, null, 2)}\n`);
+    for (const [file, text] of Object.entries(project.files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+    const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+    const result = await run(
+        process.execPath,
+        [tsc, "-p", dir, ...(project.emit ? [] : ["--noEmit"]), "--pretty", "false"],
+        {
+            cwd: dir,
+            timeoutMs: 120_000,
+        },
+    );
+    return { code: result.code, output: `${result.stdout}${result.stderr}`, dir };
+}

@@ -29,7 +29,13 @@ describe("CLI: npx pulumi-ultravox", function () {
         expect(run.code).to.equal(0);
         expect(run.stdout).to.contain("domain             acme-test.sip.ultravox.invalid\n");
         expect(run.stdout).to.contain("allowedCidrRanges  9.0.0.0/8, 10.1.2.0/24, 198.51.100.7/32, 203.0.113.0/24\n");
-        expect(run.stdout).to.contain(`  dial             sip:agent_${AGENT_B}@acme-test.sip.ultravox.invalid\n`);
+        // B's pattern is ^support$: agent_<B> goes to the fallback handler, so no address is shown for B.
+        expect(run.stdout).to.contain(
+            `agent 1            ${AGENT_B}\n  dial             a To user matching ^support$ (agent_${AGENT_B} goes to the fallback handler: dial a To user matching ^support$ at acme-test.sip.ultravox.invalid.)\n`,
+        );
+        expect(run.stdout).to.contain(
+            `agent 2            ${AGENT_A}\n  dial             sip:agent_${AGENT_A}@acme-test.sip.ultravox.invalid\n`,
+        );
         expect(run.stdout).to.contain("  secret           ******** (30 chars)\n");
         expect(run.stdout).to.not.contain("fallback-secret-one");
         expect(run.stderr).to.equal("warning: CIDR 10.1.2.3/24 has host bits set; using 10.1.2.0/24.\n");
@@ -110,8 +116,9 @@ describe("CLI: npx pulumi-ultravox", function () {
     it("fails with exit 3 and the config error when there is no key, never echoing one", async () => {
         const run = await cli(["show"], { ULTRAVOX_BASE_URL: emulator.url });
         expect(run.code).to.equal(3);
-        expect(run.stderr).to.contain("config: No Ultravox API key found");
-        expect(run.stderr).to.contain("ULTRAVOX_API_KEY");
+        // The CLI reads the environment only: the message names no stack config.
+        expect(run.stderr).to.contain("config: No Ultravox API key found: export ULTRAVOX_API_KEY.");
+        expect(run.stderr).to.not.contain("pulumi config");
         const wrong = await cli(["show"], { ...env, ULTRAVOX_API_KEY: "wrongkey.ffffffffffffffffffffffffffffffff" });
         expect(wrong.code).to.equal(3);
         expect(wrong.stderr).to.contain("auth: The Ultravox API refused the API key (HTTP 401)");
@@ -291,5 +298,63 @@ describe("CLI: npx pulumi-ultravox", function () {
             expect(run.stderr).to.not.match(RAW_CONTROL);
             expect(run.stderr).to.contain("The API said: bad \\u001b]0;owned\\u0007\\u009b2J \\u001b[8m");
         });
+    });
+
+    const HINT = "Run `pulumi-ultravox --help` for usage, or `pulumi-ultravox help <command>`.\n";
+
+    it("names a wrong option, command, render target or number in one line and a hint, not the whole help", async () => {
+        const cases: [string[], string][] = [
+            [["show", "--frob"], "pulumi-ultravox: unknown option --frob.\n"],
+            [
+                ["frobnicate"],
+                'pulumi-ultravox: unknown command "frobnicate"; commands: show, render, check, allow, disallow.\n',
+            ],
+            [
+                ["render", "nothing"],
+                'pulumi-ultravox: unknown render target "nothing"; targets: asterisk, freeswitch, freeswitch-acl, kamailio-dispatcher, kamailio-address, nftables, aws, gcp, azure, carrier.\n',
+            ],
+            [
+                ["show", "--timeout-ms", "10s"],
+                'pulumi-ultravox: --timeout-ms takes a positive whole number of milliseconds, got "10s".\n',
+            ],
+        ];
+        const before = emulator.requests.length;
+        for (const [args, line] of cases) {
+            const run = await cli(args, env);
+            expect(run.code, args.join(" ")).to.equal(2);
+            expect(run.stderr).to.equal(`${line}${HINT}`);
+            expect(run.stdout).to.equal("");
+        }
+        // None of them cost an API call.
+        expect(emulator.requests.length).to.equal(before);
+    });
+
+    it("--version prints the package's version; help <command> prints that command's help", async () => {
+        const version = await cli(["--version"], {});
+        expect(version.code).to.equal(0);
+        expect(version.stdout).to.equal(
+            `${(require(path.join(REPO_ROOT, "package.json")) as { version: string }).version}\n`,
+        );
+        const help = await cli(["help", "check"], {});
+        expect(help.code).to.equal(0);
+        expect(help.stdout).to.equal(
+            [
+                "Usage: pulumi-ultravox check [options]",
+                "",
+                "  check --from <ip> --to <user>     how Ultravox would route an inbound call (exit 0 accepted, 1 rejected, 4 unknown)",
+                "",
+                "Options:",
+                "  --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai",
+                "  --timeout-ms <n>                  the whole call, retries included (default 30000)",
+                "  --json                            JSON output (show, render of firewall targets, check)",
+                "",
+            ].join("\n"),
+        );
+        expect((await cli(["show", "--help"], {})).stdout).to.match(/^Usage: pulumi-ultravox show \[options\]\n/);
+        const unknown = await cli(["help", "nope"], {});
+        expect(unknown.code).to.equal(2);
+        expect(unknown.stderr).to.equal(
+            'pulumi-ultravox: no command "nope"; commands: show, render, check, allow, disallow.\n',
+        );
     });
 });

@@ -181,7 +181,15 @@ describe("client against a real local server", function () {
     });
 
     it("refuses a missing key with a config error", () => {
-        expect(() => new UltravoxClient({ apiKey: "" })).to.throw(UltravoxError, /ULTRAVOX_API_KEY/);
+        // Explicit options only: the message says so, and names no stack config.
+        expect(() => new UltravoxClient({ apiKey: "" })).to.throw(
+            UltravoxError,
+            "UltravoxClient needs the `apiKey` option: it reads no stack config and no environment (pass process.env.ULTRAVOX_API_KEY yourself).",
+        );
+        expect(() => new UltravoxClient({ apiKey: "k", baseUrl: "nope" })).to.throw(
+            UltravoxError,
+            "The Ultravox base URL is not a URL (it is not echoed, in case a key was put there by mistake); set the `baseUrl` option to something like https://api.ultravox.ai.",
+        );
     });
 
     it("times out a server that never answers, within the deadline", async () => {

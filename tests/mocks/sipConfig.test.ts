@@ -94,6 +94,54 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
         expect(other.requests.at(-1)?.headers["x-api-key"]).to.equal(OTHER_API_KEY);
     });
 
+    it("SipConfig.get(name, id, state): the SDK's shape, with the state choosing the account", async () => {
+        const sip = ultravox.SipConfig.get("sdk-shape", "sip", { apiKey: OTHER_API_KEY, baseUrl: other.url });
+        expect(await settle(sip.domain)).to.deep.equal({ value: "other.sip.ultravox.invalid", secret: false });
+        expect(await settle(sip.id)).to.deep.equal({ value: "sip", secret: false });
+        const read = engine.resources.find((resource) => resource.name === "sdk-shape");
+        expect(read?.id).to.equal("sip");
+        expect(unwrapRpcSecret(read?.inputs.apiKey)).to.equal(OTHER_API_KEY);
+        const fromConfig = ultravox.SipConfig.get("sdk-shape-config", "sip");
+        expect(await settle(fromConfig.domain)).to.deep.equal({
+            value: "acme-test.sip.ultravox.invalid",
+            secret: false,
+        });
+    });
+
+    it('SipConfig.get refuses any id but "sip" at once, saying why', () => {
+        let thrown: unknown;
+        try {
+            ultravox.SipConfig.get("wrong-id", "sip-config-1");
+        } catch (error) {
+            thrown = error;
+        }
+        expect(ultravox.isUltravoxError(thrown)).to.equal(true);
+        expect((thrown as InstanceType<typeof ultravox.UltravoxError>).code).to.equal("invalid_input");
+        expect((thrown as Error).message).to.equal(
+            'SipConfig.get("wrong-id") was given the id "sip-config-1": an Ultravox account has exactly one SIP config, and its id is "sip". Use SipConfig.get("wrong-id", "sip", { apiKey, baseUrl }) and pick the account with the state\'s apiKey.',
+        );
+        expect(engine.resources.some((resource) => resource.name === "wrong-id")).to.equal(false);
+    });
+
+    it("SipConfig.get refuses opts.import in both forms: a read has nothing to import", () => {
+        for (const call of [
+            () => ultravox.SipConfig.get("imported", "sip", {}, { import: "sip" }),
+            () => ultravox.SipConfig.get("imported", {}, { import: "sip" }),
+        ]) {
+            let thrown: unknown;
+            try {
+                call();
+            } catch (error) {
+                thrown = error;
+            }
+            expect((thrown as InstanceType<typeof ultravox.UltravoxError>).code).to.equal("invalid_input");
+            expect((thrown as Error).message).to.equal(
+                'SipConfig.get("imported") was given opts.import: a read has nothing to import, it only reads the account\'s SIP config. To own the config from this stack, use `new SipConfig(name, args)` instead (no import needed: it takes over the fields given).',
+            );
+        }
+        expect(engine.resources.some((resource) => resource.name === "imported")).to.equal(false);
+    });
+
     it("getSipConfigOutput gives the same values; the whole result is secret as it holds the handler's secrets", async () => {
         const result = await settle(ultravox.getSipConfigOutput());
         const sip = ultravox.SipConfig.get("again");

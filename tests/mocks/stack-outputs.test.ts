@@ -27,12 +27,26 @@ describe("setMocks: examples/stack-outputs", () => {
         await emulator?.close();
     });
 
-    it("exports the domain, the canonical CIDRs and the agents' SIP URIs, none of them secret", async () => {
+    it("exports the domain, the canonical CIDRs and how to dial each agent, none of them secret", async () => {
         expect(await settle(program.sipDomain)).to.deep.equal({ value: DOMAIN, secret: false });
         expect(await settle(program.allowedCidrRanges)).to.deep.equal({ value: CIDRS, secret: false });
-        // In allowedAgents order: the first matching pattern wins, so the order is meaningful.
-        expect(await settle(program.agentSipUris)).to.deep.equal({
-            value: [`sip:agent_${AGENT_B}@${DOMAIN}`, `sip:agent_${AGENT_A}@${DOMAIN}`],
+        // In allowedAgents order. B's custom pattern means agent_<B> does not reach B (it goes to
+        // the fallback handler): no sip:agent_<B> address is given for it, its pattern is.
+        expect(await settle(program.agentDialTargets)).to.deep.equal({
+            value: [
+                {
+                    agentId: AGENT_B,
+                    uri: null,
+                    toUserPattern: "^support$",
+                    note: `agent_${AGENT_B} goes to the fallback handler: dial a To user matching ^support$ at ${DOMAIN}.`,
+                },
+                {
+                    agentId: AGENT_A,
+                    uri: `sip:agent_${AGENT_A}@${DOMAIN}`,
+                    toUserPattern: `^agent_${AGENT_A}$`,
+                    note: null,
+                },
+            ],
             secret: false,
         });
         expect(await settle(program.fallbackHandlerUrl)).to.deep.equal({ value: HANDLER_URL, secret: false });
@@ -54,7 +68,7 @@ describe("setMocks: examples/stack-outputs", () => {
         const outputs: pulumi.Output<unknown>[] = [
             program.sipDomain,
             program.allowedCidrRanges,
-            program.agentSipUris,
+            program.agentDialTargets,
             program.fallbackHandlerUrl,
         ];
         const exported = await Promise.all(outputs.map(async (output) => JSON.stringify((await settle(output)).value)));

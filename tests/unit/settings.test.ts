@@ -62,12 +62,29 @@ describe("settings: where the key and base URL come from", () => {
         expect(resolved).to.deep.equal({ apiKey: "env-key-1234", baseUrl: "https://api.ultravox.ai" });
     });
 
-    it("fails with a clear config error naming both places when there is no key", () => {
-        const error = thrown(() => resolveSettings({ config: configOf({}), env: {} }));
+    it("fails with a clear config error naming every place a program reads the key from", () => {
+        const error = thrown(() => resolveSettings({ args: { apiKey: undefined }, config: configOf({}), env: {} }));
         expect(error.code).to.equal("config");
-        expect(error.message).to.contain("ultravox:apiKey");
-        expect(error.message).to.contain("ULTRAVOX_API_KEY");
-        expect(error.message).to.contain("pulumi config set --secret");
+        expect(error.message).to.equal(
+            "No Ultravox API key found: set it with `pulumi config set --secret ultravox:apiKey <key>`, pass the `apiKey` argument or export ULTRAVOX_API_KEY.",
+        );
+    });
+
+    it("names only the places its caller has: no stack config and no apiKey argument for the CLI", () => {
+        const cli = { args: { baseUrl: undefined }, env: {}, baseUrlArgument: "--base-url" };
+        expect(thrown(() => resolveSettings(cli)).message).to.equal(
+            "No Ultravox API key found: export ULTRAVOX_API_KEY.",
+        );
+        const badUrl = thrown(() =>
+            resolveSettings({ ...cli, args: { baseUrl: "not a url" }, env: { ULTRAVOX_API_KEY: "k" } }),
+        );
+        expect(badUrl.message).to.equal(
+            "The Ultravox base URL is not a URL (it is not echoed, in case a key was put there by mistake); set --base-url or ULTRAVOX_BASE_URL to something like https://api.ultravox.ai.",
+        );
+        const program = thrown(() =>
+            resolveSettings({ args: { baseUrl: "nope" }, config: configOf({}), env: { ULTRAVOX_API_KEY: "k" } }),
+        );
+        expect(program.message).to.contain("set the `baseUrl` argument, `ultravox:baseUrl` or ULTRAVOX_BASE_URL to");
     });
 });
 

@@ -14,6 +14,7 @@ const INDEX = path.join(REPO_ROOT, "provider", "index.ts");
 const EXPORTS = [
     "AgentAddress",
     "AgentAllowance",
+    "AgentDialTarget",
     "AsteriskPjsip",
     "AsteriskPjsipOptions",
     "AwsManagedPrefixList",
@@ -55,6 +56,7 @@ const EXPORTS = [
     "SipConfigData",
     "SipConfigGetArgs",
     "SipConfigOutputs",
+    "SipConfigState",
     "SipRouting",
     "SipTransport",
     "TrunkOptions",
@@ -65,6 +67,7 @@ const EXPORTS = [
     "UltravoxError",
     "UltravoxErrorCode",
     "WarningSink",
+    "agentDialTargets",
     "agentSipUri",
     "aggregateCidrs",
     "asteriskPjsip",

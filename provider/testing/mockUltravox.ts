@@ -1,0 +1,86 @@
+/**
+ * Unit-testing a stack offline: `pulumi.runtime.setMocks(uv.mocks)` answers `SipConfig` with
+ * the account's normalized values, and the function forms (`getSipConfig`, which run in the
+ * program itself, not through the engine) reach an in-process emulator of the account.
+ */
+import { randomBytes } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { loadSchema } from "../api/loadSchema";
+import { ENV_API_KEY, ENV_BASE_URL } from "../api/settings";
+import { type EmulatorAccount, type EmulatorSipConfig, startEmulator } from "../emulator/server";
+import { SIP_CONFIG_ID, toOutputs } from "../pulumi/outputs";
+
+/** The type token the SDK gives `SipConfig` (a dynamic resource named `ultravox:SipConfig`). */
+const SIP_CONFIG_TYPE = "pulumi-nodejs:dynamic/ultravox:SipConfig";
+
+/** `mockUltravox`'s options. */
+export interface MockUltravoxOptions {
+    /** Your own mocks: they answer every resource and call but `SipConfig`. Default: inputs echoed as state. */
+    mocks?: pulumi.runtime.Mocks;
+}
+
+/** What `mockUltravox` gives: mocks for `pulumi.runtime.setMocks`, and `close` to stop the emulator. */
+export interface MockUltravox {
+    /** Pass to `pulumi.runtime.setMocks` before importing the program under test. */
+    readonly mocks: pulumi.runtime.Mocks;
+    /** The in-process emulator's URL (`http://127.0.0.1:PORT`), where the function forms read. */
+    readonly url: string;
+    /** Stops the emulator and puts `ULTRAVOX_API_KEY` and `ULTRAVOX_BASE_URL` back as they were. */
+    close(): Promise<void>;
+}
+
+/**
+ * Mocks of an Ultravox account for a stack's unit tests. `account` is what `GET /api/sip`
+ * answers (only `domain` and `allowedAgents` are required), or the emulator's account file
+ * (`{ apiKeys, sip }`) when the program passes its own key. Until `close()`, the settings the
+ * program falls back to (`ULTRAVOX_API_KEY`, `ULTRAVOX_BASE_URL`) point at an emulator on
+ * 127.0.0.1, so nothing reaches the network; stack config (`ultravox:apiKey`/`baseUrl`) and
+ * explicit settings still win over them, as always.
+ */
+export async function mockUltravox(
+    account: EmulatorSipConfig | EmulatorAccount,
+    options: MockUltravoxOptions = {},
+): Promise<MockUltravox> {
+    const full: EmulatorAccount =
+        "sip" in account ? account : { apiKeys: [`mock-${randomBytes(12).toString("hex")}`], sip: account };
+    // Validated and normalized as a real read would be: a bad account fails here, not in a test.
+    const outputs = toOutputs(loadSchema().parseSipConfig(structuredClone(full.sip)));
+    const emulator = await startEmulator({ account: full });
+    const saved = { [ENV_API_KEY]: process.env[ENV_API_KEY], [ENV_BASE_URL]: process.env[ENV_BASE_URL] };
+    const apiKey = full.apiKeys[0] ?? "";
+    process.env[ENV_API_KEY] = apiKey;
+    process.env[ENV_BASE_URL] = emulator.url;
+    const user = options.mocks;
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args) {
+            if (args.type === SIP_CONFIG_TYPE) {
+                // As the engine stores it: the fallback handler (its signing secrets) as a secret.
+                return {
+                    id: args.id || SIP_CONFIG_ID,
+                    state: { ...outputs, fallbackHandler: pulumi.secret(outputs.fallbackHandler) },
+                };
+            }
+            return user ? user.newResource(args) : { id: `${args.name}_id`, state: args.inputs };
+        },
+        call(args) {
+            return user ? user.call(args) : args.inputs;
+        },
+    };
+    let closed = false;
+    return {
+        mocks,
+        url: emulator.url,
+        async close() {
+            if (closed) return;
+            closed = true;
+            for (const [name, value] of Object.entries(saved)) {
+                // Put back only what is still ours: a test may have set its own since.
+                const ours = name === ENV_API_KEY ? apiKey : emulator.url;
+                if (process.env[name] !== ours) continue;
+                if (value === undefined) delete process.env[name];
+                else process.env[name] = value;
+            }
+            await emulator.close();
+        },
+    };
+}

@@ -1,0 +1,37 @@
+/**
+ * The README's "Test your stack" example, as a user runs it: its files written into a program
+ * folder with the packed package installed, compiled with Pulumi's template tsconfig, and its
+ * mocha tests run. A change to `pulumi-ultravox/testing` that breaks the recipe fails here.
+ */
+import * as path from "node:path";
+import { expect } from "chai";
+import { getConsumer, PULUMI_TEMPLATE_TSCONFIG, typeCheckProject } from "../helpers/consumer";
+import { runNode } from "../helpers/process";
+import { sectionFiles } from "../helpers/readme";
+import { REPO_ROOT } from "../helpers/repo";
+
+describe("README: Test your stack, run as a user runs it", function () {
+    this.timeout(240_000);
+
+    it("compiles with Pulumi's template tsconfig, and its mocha tests pass against the packed package", async () => {
+        const files = sectionFiles("Test your stack");
+        expect(Object.keys(files)).to.deep.equal(["index.ts", "index.test.ts"]);
+        const consumer = await getConsumer();
+        const compiled = await typeCheckProject(consumer, "test-your-stack", {
+            tsconfig: { ...PULUMI_TEMPLATE_TSCONFIG, files: ["index.ts", "index.test.ts"] },
+            files,
+            types: ["mocha"],
+            emit: true,
+        });
+        expect(compiled.output.trim()).to.equal("");
+        expect(compiled.code).to.equal(0);
+        const mocha = path.join(REPO_ROOT, "node_modules", "mocha", "bin", "mocha.js");
+        const result = await runNode([mocha, "--no-config", "--reporter", "dot", "bin/index.test.js"], {
+            cwd: compiled.dir,
+            timeoutMs: 120_000,
+        });
+        expect(result.code, `${result.stdout}\n${result.stderr}`).to.equal(0);
+        expect(result.stdout).to.match(/3 passing/);
+        expect(result.stdout).to.not.match(/failing|pending/);
+    });
+});
