@@ -5,12 +5,14 @@
  * each other. Each run re-reads after its write, and again after a pause as long as two of its
  * own read-modify-writes (a concurrent run's stale PATCH lands within about one): while the
  * list lacks the change it retries, a bounded number of times, then fails with `conflict`.
- * Success is reported only for a list that holds the change.
+ * Success is reported only for a list that holds the change. Runs on one machine also take turns
+ * (localLock.ts), which closes the race between them.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { UltravoxClient } from "../api/client";
 import { canonicalCidrs, formatIpv4, parseCidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
+import { withLocalLock } from "./localLock";
 import { clientFrom, type Options } from "./options";
 import { UsageError } from "./usageError";
 
@@ -71,6 +73,17 @@ async function stillHolds(
 export async function changeAllowlist(command: "allow" | "disallow", texts: readonly string[], options: Options) {
     const wanted = wantedCidrs(command, texts, options);
     const client = clientFrom(options);
+    // Runs on this machine take turns; the re-reads below guard against writers elsewhere.
+    return withLocalLock(client.baseUrl, client.timeoutMs * MAX_ALLOWLIST_ATTEMPTS, () =>
+        readModifyWrite(command, wanted, client),
+    );
+}
+
+async function readModifyWrite(
+    command: "allow" | "disallow",
+    wanted: readonly string[],
+    client: UltravoxClient,
+): Promise<string> {
     for (let attempt = 1; attempt <= MAX_ALLOWLIST_ATTEMPTS; attempt++) {
         const started = Date.now();
         const current = await client.getSipConfig({ fresh: true });
