@@ -1,16 +1,9 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { runCli as cli } from "../helpers/cli";
 import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
-import { type RunResult, run } from "../helpers/process";
 import { REPO_ROOT } from "../helpers/repo";
-
-const CLI = path.join(REPO_ROOT, "dist/cli/main.js");
-
-/** Runs the CLI asynchronously (the emulator answering it lives in this process), with only PATH and `env`. */
-function cli(args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
-    return run(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, timeoutMs: 20_000 });
-}
 
 describe("CLI: npx pulumi-ultravox", function () {
     this.timeout(30_000);

@@ -3,24 +3,10 @@
  * account never hangs `check` or `render`, and one that cannot be evaluated in bounded time is
  * reported (exit 4, "unknown", a warning naming the agent) rather than guessed.
  */
-import * as path from "node:path";
-import { performance } from "node:perf_hooks";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { runCli as cli } from "../helpers/cli";
 import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
-import { type RunResult, run } from "../helpers/process";
-import { REPO_ROOT } from "../helpers/repo";
-
-const CLI = path.join(REPO_ROOT, "dist/cli/main.js");
-
-async function cli(args: string[], env: Record<string, string>): Promise<RunResult & { elapsedMs: number }> {
-    const started = performance.now();
-    const result = await run(process.execPath, [CLI, ...args], {
-        env: { PATH: process.env.PATH, ...env },
-        timeoutMs: 20_000,
-    });
-    return { ...result, elapsedMs: performance.now() - started };
-}
 
 describe("CLI: untrusted regular expressions in the account (real processes)", function () {
     this.timeout(60_000);
