@@ -95,7 +95,7 @@ chmod +x "$bin/pulumi-resource-pulumi-nodejs"
 # Pulumi YAML programs run through this language host (a module of its own: see its go.mod).
 yaml_version=$(sed -nE 's#^(require)?[[:space:]]*github\.com/pulumi/pulumi-yaml (v[^ ]+).*#\2#p' "$root/tools/pulumi-yaml/go.mod")
 build_cached pulumi-language-yaml "$root/tools/pulumi-yaml" "pulumi-language-yaml $yaml_version" \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" .
 install_bin "$built" pulumi-language-yaml
 
 # The generator of the ultravox package's Python and Go SDKs (npm run gen-sdks, and the test that
