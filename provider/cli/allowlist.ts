@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { UltravoxClient } from "../api/client";
 import { canonicalCidrs, formatIpv4, parseCidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
+import type { WarningSink } from "../core/types";
 import { withLocalLock } from "./localLock";
 import { clientFrom, type Options } from "./options";
 import { UsageError } from "./usageError";
@@ -70,9 +71,14 @@ async function stillHolds(
     return holdsChange(command, later.allowedCidrRanges, wanted) ? later.allowedCidrRanges : undefined;
 }
 
-export async function changeAllowlist(command: "allow" | "disallow", texts: readonly string[], options: Options) {
+export async function changeAllowlist(
+    command: "allow" | "disallow",
+    texts: readonly string[],
+    options: Options,
+    onWarning: WarningSink,
+) {
     const wanted = wantedCidrs(command, texts, options);
-    const client = clientFrom(options);
+    const client = clientFrom(options, onWarning);
     // Runs on this machine take turns; the re-reads below guard against writers elsewhere.
     return withLocalLock(client.baseUrl, client.timeoutMs * MAX_ALLOWLIST_ATTEMPTS, () =>
         readModifyWrite(command, wanted, client),

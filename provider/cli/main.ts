@@ -7,10 +7,11 @@ import { isUltravoxError, type UltravoxError } from "../core/errors";
 import { explainInboundCall } from "../routing/explain";
 import { changeAllowlist } from "./allowlist";
 import { COMMANDS, clientFrom, commandHelp, HELP_HINT, type Options, parse, USAGE, VERSION } from "./options";
-import { RENDER_TARGETS, render } from "./render";
+import { RENDER_TARGETS, render, renderUsesCidrs } from "./render";
 import { json, masked, table } from "./show";
 import { printableValue, writeErr, writeOut } from "./terminal";
 import { UsageError } from "./usageError";
+import { CommandWarnings } from "./warnings";
 
 export async function main(argv: string[]): Promise<number> {
     let options: Options;
@@ -46,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
         (options.help ? writeOut : writeErr)(USAGE);
         return options.help ? 0 : 2;
     }
+    const warnings = new CommandWarnings();
+    // show, check, allow and disallow print or test allowedCidrRanges; render only some targets.
+    const outputUsesCidrs = command !== "render" || renderUsesCidrs(argument);
     try {
         // Named before any request is made: a typo costs no API call.
         if (
@@ -58,42 +62,12 @@ export async function main(argv: string[]): Promise<number> {
                     : `unknown render target ${JSON.stringify(argument)}; targets: ${RENDER_TARGETS.join(", ")}.`,
             );
         }
-        switch (command) {
-            case "show": {
-                const config = await clientFrom(options).getSipConfig();
-                writeOut(options.json ? json(masked(config)) : table(config));
-                return 0;
-            }
-            case "render":
-                writeOut(render(argument, await clientFrom(options).getSipConfig(), options));
-                return 0;
-            case "check": {
-                if (!options.from || !options.to) throw new UsageError("check needs --from <ip> and --to <user>.");
-                const config = await clientFrom(options).getSipConfig();
-                const result = explainInboundCall(config, { sourceIp: options.from, toUser: options.to });
-                if (options.json) {
-                    writeOut(json(result));
-                } else {
-                    const agent = result.agentId ? ` (agent ${result.agentId})` : "";
-                    const verdict = result.accepted
-                        ? `accepted via ${result.route}${agent}`
-                        : result.route === "unknown"
-                          ? "unknown"
-                          : "rejected";
-                    writeOut(`${verdict}\n${printableValue(result.reason)}\n`);
-                    for (const warning of result.warnings) writeOut(`warning: ${printableValue(warning)}\n`);
-                }
-                if (result.route === "unknown") return 4;
-                return result.accepted ? 0 : 1;
-            }
-            case "allow":
-            case "disallow":
-                writeOut(await changeAllowlist(command, positionals.slice(1), options));
-                return 0;
-            default:
-                throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(", ")}.`);
-        }
+        const { output, code } = await run(command, argument, positionals, options, warnings);
+        warnings.flush(outputUsesCidrs);
+        writeOut(output);
+        return code;
     } catch (error) {
+        warnings.flush(outputUsesCidrs);
         if (error instanceof UsageError) {
             writeErr(`pulumi-ultravox: ${error.message}\n${HELP_HINT}\n`);
             return 2;
@@ -105,6 +79,51 @@ export async function main(argv: string[]): Promise<number> {
             return code === "invalid_input" ? 2 : 3;
         }
         throw error;
+    }
+}
+
+/** One command's stdout and exit code; its warnings go to `warnings`. */
+async function run(
+    command: string,
+    argument: string | undefined,
+    positionals: string[],
+    options: Options,
+    warnings: CommandWarnings,
+): Promise<{ output: string; code: number }> {
+    const read = () => clientFrom(options, warnings.onReadWarning).getSipConfig();
+    switch (command) {
+        case "show": {
+            const config = await read();
+            return { output: options.json ? json(masked(config)) : table(config), code: 0 };
+        }
+        case "render": {
+            const { text, warnings: found } = render(argument, await read(), options);
+            warnings.add(found);
+            return { output: text, code: 0 };
+        }
+        case "check": {
+            if (!options.from || !options.to) throw new UsageError("check needs --from <ip> and --to <user>.");
+            const result = explainInboundCall(await read(), { sourceIp: options.from, toUser: options.to });
+            const code = result.route === "unknown" ? 4 : result.accepted ? 0 : 1;
+            // --json carries the explanation's warnings in the document; said again, they would be said twice.
+            if (options.json) return { output: json(result), code };
+            warnings.add(result.warnings);
+            const agent = result.agentId ? ` (agent ${result.agentId})` : "";
+            const verdict = result.accepted
+                ? `accepted via ${result.route}${agent}`
+                : result.route === "unknown"
+                  ? "unknown"
+                  : "rejected";
+            return { output: `${verdict}\n${printableValue(result.reason)}\n`, code };
+        }
+        case "allow":
+        case "disallow":
+            return {
+                output: await changeAllowlist(command, positionals.slice(1), options, warnings.onReadWarning),
+                code: 0,
+            };
+        default:
+            throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(", ")}.`);
     }
 }
 

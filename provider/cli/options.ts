@@ -1,8 +1,8 @@
 /** The command line's words: usage, parsing, and the client its options describe. */
 import { parseArgs } from "node:util";
 import { clientFromSources, type UltravoxClient } from "../api/client";
+import type { WarningSink } from "../core/types";
 import { RENDER_TARGETS } from "./render";
-import { printableValue, writeErr } from "./terminal";
 import { UsageError } from "./usageError";
 
 export const USAGE = `Usage: pulumi-ultravox <command> [options]
@@ -104,12 +104,10 @@ export function timeoutOption(text: string | undefined): number | undefined {
 }
 export type Options = ReturnType<typeof parse>["values"];
 
-export function clientFrom(options: Options): UltravoxClient {
+/** The client the options describe; what parsing the account reports goes to `onWarning`. */
+export function clientFrom(options: Options, onWarning: WarningSink): UltravoxClient {
     return clientFromSources(
         { args: { baseUrl: options["base-url"] }, env: process.env, baseUrlArgument: "--base-url" },
-        {
-            timeoutMs: timeoutOption(options["timeout-ms"]),
-            onWarning: (message) => writeErr(`warning: ${printableValue(message)}\n`),
-        },
+        { timeoutMs: timeoutOption(options["timeout-ms"]), onWarning },
     );
 }

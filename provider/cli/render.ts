@@ -14,7 +14,6 @@ import type { CodecOptions, TrunkOptions } from "../render/pbx/trunk";
 import type { RenderedText } from "../render/rendered";
 import type { Options } from "./options";
 import { json } from "./show";
-import { printableValue, writeErr } from "./terminal";
 import { UsageError } from "./usageError";
 
 /** The command-line options that feed a renderer; each target takes only some of them. */
@@ -22,6 +21,8 @@ type RenderFlag = "agents" | "transport" | "codecs" | "rtp" | "aggregate";
 
 interface Target {
     flags: readonly RenderFlag[];
+    /** Whether the output is built from allowedCidrRanges (so the read's CIDR warnings concern it). */
+    usesCidrs: boolean;
     render(config: SipConfigData, options: Options): RenderedText;
 }
 
@@ -33,15 +34,21 @@ const FIREWALL: readonly RenderFlag[] = ["rtp", "aggregate"];
 function firewallTarget(toText: (cidrs: readonly string[], options: FirewallOptions) => string): Target {
     return {
         flags: FIREWALL,
+        usesCidrs: true,
         render: (config, options) =>
             collecting((onWarning) => toText(config.allowedCidrRanges, firewallOptions(options, onWarning))),
     };
 }
 
 const TARGETS = {
-    asterisk: { flags: TRUNK_WITH_CODECS, render: (config, options) => asteriskPjsip(config, trunkOptions(options)) },
+    asterisk: {
+        flags: TRUNK_WITH_CODECS,
+        usesCidrs: false,
+        render: (config, options) => asteriskPjsip(config, trunkOptions(options)),
+    },
     freeswitch: {
         flags: TRUNK_WITH_CODECS,
+        usesCidrs: false,
         render: (config, options) => {
             const { gatewayXml, warnings } = freeswitchGateway(config, trunkOptions(options));
             return { text: gatewayXml, warnings };
@@ -49,17 +56,18 @@ const TARGETS = {
     },
     "freeswitch-acl": {
         flags: TRUNK_WITH_CODECS,
-        render: (config, options) => {
-            const { aclXml, warnings } = freeswitchGateway(config, trunkOptions(options));
-            return { text: aclXml, warnings };
-        },
+        usesCidrs: true,
+        // The ACL lists addresses, not agents: how agents' addresses route does not concern it.
+        render: (config, options) => ({ text: freeswitchGateway(config, trunkOptions(options)).aclXml, warnings: [] }),
     },
     "kamailio-dispatcher": {
         flags: TRUNK,
+        usesCidrs: false,
         render: (config, options) => kamailioDispatcherList(config, trunkOptions(options)),
     },
     "kamailio-address": {
         flags: ["aggregate"],
+        usesCidrs: true,
         render: (config, options) =>
             collecting((onWarning) =>
                 kamailioPermissionsAddress(config.allowedCidrRanges, { aggregate: options.aggregate, onWarning }),
@@ -71,6 +79,7 @@ const TARGETS = {
     azure: firewallTarget((cidrs, options) => json(azureNsgSecurityRules(cidrs, options))),
     carrier: {
         flags: TRUNK,
+        usesCidrs: false,
         render: (config, options) => {
             const result = carrierTrunkUris(config, trunkOptions(options));
             return { text: json(result), warnings: result.warnings };
@@ -128,8 +137,13 @@ function givenFlags(options: Options): RenderFlag[] {
     return given;
 }
 
-/** The target's text; its warnings go to stderr. A flag the target does not take is a usage error. */
-export function render(target: string | undefined, config: SipConfigData, options: Options): string {
+/** Whether the target's output is built from allowedCidrRanges; false for an unknown target. */
+export function renderUsesCidrs(target: string | undefined): boolean {
+    return target !== undefined && Object.hasOwn(TARGETS, target) && TARGETS[target as RenderTarget].usesCidrs;
+}
+
+/** The target's text and warnings. A flag the target does not take is a usage error. */
+export function render(target: string | undefined, config: SipConfigData, options: Options): RenderedText {
     if (!target || !Object.hasOwn(TARGETS, target)) {
         throw new UsageError(`render needs a target: ${RENDER_TARGETS.join(", ")}.`);
     }
@@ -140,7 +154,5 @@ export function render(target: string | undefined, config: SipConfigData, option
             `render ${target} takes no ${ignored.map((flag) => `--${flag}`).join(", ")}; it takes ${chosen.flags.map((flag) => `--${flag}`).join(", ")}.`,
         );
     }
-    const { text, warnings } = chosen.render(config, options);
-    for (const warning of warnings) writeErr(`warning: ${printableValue(warning)}\n`);
-    return text;
+    return chosen.render(config, options);
 }

@@ -45,7 +45,7 @@ describe("CLI: untrusted regular expressions in the account (real processes)", f
         expect(lines[1]).to.contain(
             `Where the call to To user "${"a".repeat(255)}!" goes is unknown: allowedAgents[0].toUserPattern (agent ${AGENT_B}) cannot be evaluated in bounded time here`,
         );
-        expect(lines[2]).to.match(
+        expect(result.stderr.split("\n")[1]).to.match(
             new RegExp(
                 `^warning: allowedAgents\\[0\\]\\.toUserPattern \\(agent ${AGENT_B}\\) cannot be evaluated in bounded time here \\(the linear-time engine does not take it: .*\\); it is reported instead of being run by a backtracking engine, which a hostile pattern can hang for hours\\.$`,
             ),
@@ -63,8 +63,7 @@ describe("CLI: untrusted regular expressions in the account (real processes)", f
         expect(result.code, result.stderr).to.equal(0);
         expect(result.stdout).to.contain("1 sip:acme-test.sip.ultravox.invalid 0 0\n");
         expect(result.stderr).to.contain(
-            `agent_${AGENT_A}: allowedAgents[0].toUserPattern (agent ${AGENT_B}) cannot be evaluated in bounded time here`,
+            `warning: Whether a call to agent_${AGENT_A} reaches agent ${AGENT_A} is unknown: allowedAgents[0].toUserPattern (agent ${AGENT_B}) cannot be evaluated in bounded time here`,
         );
-        expect(result.stderr).to.contain(`whether a call to it reaches agent ${AGENT_A} is unknown.`);
     });
 });

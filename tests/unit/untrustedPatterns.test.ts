@@ -205,7 +205,7 @@ describe("untrusted regular expressions: bounded evaluation, reported when not p
             for (const [index, agentId] of [AGENT_B, AGENT_A].entries()) {
                 expect(warnings[index]).to.match(
                     new RegExp(
-                        `^agent_${agentId}: allowedAgents\\[0\\]\\.toUserPattern \\(agent ${AGENT_B}\\) cannot be evaluated in bounded time here .*; whether a call to it reaches agent ${agentId} is unknown\\.$`,
+                        `^Whether a call to agent_${agentId} reaches agent ${agentId} is unknown: allowedAgents\\[0\\]\\.toUserPattern \\(agent ${AGENT_B}\\) cannot be evaluated in bounded time here .*\\.$`,
                     ),
                 );
             }

@@ -87,32 +87,39 @@ function resolveAgents(config: SipRouting, requested: readonly string[] | undefi
     return out;
 }
 
-/** Why `agent_<agentId>` would not reach the agent under this config, if it would not. */
-function routingWarnings(config: SipRouting, agentId: string): string[] {
-    const toUser = agentToUser(agentId);
-    const decision = routeToUser(config, toUser);
-    const warnings = decision.skipped.map(
-        (entry) =>
-            `${toUser}: allowedAgents[${entry.index}].toUserPattern cannot be evaluated faithfully here (${entry.problem}); if the service matches it, calls go to agent ${entry.agentId}.`,
-    );
-    if (decision.route === "unknown") {
-        warnings.push(
-            `${toUser}: allowedAgents[${decision.matchedIndex}].toUserPattern (agent ${decision.agentId}) ${decision.problem}; whether a call to it reaches agent ${agentId} is unknown.`,
-        );
-        return warnings;
+/**
+ * Why an agent's `agent_<agentId>` address would not reach it under this config, for each agent
+ * that has such a reason. A pattern that cannot be evaluated here is said once, however many
+ * addresses it was skipped for.
+ */
+function routingWarnings(config: SipRouting, agentIds: readonly string[]): string[] {
+    const warnings = new Set<string>();
+    for (const agentId of agentIds) {
+        const toUser = agentToUser(agentId);
+        const decision = routeToUser(config, toUser);
+        for (const entry of decision.skipped) {
+            warnings.add(
+                `allowedAgents[${entry.index}].toUserPattern (agent ${entry.agentId}) cannot be evaluated faithfully here (${entry.problem}), so the agents' addresses were routed as if it matched none of them; if the service matches one, that call goes to agent ${entry.agentId}.`,
+            );
+        }
+        if (decision.route === "unknown") {
+            warnings.add(
+                `Whether a call to ${toUser} reaches agent ${agentId} is unknown: allowedAgents[${decision.matchedIndex}].toUserPattern (agent ${decision.agentId}) ${decision.problem}.`,
+            );
+        } else if (decision.agentId === agentId) {
+            // Reaches its agent.
+        } else if (decision.route === "agent") {
+            warnings.add(
+                `${toUser} reaches agent ${decision.agentId}, not ${agentId}: allowedAgents[${decision.matchedIndex}].toUserPattern matches it first.`,
+            );
+        } else {
+            const outcome = decision.route === "fallback" ? "goes to the fallback handler" : "is rejected";
+            warnings.add(
+                `${toUser} matches no allowedAgents pattern and allowAllAgents does not apply: a call to it ${outcome}. Dial a To user that agent ${agentId}'s pattern matches.`,
+            );
+        }
     }
-    if (decision.agentId === agentId) return warnings;
-    if (decision.route === "agent") {
-        warnings.push(
-            `${toUser} reaches agent ${decision.agentId}, not ${agentId}: allowedAgents[${decision.matchedIndex}].toUserPattern matches it first.`,
-        );
-    } else {
-        const outcome = decision.route === "fallback" ? "goes to the fallback handler" : "is rejected";
-        warnings.push(
-            `${toUser} matches no allowedAgents pattern and allowAllAgents does not apply: a call to it ${outcome}. Dial a To user that agent ${agentId}'s pattern matches.`,
-        );
-    }
-    return warnings;
+    return [...warnings];
 }
 
 /** The domain, transport and agent addresses every PBX generator writes, checked once, with the routing warnings. */
@@ -128,6 +135,6 @@ export function resolveTrunk(config: SipRouting, options: TrunkOptions): Resolve
             toUser: agentToUser(agentId),
             uri: agentSipUri(agentId, domain, transport),
         })),
-        warnings: agentIds.flatMap((agentId) => routingWarnings(config, agentId)),
+        warnings: routingWarnings(config, agentIds),
     };
 }
