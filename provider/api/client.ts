@@ -112,16 +112,19 @@ export class UltravoxClient {
     async #join(pending: Promise<unknown>): Promise<unknown> {
         const deadline = Date.now() + this.timeoutMs;
         let timer: NodeJS.Timeout | undefined;
+        const ownTimeout = this.#timeoutError("GET");
         const ownDeadline = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(this.#timeoutError("GET")), this.timeoutMs);
+            timer = setTimeout(() => reject(ownTimeout), this.timeoutMs);
             timer.unref?.();
         });
         try {
             return await Promise.race([pending, ownDeadline]);
         } catch (error) {
+            // Told apart by identity, not by the clock: a timer may fire a millisecond before
+            // Date.now() says the deadline has come, and this caller's own timeout must not read again.
+            const theirTimeout = error !== ownTimeout && error instanceof UltravoxError && error.code === "timeout";
             const left = deadline - Date.now();
-            const theirTimeout = error instanceof UltravoxError && error.code === "timeout" && left > 0;
-            if (!theirTimeout) throw error;
+            if (!theirTimeout || left <= 0) throw error;
             return await this.#requestJson("GET", undefined, left);
         } finally {
             clearTimeout(timer);

@@ -313,6 +313,26 @@ describe("client against a real local server", function () {
         expect(emulator.requests).to.have.length(1);
     });
 
+    it("a joining caller whose own deadline fires while the clock says time is left does not read again", async () => {
+        // Timers and Date.now() can disagree by a few ms under load; here by 50 ms, on purpose.
+        fault({ delayMs: 1_000 });
+        const realNow = Date.now;
+        const started = realNow();
+        Date.now = () => {
+            const now = realNow();
+            return now - started > 200 ? now - 50 : now;
+        };
+        try {
+            const patient = client({ timeoutMs: 10_000 }).getSipConfig();
+            const hurried = await failure(client({ timeoutMs: 300 }).getSipConfig());
+            expect(hurried.code).to.equal("timeout");
+            expect((await patient).domain).to.equal("acme-test.sip.ultravox.invalid");
+        } finally {
+            Date.now = realNow;
+        }
+        expect(emulator.requests).to.have.length(1);
+    });
+
     it("a caller that joins a shared read keeps its own longer deadline when the other's ends first", async () => {
         fault({ delayMs: 1_000 });
         const hurried = failure(client({ timeoutMs: 300, maxRetries: 0 }).getSipConfig());
