@@ -65,14 +65,14 @@ const FAULTS: readonly FaultCase[] = [
         name: "a persistent 500",
         fault: { status: 500 },
         message: () => MESSAGES.server,
-        withinMs: 60_000,
+        withinMs: 30_000,
         languages: LANGUAGES,
     },
     {
         name: "an invalid body (domain is a number)",
         fault: { body: INVALID_BODY },
         message: () => MESSAGES.invalidBody,
-        withinMs: 60_000,
+        withinMs: 30_000,
         languages: LANGUAGES,
     },
     // 30 s per language: YAML only, the one language whose host is the real one.
@@ -80,7 +80,7 @@ const FAULTS: readonly FaultCase[] = [
         name: "a hang past the 30 s deadline",
         fault: { hang: true },
         message: MESSAGES.timeout,
-        withinMs: 60_000,
+        withinMs: 45_000,
         languages: ["yaml"],
     },
 ];
@@ -327,7 +327,7 @@ describe("e2e: YAML, Python and Go: an explicit provider, getSipConfig, and faul
                 expect(removed.code, removed.stderr).to.equal(0);
                 const requestsBefore = first.requests.length;
                 try {
-                    await expectFailedUp(MESSAGES.missingKey, 60_000);
+                    await expectFailedUp(MESSAGES.missingKey, 30_000);
                     expect(first.requests.slice(requestsBefore), "no request without a key").to.deep.equal([]);
                 } finally {
                     const restored = await engine.cli(
@@ -345,7 +345,7 @@ describe("e2e: YAML, Python and Go: an explicit provider, getSipConfig, and faul
                     fs.writeFileSync(path.join(bin, "node"), "#!/bin/sh\necho v20.11.1\n", { mode: 0o755 });
                     await expectFailedUp(
                         `pulumi-resource-ultravox: the node on PATH (${path.join(bin, "node")}) is v20.11.1; it needs Node.js 22 or later: install it, or put it before this one on the PATH that runs pulumi.`,
-                        60_000,
+                        30_000,
                         { PATH: [bin, engine.env.PATH].join(path.delimiter) },
                     );
                 });
