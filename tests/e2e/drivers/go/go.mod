@@ -1,5 +1,5 @@
-// The Go example's e2e driver (see main.go): the example's program, the generated SDK and the
-// Automation API of sdk/v3 at the CLI's version. Replaces are repeated here because Go ignores
+// The Go e2e driver (see main.go): the example's program, the test programs, the generated SDK and
+// the Automation API of sdk/v3 at the CLI's version. Replaces are repeated here because Go ignores
 // them in dependencies.
 module pulumi-ultravox/tests/e2e/drivers/go
 
@@ -7,6 +7,7 @@ go 1.26.6
 
 require (
 	github.com/pulumi/pulumi/sdk/v3 v3.276.0
+	ultravox-e2e-programs v0.0.0
 	ultravox-go-stack-outputs v0.0.0
 )
 
@@ -85,6 +86,7 @@ require (
 	github.com/rogpeppe/go-internal v1.14.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v5 v5.0.0 // indirect
 	github.com/sergi/go-diff v1.4.0 // indirect
+	github.com/spf13/cast v1.4.1 // indirect
 	github.com/spf13/cobra v1.10.2 // indirect
 	github.com/spf13/pflag v1.0.10 // indirect
 	github.com/texttheater/golang-levenshtein v1.0.1 // indirect
@@ -129,5 +131,6 @@ require (
 
 replace (
 	pulumi-ultravox/sdk/go => ../../../../provider/package/sdk/go
+	ultravox-e2e-programs => ../../programs/go
 	ultravox-go-stack-outputs => ../../../../examples/go-stack-outputs
 )

@@ -1,7 +1,8 @@
-// Command driver runs examples/go-stack-outputs as an Automation API inline program: the Go
-// language host is not served by the Go module proxy, and an inline program needs only the CLI.
+// Command driver runs examples/go-stack-outputs (or a test program of tests/e2e/programs/go, by
+// name) as an Automation API inline program: the Go language host is not served by the Go module
+// proxy, and an inline program needs only the CLI.
 //
-//	driver <up|preview|refresh> <project folder> <stack>
+//	driver <up|preview|refresh> <project folder> <stack> [example|read|explicit|plain]
 //
 // The project folder's Pulumi.yaml (plugins, name) is used as it is; the engine's output goes to
 // stdout and stderr, and a failed operation exits 1 with its error.
@@ -16,18 +17,36 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"ultravox-e2e-programs"
 	"ultravox-go-stack-outputs/program"
 )
 
+// The programs a run may choose; "example" is the default.
+var runs = map[string]pulumi.RunFunc{
+	"example":  program.Run,
+	"read":     programs.Read,
+	"explicit": programs.Explicit,
+	"plain":    programs.Plain,
+}
+
 func main() {
-	if len(os.Args) != 4 {
-		fail(fmt.Errorf("usage: driver <up|preview|refresh> <project folder> <stack>"))
+	if len(os.Args) != 4 && len(os.Args) != 5 {
+		fail(fmt.Errorf("usage: driver <up|preview|refresh> <project folder> <stack> [example|read|explicit|plain]"))
 	}
 	operation, workDir, stackName := os.Args[1], os.Args[2], os.Args[3]
+	name := "example"
+	if len(os.Args) == 5 {
+		name = os.Args[4]
+	}
+	run, known := runs[name]
+	if !known {
+		fail(fmt.Errorf("unknown program %q", name))
+	}
 	ctx := context.Background()
 
-	workspace, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(workDir), auto.Program(program.Run))
+	workspace, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(workDir), auto.Program(run))
 	if err != nil {
 		fail(err)
 	}

@@ -1,0 +1,18 @@
+package programs
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pulumi-ultravox/sdk/go/ultravox"
+)
+
+// Plain calls the function's plain form, LookupSipConfig, through the default provider: the Go SDK
+// refuses a plain invoke whose result holds a secret, and the fallback handler is one.
+func Plain(ctx *pulumi.Context) error {
+	plain, err := ultravox.LookupSipConfig(ctx)
+	if err != nil {
+		return err
+	}
+	ctx.Export("plainDomain", pulumi.String(plain.Domain))
+	return nil
+}
