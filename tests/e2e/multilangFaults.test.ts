@@ -344,7 +344,7 @@ describe("e2e: YAML, Python and Go: an explicit provider, getSipConfig, and faul
                     fs.mkdirSync(bin, { recursive: true });
                     fs.writeFileSync(path.join(bin, "node"), "#!/bin/sh\necho v20.11.1\n", { mode: 0o755 });
                     await expectFailedUp(
-                        `pulumi-resource-ultravox: the node on PATH (${path.join(bin, "node")}) is v20.11.1; it needs Node.js 22 or later: install it, or put it before this one on the PATH that runs pulumi.`,
+                        `pulumi-resource-ultravox: the node on PATH (${path.join(bin, "node")}) is v20.11.1; it needs Node.js 22.12 or later: install it, or put it before this one on the PATH that runs pulumi.`,
                         30_000,
                         { PATH: [bin, engine.env.PATH].join(path.delimiter) },
                     );

@@ -1,6 +1,6 @@
 /**
  * The plugin's launcher (provider/package/plugin/pulumi-resource-ultravox) runs the provider with
- * the node on PATH: it refuses a missing node or one older than 22 with one line on stderr that
+ * the node on PATH: it refuses a missing node or one older than 22.12 with one line on stderr that
  * names what it found and what to do, and hands a good one the provider and the engine's arguments.
  * Fake `node` scripts stand in for the versions; PATH holds only them and the two tools the
  * launcher uses, so the machine's own node is never found.
@@ -51,14 +51,14 @@ describe("plugin launcher: the node it runs the provider with", () => {
         return run(LAUNCHER, ["127.0.0.1:12345"], { env: childEnv({ PATH: pathDirs.join(path.delimiter) }) });
     }
 
-    for (const version of ["v20.11.1", "v8.17.0", "v21.7.3"]) {
+    for (const version of ["v20.11.1", "v8.17.0", "v21.7.3", "v22.11.0", "v22.0.0"]) {
         it(`node ${version}: exits 1 with one line naming that node and what to do`, async () => {
             const bin = fakeNode(version);
             const result = await launch([bin, tools]);
             expect(result.code).to.equal(1);
             expect(result.stdout).to.equal("");
             expect(result.stderr).to.equal(
-                `pulumi-resource-ultravox: the node on PATH (${path.join(bin, "node")}) is ${version}; it needs Node.js 22 or later: install it, or put it before this one on the PATH that runs pulumi.\n`,
+                `pulumi-resource-ultravox: the node on PATH (${path.join(bin, "node")}) is ${version}; it needs Node.js 22.12 or later: install it, or put it before this one on the PATH that runs pulumi.\n`,
             );
         });
     }
@@ -68,20 +68,20 @@ describe("plugin launcher: the node it runs the provider with", () => {
         const result = await launch([bin, tools]);
         expect(result.code).to.equal(1);
         expect(result.stderr).to.equal(
-            `pulumi-resource-ultravox: the node on PATH (${path.join(bin, "node")}) is of unknown version; it needs Node.js 22 or later: install it, or put it before this one on the PATH that runs pulumi.\n`,
+            `pulumi-resource-ultravox: the node on PATH (${path.join(bin, "node")}) is of unknown version; it needs Node.js 22.12 or later: install it, or put it before this one on the PATH that runs pulumi.\n`,
         );
     });
 
-    it("no node on PATH: exits 1 with one line saying to install Node.js 22 or later", async () => {
+    it("no node on PATH: exits 1 with one line saying to install Node.js 22.12 or later", async () => {
         const result = await launch([tools]);
         expect(result.code).to.equal(1);
         expect(result.stdout).to.equal("");
         expect(result.stderr).to.equal(
-            "pulumi-resource-ultravox: no node on PATH; install Node.js 22 or later and put it on the PATH that runs pulumi.\n",
+            "pulumi-resource-ultravox: no node on PATH; install Node.js 22.12 or later and put it on the PATH that runs pulumi.\n",
         );
     });
 
-    for (const version of ["v22.0.0", "v24.3.1", "v100.0.0"]) {
+    for (const version of ["v22.12.0", "v22.23.3", "v24.3.1", "v100.0.0"]) {
         it(`node ${version}: runs the package's compiled provider with the engine's arguments`, async () => {
             const result = await launch([fakeNode(version), tools]);
             expect(result.stderr).to.equal("");
