@@ -10,7 +10,6 @@ describe("pulumi-ultravox/testing: a managed SipConfig is created as the real pr
     const KEY = "mock-key-of-the-test-account";
     let uv: MockUltravox;
     let ultravox: typeof import("pulumi-ultravox");
-    const savedEnv = { key: process.env.ULTRAVOX_API_KEY, url: process.env.ULTRAVOX_BASE_URL };
 
     /** The emulated account as `GET /api/sip` answers it now. */
     async function accountNow(): Promise<unknown> {
@@ -25,13 +24,8 @@ describe("pulumi-ultravox/testing: a managed SipConfig is created as the real pr
         ultravox = await import("pulumi-ultravox");
     });
 
-    after(async () => {
-        await uv?.close();
-        if (savedEnv.key === undefined) delete process.env.ULTRAVOX_API_KEY;
-        else process.env.ULTRAVOX_API_KEY = savedEnv.key;
-        if (savedEnv.url === undefined) delete process.env.ULTRAVOX_BASE_URL;
-        else process.env.ULTRAVOX_BASE_URL = savedEnv.url;
-    });
+    // close() also puts ULTRAVOX_API_KEY and ULTRAVOX_BASE_URL back as they were.
+    after(() => uv?.close());
 
     const accountAgents = [
         { agentId: AGENT_B, toUserPattern: "^support$" },

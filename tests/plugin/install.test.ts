@@ -36,6 +36,9 @@ fs.appendFileSync(process.env.INSTALL_PROBE_LOG, JSON.stringify({
 }) + "\\n");
 `;
 
+const repoVersion = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+
 const INSTALL_FLAGS = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--legacy-peer-deps"];
 
 /** The machine's own `node` (first on PATH outside any node_modules/.bin), else this process's. */
@@ -94,14 +97,28 @@ function probed(log: string): ProbedProcess[] {
         .map((line) => JSON.parse(line) as ProbedProcess);
 }
 
+/** `npm install <spec>` in `program`, with every Node process npm starts recorded by the probe. */
+async function probedInstall(
+    work: string,
+    program: string,
+    spec: string,
+    node?: string,
+): Promise<{ stderr: string; processes: ProbedProcess[] }> {
+    const probe = path.join(work, "probe.js");
+    const log = path.join(work, `install-${path.basename(program)}.log`);
+    fs.writeFileSync(probe, PROBE);
+    const { stderr } = await npmRun([...INSTALL_FLAGS, spec], program, 240_000, {
+        ...(node ? { node } : {}),
+        env: { NODE_OPTIONS: `--require ${probe}`, INSTALL_PROBE_LOG: log },
+    });
+    return { stderr, processes: probed(log) };
+}
+
 /** Each `[major, minor]` of a `v22.12.0`-style version. */
 const versionOf = (version: string) => version.slice(1).split(".").map(Number) as [number, number, number];
 
 describe("install from git: npm install git+file://<snapshot>, with the real npm", function () {
     this.timeout(300_000);
-    const repoVersion = (
-        JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
-    ).version;
     let work: string;
     let spec: string;
     let program: string;
@@ -117,17 +134,9 @@ describe("install from git: npm install git+file://<snapshot>, with the real npm
         spec = `git+file://${repo}`;
         // The README's advice for npm ≥ 11.16: the git source listed in allowScripts.
         program = programFolder(path.join(work, "program"), { allowScripts: { [spec]: true } });
-        fs.writeFileSync(path.join(work, "probe.js"), PROBE);
         // npm run by the machine's Node (20 here), as a user's shell runs it.
         npmNode = machineNode();
-        ({ stderr } = await npmRun([...INSTALL_FLAGS, spec], program, 240_000, {
-            node: npmNode,
-            env: {
-                NODE_OPTIONS: `--require ${path.join(work, "probe.js")}`,
-                INSTALL_PROBE_LOG: path.join(work, "git-install.log"),
-            },
-        }));
-        processes = probed(path.join(work, "git-install.log"));
+        ({ stderr, processes } = await probedInstall(work, program, spec, npmNode));
         installed = path.join(program, "node_modules", "pulumi-ultravox");
     });
 
@@ -233,9 +242,6 @@ describe("install from git: npm install git+file://<snapshot>, with the real npm
 
 describe("install from a tarball: npm runs no script of ours", function () {
     this.timeout(240_000);
-    const repoVersion = (
-        JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
-    ).version;
     let work: string;
     let packed: Consumer;
     let program: string;
@@ -245,15 +251,8 @@ describe("install from a tarball: npm runs no script of ours", function () {
     before(async () => {
         packed = await getConsumer(); // `npm pack` of this repo, once per process
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ultravox-tgz-install-"));
-        fs.writeFileSync(path.join(work, "probe.js"), PROBE);
         program = programFolder(path.join(work, "program"));
-        ({ stderr } = await npmRun([...INSTALL_FLAGS, packed.tarball], program, 180_000, {
-            env: {
-                NODE_OPTIONS: `--require ${path.join(work, "probe.js")}`,
-                INSTALL_PROBE_LOG: path.join(work, "tgz-install.log"),
-            },
-        }));
-        processes = probed(path.join(work, "tgz-install.log"));
+        ({ stderr, processes } = await probedInstall(work, program, packed.tarball));
     });
 
     after(() => {
