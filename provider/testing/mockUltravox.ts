@@ -1,17 +1,15 @@
 /**
- * Unit-testing a stack offline: `pulumi.runtime.setMocks(uv.mocks)` answers `SipConfig` with
- * the account's normalized values, and the function forms (`getSipConfig`, which run in the
- * program itself, not through the engine) reach an in-process emulator of the account.
+ * Unit-testing a stack offline: `pulumi.runtime.setMocks(uv.mocks)` answers `SipConfig` from an
+ * in-process emulator of the account (a read: its normalized values; the managed form: the real
+ * provider's check and create, which PATCH it), and the function forms (`getSipConfig`, which run
+ * in the program itself, not through the engine) read the same emulator.
  */
 import { randomBytes } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { loadSchema } from "../api/loadSchema";
 import { ENV_API_KEY, ENV_BASE_URL } from "../api/settings";
 import { type EmulatorAccount, type EmulatorSipConfig, startEmulator } from "../emulator/server";
-import { SIP_CONFIG_ID, toOutputs } from "../pulumi/outputs";
-
-/** The type token the SDK gives `SipConfig` (a dynamic resource named `ultravox:SipConfig`). */
-const SIP_CONFIG_TYPE = "pulumi-nodejs:dynamic/ultravox:SipConfig";
+import { createSipConfig, readSipConfig, SIP_CONFIG_TYPE } from "./sipConfigMock";
 
 /** `mockUltravox`'s options. */
 export interface MockUltravoxOptions {
@@ -32,7 +30,10 @@ export interface MockUltravox {
 /**
  * Mocks of an Ultravox account for a stack's unit tests. `account` is what `GET /api/sip`
  * answers (only `domain` and `allowedAgents` are required), or the emulator's account file
- * (`{ apiKeys, sip }`) when the program passes its own key. Until `close()`, the settings the
+ * (`{ apiKeys, sip }`) when the program passes its own key. `SipConfig.get` answers the account
+ * as it is at that moment; `new SipConfig(name, args)` answers what the real create gives (the
+ * inputs given written onto the account, normalized) and leaves the account so written, as
+ * `pulumi up` does; at preview it only checks the inputs. Until `close()`, the settings the
  * program falls back to (`ULTRAVOX_API_KEY`, `ULTRAVOX_BASE_URL`) point at an emulator on
  * 127.0.0.1, so nothing reaches the network; stack config (`ultravox:apiKey`/`baseUrl`) and
  * explicit settings still win over them, as always.
@@ -43,8 +44,8 @@ export async function mockUltravox(
 ): Promise<MockUltravox> {
     const full: EmulatorAccount =
         "sip" in account ? account : { apiKeys: [`mock-${randomBytes(12).toString("hex")}`], sip: account };
-    // Validated and normalized as a real read would be: a bad account fails here, not in a test.
-    const outputs = toOutputs(loadSchema().parseSipConfig(structuredClone(full.sip)));
+    // Validated as a real read would be: a bad account fails here, not in a test.
+    loadSchema().parseSipConfig(structuredClone(full.sip));
     const emulator = await startEmulator({ account: full });
     const saved = { [ENV_API_KEY]: process.env[ENV_API_KEY], [ENV_BASE_URL]: process.env[ENV_BASE_URL] };
     const apiKey = full.apiKeys[0] ?? "";
@@ -54,11 +55,10 @@ export async function mockUltravox(
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
             if (args.type === SIP_CONFIG_TYPE) {
-                // As the engine stores it: the fallback handler (its signing secrets) as a secret.
-                return {
-                    id: args.id || SIP_CONFIG_ID,
-                    state: { ...outputs, fallbackHandler: pulumi.secret(outputs.fallbackHandler) },
-                };
+                // A read has an id ("sip"); the managed form registers without one.
+                return args.id
+                    ? readSipConfig(emulator, args.id)
+                    : createSipConfig(emulator, apiKey, args.name, args.inputs);
             }
             return user ? user.newResource(args) : { id: `${args.name}_id`, state: args.inputs };
         },

@@ -56,18 +56,36 @@ const NPM_SOURCE_SETTINGS =
 
 /** Runs npm under this process's Node in `cwd`, with only the npm settings that say where packages come from; resolves to stdout. */
 export async function npm(args: readonly string[], cwd: string, timeoutMs: number): Promise<string> {
+    return (await npmRun(args, cwd, timeoutMs)).stdout;
+}
+
+export interface NpmRunOptions {
+    /** More environment for npm and every process it starts. */
+    env?: Record<string, string>;
+    /** The Node that runs npm: default this process's. */
+    node?: string;
+}
+
+/** `npm`, resolving to its stdout and stderr (npm's warnings are on stderr); throws when npm fails. */
+export async function npmRun(
+    args: readonly string[],
+    cwd: string,
+    timeoutMs: number,
+    options: NpmRunOptions = {},
+): Promise<{ stdout: string; stderr: string }> {
     const { command, prefix } = npmCommand();
-    const result = await run(command, [...prefix, ...args], {
+    const result = await run(command === process.execPath ? (options.node ?? command) : command, [...prefix, ...args], {
         cwd,
         // An outer `npm test` sets npm_* variables (npm_config_local_prefix=<repo>, lifecycle
         // state): only those saying where packages come from are passed on.
-        env: childEnv(
-            Object.fromEntries(
+        env: childEnv({
+            ...Object.fromEntries(
                 Object.keys(process.env)
                     .filter((key) => /^npm_/i.test(key) && !NPM_SOURCE_SETTINGS.test(key))
                     .map((key) => [key, undefined]),
             ),
-        ),
+            ...options.env,
+        }),
         timeoutMs,
     });
     if (result.code !== 0) {
@@ -75,7 +93,7 @@ export async function npm(args: readonly string[], cwd: string, timeoutMs: numbe
             `npm ${args.join(" ")} failed (${result.code ?? result.signal}) in ${cwd}:\n${result.stderr.slice(-4000)}`,
         );
     }
-    return result.stdout;
+    return { stdout: result.stdout, stderr: result.stderr };
 }
 
 const WORK_DIR_PREFIX = "pulumi-ultravox-consumer-";

@@ -46,6 +46,8 @@ const PRELUDES: Record<string, string> = {
     "export = async () => {\n    const { allowedCidrRanges }": `${IMPORTS}${CLOUD_PLACEHOLDERS}declare const network: pulumi.Input<string>;\n`,
     "// index.ts: the stack under test": "",
     "// index.test.ts: mocha": "",
+    "// allowlist.ts: a stack that owns": "",
+    "// allowlist.test.ts: mocha": "",
 };
 
 describe("README: every TypeScript snippet compiles in a Pulumi template project", function () {
