@@ -14,7 +14,8 @@ pulumi.export("allowedCidrRanges", sip.allowed_cidr_ranges)
 pulumi.export("allowAllAgents", sip.allow_all_agents)
 # In the API's order (first match wins), each with its toUserPattern filled in.
 pulumi.export("allowedAgents", sip.allowed_agents)
-pulumi.export("agentSipUris", sip.agent_sip_uris)
+# How to dial each agent: uri only where sip:agent_<id>@<domain> reaches it; else note says what to dial.
+pulumi.export("agentDialTargets", sip.agent_dial_targets)
 pulumi.export("fallbackHandlerUrl", sip.fallback_handler_url)
 pulumi.export("fingerprint", sip.fingerprint)
 # A secret output: `pulumi stack output` shows [secret], the state holds it encrypted.

@@ -38,9 +38,11 @@ const sipConfigProperties = {
         ...string,
         description: "sha256 (hex) of the normalized config without the secrets: changes only when routing changes.",
     },
-    agentSipUris: {
-        ...stringList,
-        description: "`sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.",
+    agentDialTargets: {
+        type: "array",
+        items: { $ref: "#/types/ultravox:index:AgentDialTarget" },
+        description:
+            "How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.",
     },
 } as const;
 
@@ -51,7 +53,7 @@ const requiredOutputs = [
     "allowAllAgents",
     "allowedAgents",
     "fingerprint",
-    "agentSipUris",
+    "agentDialTargets",
 ];
 
 const settingsDescription = {
@@ -87,6 +89,27 @@ export const packageSchema = {
             properties: {
                 agentId: string,
                 toUserPattern: { ...string, description: "Defaults to `^agent_<agentId>$`." },
+            },
+            required: ["agentId", "toUserPattern"],
+        },
+        "ultravox:index:AgentDialTarget": {
+            type: "object",
+            description: "How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).",
+            properties: {
+                agentId: string,
+                uri: {
+                    ...string,
+                    description:
+                        "`sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.",
+                },
+                toUserPattern: {
+                    ...string,
+                    description: "The agent's pattern: when `uri` is absent, dial a To user it matches.",
+                },
+                note: {
+                    ...string,
+                    description: "Why `uri` is absent and what to dial instead; absent when `uri` is set.",
+                },
             },
             required: ["agentId", "toUserPattern"],
         },

@@ -97,7 +97,6 @@ describe("e2e: the data source in the real engine (repo-root project)", function
             agentDialTargets: [
                 {
                     agentId: AGENT_B,
-                    uri: null,
                     toUserPattern: "^support$",
                     note: `agent_${AGENT_B} goes to the fallback handler: dial a To user matching ^support$ at ${DOMAIN}.`,
                 },
@@ -105,7 +104,6 @@ describe("e2e: the data source in the real engine (repo-root project)", function
                     agentId: AGENT_A,
                     uri: `sip:agent_${AGENT_A}@${DOMAIN}`,
                     toUserPattern: `^agent_${AGENT_A}$`,
-                    note: null,
                 },
             ],
             fallbackHandlerUrl: HANDLER_URL,

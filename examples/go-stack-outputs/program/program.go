@@ -20,7 +20,8 @@ func Run(ctx *pulumi.Context) error {
 	ctx.Export("allowAllAgents", sip.AllowAllAgents)
 	// In the API's order (first match wins), each with its toUserPattern filled in.
 	ctx.Export("allowedAgents", sip.AllowedAgents)
-	ctx.Export("agentSipUris", sip.AgentSipUris)
+	// How to dial each agent: uri only where sip:agent_<id>@<domain> reaches it; else note says what to dial.
+	ctx.Export("agentDialTargets", sip.AgentDialTargets)
 	ctx.Export("fallbackHandlerUrl", sip.FallbackHandlerUrl)
 	ctx.Export("fingerprint", sip.Fingerprint)
 	// A secret output: `pulumi stack output` shows [secret], the state holds it encrypted.

@@ -64,6 +64,71 @@ func (o AgentAllowanceArrayOutput) Index(i pulumi.IntInput) AgentAllowanceOutput
 	}).(AgentAllowanceOutput)
 }
 
+// How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+type AgentDialTarget struct {
+	AgentId string `pulumi:"agentId"`
+	// Why `uri` is absent and what to dial instead; absent when `uri` is set.
+	Note *string `pulumi:"note"`
+	// The agent's pattern: when `uri` is absent, dial a To user it matches.
+	ToUserPattern string `pulumi:"toUserPattern"`
+	// `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+	Uri *string `pulumi:"uri"`
+}
+
+// How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+type AgentDialTargetOutput struct{ *pulumi.OutputState }
+
+func (AgentDialTargetOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentDialTarget)(nil)).Elem()
+}
+
+func (o AgentDialTargetOutput) ToAgentDialTargetOutput() AgentDialTargetOutput {
+	return o
+}
+
+func (o AgentDialTargetOutput) ToAgentDialTargetOutputWithContext(ctx context.Context) AgentDialTargetOutput {
+	return o
+}
+
+func (o AgentDialTargetOutput) AgentId() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentDialTarget) string { return v.AgentId }).(pulumi.StringOutput)
+}
+
+// Why `uri` is absent and what to dial instead; absent when `uri` is set.
+func (o AgentDialTargetOutput) Note() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentDialTarget) *string { return v.Note }).(pulumi.StringPtrOutput)
+}
+
+// The agent's pattern: when `uri` is absent, dial a To user it matches.
+func (o AgentDialTargetOutput) ToUserPattern() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentDialTarget) string { return v.ToUserPattern }).(pulumi.StringOutput)
+}
+
+// `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+func (o AgentDialTargetOutput) Uri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentDialTarget) *string { return v.Uri }).(pulumi.StringPtrOutput)
+}
+
+type AgentDialTargetArrayOutput struct{ *pulumi.OutputState }
+
+func (AgentDialTargetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AgentDialTarget)(nil)).Elem()
+}
+
+func (o AgentDialTargetArrayOutput) ToAgentDialTargetArrayOutput() AgentDialTargetArrayOutput {
+	return o
+}
+
+func (o AgentDialTargetArrayOutput) ToAgentDialTargetArrayOutputWithContext(ctx context.Context) AgentDialTargetArrayOutput {
+	return o
+}
+
+func (o AgentDialTargetArrayOutput) Index(i pulumi.IntInput) AgentDialTargetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AgentDialTarget {
+		return vs[0].([]AgentDialTarget)[vs[1].(int)]
+	}).(AgentDialTargetOutput)
+}
+
 // The fallback webhook. `secrets` are credentials.
 type FallbackHandler struct {
 	Secrets []string `pulumi:"secrets"`
@@ -138,6 +203,8 @@ func (o FallbackHandlerPtrOutput) Url() pulumi.StringPtrOutput {
 func init() {
 	pulumi.RegisterOutputType(AgentAllowanceOutput{})
 	pulumi.RegisterOutputType(AgentAllowanceArrayOutput{})
+	pulumi.RegisterOutputType(AgentDialTargetOutput{})
+	pulumi.RegisterOutputType(AgentDialTargetArrayOutput{})
 	pulumi.RegisterOutputType(FallbackHandlerOutput{})
 	pulumi.RegisterOutputType(FallbackHandlerPtrOutput{})
 }

@@ -16,6 +16,7 @@ from . import _utilities
 
 __all__ = [
     'AgentAllowance',
+    'AgentDialTarget',
     'FallbackHandler',
 ]
 
@@ -66,6 +67,79 @@ class AgentAllowance(dict):
         Defaults to `^agent_<agentId>$`.
         """
         return pulumi.get(self, "to_user_pattern")
+
+
+@pulumi.output_type
+class AgentDialTarget(dict):
+    """
+    How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "agentId":
+            suggest = "agent_id"
+        elif key == "toUserPattern":
+            suggest = "to_user_pattern"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in AgentDialTarget. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        AgentDialTarget.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        AgentDialTarget.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 agent_id: _builtins.str,
+                 to_user_pattern: _builtins.str,
+                 note: Optional[_builtins.str] = None,
+                 uri: Optional[_builtins.str] = None):
+        """
+        How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+
+        :param _builtins.str to_user_pattern: The agent's pattern: when `uri` is absent, dial a To user it matches.
+        :param _builtins.str note: Why `uri` is absent and what to dial instead; absent when `uri` is set.
+        :param _builtins.str uri: `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+        """
+        pulumi.set(__self__, "agent_id", agent_id)
+        pulumi.set(__self__, "to_user_pattern", to_user_pattern)
+        if note is not None:
+            pulumi.set(__self__, "note", note)
+        if uri is not None:
+            pulumi.set(__self__, "uri", uri)
+
+    @_builtins.property
+    @pulumi.getter(name="agentId")
+    def agent_id(self) -> _builtins.str:
+        return pulumi.get(self, "agent_id")
+
+    @_builtins.property
+    @pulumi.getter(name="toUserPattern")
+    def to_user_pattern(self) -> _builtins.str:
+        """
+        The agent's pattern: when `uri` is absent, dial a To user it matches.
+        """
+        return pulumi.get(self, "to_user_pattern")
+
+    @_builtins.property
+    @pulumi.getter
+    def note(self) -> Optional[_builtins.str]:
+        """
+        Why `uri` is absent and what to dial instead; absent when `uri` is set.
+        """
+        return pulumi.get(self, "note")
+
+    @_builtins.property
+    @pulumi.getter
+    def uri(self) -> Optional[_builtins.str]:
+        """
+        `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+        """
+        return pulumi.get(self, "uri")
 
 
 @pulumi.output_type
