@@ -5,6 +5,8 @@
  * every language.
  */
 
+import { functionTypes, packageFunctions } from "./functions";
+
 export const PACKAGE_NAME = "ultravox";
 export const SIP_CONFIG_TYPE = "ultravox:index:SipConfig";
 export const GET_SIP_CONFIG_FUNCTION = "ultravox:index:getSipConfig";
@@ -119,6 +121,7 @@ export const packageSchema = {
             properties: { url: string, secrets: stringList },
             required: ["url", "secrets"],
         },
+        ...functionTypes,
     },
     resources: {
         [SIP_CONFIG_TYPE]: {
@@ -136,6 +139,12 @@ export const packageSchema = {
                 "Reads the account's SIP config as a plain value (nothing in the state). Like any invoke, the whole result is secret when it holds the fallback handler.",
             outputs: { properties: sipConfigProperties, required: requiredOutputs },
         },
+        ...Object.fromEntries(
+            Object.entries(packageFunctions).map(([token, { description, inputs, outputs }]) => [
+                token,
+                { description, inputs, outputs },
+            ]),
+        ),
     },
     // supportPack: the generators write a go.mod and a pyproject.toml, so each SDK is a package of its own.
     meta: { supportPack: true },
