@@ -19,6 +19,9 @@ export const allowedAgents = sip.allowedAgents;
 export const agentDialTargets = sip.routing.apply((routing) => ultravox.agentDialTargets(routing).map(withoutNulls));
 export const fallbackHandlerUrl = sip.fallbackHandlerUrl;
 export const fingerprint = sip.fingerprint;
+/** Files for a PBX host, rendered from the read: an nftables ruleset and Asterisk's pjsip.conf trunk. */
+export const nftablesRuleset = sip.allowedCidrRanges.apply((cidrs) => ultravox.nftablesRuleset(cidrs));
+export const asteriskPjsip = sip.routing.apply((routing) => ultravox.asteriskPjsip(routing).text);
 
 function withoutNulls(target: object): Record<string, unknown> {
     return Object.fromEntries(Object.entries(target).filter(([, member]) => member !== null));

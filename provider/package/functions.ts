@@ -488,9 +488,10 @@ function checkObject(
         throw invalid(`${path} must be an object, got ${JSON.stringify(value)}.`, path);
     }
     const out: Args = {};
-    for (const [name, member] of Object.entries(value)) {
+    for (const [given, member] of Object.entries(value)) {
         // The engine sends an absent optional value as null: absent it is.
         if (member === null || member === undefined) continue;
+        const name = path === "" ? given : schemaName(given, spec);
         const property = spec.properties[name];
         if (property === undefined) {
             throw invalid(
@@ -504,6 +505,17 @@ function checkObject(
         if (out[name] === undefined) throw invalid(`${where(name)} is required.`, where(name));
     }
     return out;
+}
+
+/**
+ * A member of a nested object under its schema name. The Python SDK sends the objects of a read's
+ * output (`sip.allowed_agents`) passed to an invoke under their Python names (`agent_id`), as it
+ * has no types for invoke arguments to translate them by: those names are the same members.
+ */
+function schemaName(given: string, spec: { properties: Record<string, PropertySpec> }): string {
+    if (given in spec.properties) return given;
+    const camel = given.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+    return camel in spec.properties ? camel : given;
 }
 
 function checkValue(

@@ -299,6 +299,19 @@ describe("plugin: the ultravox package's functions, invoked over gRPC", function
         expect(await invokeError("nftablesRulesets", {})).to.equal("Unknown function ultravox:index:nftablesRulesets.");
     });
 
+    it("takes a read's objects under their Python names, as the Python SDK sends them to an invoke", async () => {
+        const pythonAgents = ROUTING.allowedAgents.map(({ agentId, toUserPattern }) => ({
+            agent_id: agentId,
+            to_user_pattern: toUserPattern,
+        }));
+        expect(
+            await plugin.invoke("ultravox:index:asteriskPjsip", { ...ROUTING, allowedAgents: pythonAgents }),
+        ).to.deep.equal(asteriskPjsip(CONFIG));
+        expect(await invokeError("asteriskPjsip", { ...ROUTING, allowed_agents: pythonAgents })).to.equal(
+            "UltravoxError [invalid_input]: allowed_agents is not an input of this function (it takes domain, allowedAgents, allowAllAgents, fallbackHandlerUrl, agents, transport, codecs, endpointName, context, transportSection, aclCidrs, aclName).",
+        );
+    });
+
     it("keeps serving after the failures", async () => {
         expect(plugin.alive()).to.equal(true);
         const result = await plugin.invoke("ultravox:index:kamailioPermissionsAddress", {
