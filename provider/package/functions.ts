@@ -203,17 +203,16 @@ const CODECS = {
 const DIAL_STRINGS = stringMap("Agent id → the dial string of its `agent_<id>` To user.");
 const TEXT = { text: string("The rendered file."), warnings: WARNINGS };
 
-/** Runs a CIDR renderer with its warnings collected instead of passed to a callback. */
-function withWarnings<T>(render: (onWarning: WarningSink) => T): { result: T; warnings: string[] } {
-    const warnings: string[] = [];
-    const result = render((message) => warnings.push(message));
-    return { result, warnings };
-}
-
-/** Splits the read's CIDRs from the renderer's options. */
-function cidrsAndOptions(args: Args): { cidrs: string[]; options: Args } {
+/**
+ * Runs a CIDR renderer on the arguments: `allowedCidrRanges` and the renderer's options, its
+ * `onWarning` calls collected into `warnings`.
+ */
+function renderCidrs<T>(args: Args, render: (cidrs: string[], options: never) => T): { result: T; warnings: string[] } {
     const { allowedCidrRanges, ...options } = args;
-    return { cidrs: allowedCidrRanges as string[], options };
+    const warnings: string[] = [];
+    const onWarning: WarningSink = (message) => warnings.push(message);
+    const result = render(allowedCidrRanges as string[], { ...options, onWarning } as never);
+    return { result, warnings };
 }
 
 /** Splits the read's routing values (`SipRouting`) from the renderer's options. */
@@ -248,8 +247,7 @@ export const packageFunctions: Record<string, PackageFunction> = {
         ),
         outputs: object(TEXT, ["text", "warnings"]),
         run(args) {
-            const { cidrs, options } = cidrsAndOptions(args);
-            const { result, warnings } = withWarnings((onWarning) => nftablesRuleset(cidrs, { ...options, onWarning }));
+            const { result, warnings } = renderCidrs(args, nftablesRuleset);
             return { text: result, warnings };
         },
     },
@@ -259,10 +257,7 @@ export const packageFunctions: Record<string, PackageFunction> = {
         inputs: object({ ...CIDRS, ...FIREWALL_OPTIONS }, ["allowedCidrRanges"]),
         outputs: object({ rules: list(ref("AwsSecurityGroupIngressRule")), warnings: WARNINGS }, ["rules", "warnings"]),
         run(args) {
-            const { cidrs, options } = cidrsAndOptions(args);
-            const { result, warnings } = withWarnings((onWarning) =>
-                awsSecurityGroupIngress(cidrs, { ...options, onWarning }),
-            );
+            const { result, warnings } = renderCidrs(args, awsSecurityGroupIngress);
             return { rules: result, warnings };
         },
     },
@@ -274,10 +269,7 @@ export const packageFunctions: Record<string, PackageFunction> = {
         ),
         outputs: object({ rules: list(ref("GcpFirewallRule")), warnings: WARNINGS }, ["rules", "warnings"]),
         run(args) {
-            const { cidrs, options } = cidrsAndOptions(args);
-            const { result, warnings } = withWarnings((onWarning) =>
-                gcpFirewallRules(cidrs, { ...options, onWarning }),
-            );
+            const { result, warnings } = renderCidrs(args, gcpFirewallRules);
             return { rules: result, warnings };
         },
     },
@@ -296,10 +288,7 @@ export const packageFunctions: Record<string, PackageFunction> = {
         ),
         outputs: object({ rules: list(ref("AzureSecurityRule")), warnings: WARNINGS }, ["rules", "warnings"]),
         run(args) {
-            const { cidrs, options } = cidrsAndOptions(args);
-            const { result, warnings } = withWarnings((onWarning) =>
-                azureNsgSecurityRules(cidrs, { ...options, onWarning }),
-            );
+            const { result, warnings } = renderCidrs(args, azureNsgSecurityRules);
             return { rules: result, warnings };
         },
     },
@@ -318,10 +307,7 @@ export const packageFunctions: Record<string, PackageFunction> = {
         ),
         outputs: object(TEXT, ["text", "warnings"]),
         run(args) {
-            const { cidrs, options } = cidrsAndOptions(args);
-            const { result, warnings } = withWarnings((onWarning) =>
-                kamailioPermissionsAddress(cidrs, { ...options, onWarning }),
-            );
+            const { result, warnings } = renderCidrs(args, kamailioPermissionsAddress);
             return { text: result, warnings };
         },
     },
