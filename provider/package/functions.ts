@@ -17,23 +17,9 @@ import {
     kamailioPermissionsAddress,
     nftablesRuleset,
     type SipRouting,
-    UltravoxError,
     type WarningSink,
 } from "../index";
-
-/** A property in the schema's JSON form (the subset these functions use). */
-export interface PropertySpec {
-    type?: "string" | "integer" | "number" | "boolean" | "array" | "object";
-    items?: PropertySpec;
-    additionalProperties?: PropertySpec;
-    $ref?: string;
-    description?: string;
-}
-
-export interface ObjectSpec {
-    properties: Record<string, PropertySpec>;
-    required: string[];
-}
+import { checkArguments, type ObjectSpec, type PropertySpec, type SchemaTypes } from "./arguments";
 
 export interface TypeSpec extends ObjectSpec {
     type: "object";
@@ -449,89 +435,8 @@ export const packageFunctions: Record<string, PackageFunction> = {
  * the arguments are checked against the function's schema first, so a wrong type fails with an
  * `invalid_input` UltravoxError naming it, as the renderers' own checks do.
  */
-export function invokePackageFunction(
-    token: string,
-    args: Args,
-    types: Record<string, { properties: Record<string, PropertySpec>; required?: string[] }>,
-): unknown {
+export function invokePackageFunction(token: string, args: Args, types: SchemaTypes): unknown {
     const fn = packageFunctions[token];
     if (fn === undefined) throw new Error(`Unknown function ${token}.`);
-    return fn.run(checkObject(args, fn.inputs, "", types));
-}
-
-function invalid(message: string, path: string): UltravoxError {
-    return new UltravoxError("invalid_input", message, { issues: [path] });
-}
-
-function checkObject(
-    value: unknown,
-    spec: { properties: Record<string, PropertySpec>; required?: string[] },
-    path: string,
-    types: Parameters<typeof invokePackageFunction>[2],
-): Args {
-    const where = (name: string) => (path === "" ? name : `${path}.${name}`);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw invalid(`${path} must be an object, got ${JSON.stringify(value)}.`, path);
-    }
-    const out: Args = {};
-    for (const [given, member] of Object.entries(value)) {
-        // The engine sends an absent optional value as null: absent it is.
-        if (member === null || member === undefined) continue;
-        const name = path === "" ? given : schemaName(given, spec);
-        const property = spec.properties[name];
-        if (property === undefined) {
-            throw invalid(
-                `${where(name)} is not an input of this function (it takes ${Object.keys(spec.properties).join(", ")}).`,
-                where(name),
-            );
-        }
-        out[name] = checkValue(member, property, where(name), types);
-    }
-    for (const name of spec.required ?? []) {
-        if (out[name] === undefined) throw invalid(`${where(name)} is required.`, where(name));
-    }
-    return out;
-}
-
-/**
- * A member of a nested object under its schema name. The Python SDK sends the objects of a read's
- * output (`sip.allowed_agents`) passed to an invoke under their Python names (`agent_id`), as it
- * has no types for invoke arguments to translate them by: those names are the same members.
- */
-function schemaName(given: string, spec: { properties: Record<string, PropertySpec> }): string {
-    if (given in spec.properties) return given;
-    const camel = given.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-    return camel in spec.properties ? camel : given;
-}
-
-function checkValue(
-    value: unknown,
-    spec: PropertySpec,
-    path: string,
-    types: Parameters<typeof invokePackageFunction>[2],
-): unknown {
-    if (spec.$ref !== undefined) {
-        const type = types[spec.$ref.replace("#/types/", "")];
-        if (type === undefined) throw new Error(`The schema has no type ${spec.$ref}.`);
-        return checkObject(value, type, path, types);
-    }
-    const fail = (noun: string) => invalid(`${path} must be ${noun}, got ${JSON.stringify(value)}.`, path);
-    switch (spec.type) {
-        case "string":
-            if (typeof value !== "string") throw fail("a string");
-            return value;
-        case "boolean":
-            if (typeof value !== "boolean") throw fail("a boolean");
-            return value;
-        // Integers are checked (range included) by the renderers themselves, with their own messages.
-        case "integer":
-        case "number":
-            if (typeof value !== "number") throw fail("a number");
-            return value;
-        case "array":
-            if (!Array.isArray(value)) throw fail("a list");
-            return value.map((item, index) => checkValue(item, spec.items ?? {}, `${path}[${index}]`, types));
-        default:
-            return value;
-    }
+    return fn.run(checkArguments(args, fn.inputs, types));
 }
