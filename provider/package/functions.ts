@@ -7,7 +7,10 @@
  */
 import {
     asteriskPjsip,
+    awsManagedPrefixListArgs,
+    awsPrefixListIngress,
     awsSecurityGroupIngress,
+    awsSecurityGroupIngressChunks,
     azureNsgSecurityRules,
     carrierTrunkUris,
     explainInboundCall,
@@ -85,6 +88,25 @@ export const functionTypes: Record<string, TypeSpec> = {
             },
             ["protocol", "fromPort", "toPort", "cidrBlocks", "description"],
         ),
+    },
+    [`${TYPE_PREFIX}AwsPrefixListIngressRule`]: {
+        type: "object",
+        description: "Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.",
+        ...object(
+            {
+                protocol: string(),
+                fromPort: integer("First port."),
+                toPort: integer("Last port."),
+                prefixListIds: list(string(), "The prefix list's id."),
+                description: string(),
+            },
+            ["protocol", "fromPort", "toPort", "prefixListIds", "description"],
+        ),
+    },
+    [`${TYPE_PREFIX}AwsPrefixListEntry`]: {
+        type: "object",
+        description: "One entry of `aws.ec2.ManagedPrefixList`'s `entries`.",
+        ...object({ cidr: string(), description: string() }, ["cidr", "description"]),
     },
     [`${TYPE_PREFIX}GcpFirewallAllow`]: {
         type: "object",
@@ -245,6 +267,75 @@ export const packageFunctions: Record<string, PackageFunction> = {
         run(args) {
             const { result, warnings } = renderCidrs(args, awsSecurityGroupIngress);
             return { rules: result, warnings };
+        },
+    },
+    [`${TYPE_PREFIX}awsSecurityGroupIngressChunks`]: {
+        description:
+            "The rules of `awsSecurityGroupIngress` split into one list per security group, never splitting one CIDR's port ranges (the TypeScript `awsSecurityGroupIngressChunks`).",
+        inputs: object(
+            {
+                ...CIDRS,
+                ...FIREWALL_OPTIONS,
+                maxRulesPerGroup: integer("Inbound rules per security group. Default 60, AWS's default quota."),
+            },
+            ["allowedCidrRanges"],
+        ),
+        outputs: object(
+            {
+                groups: list(list(ref("AwsSecurityGroupIngressRule")), "One list of rules per group."),
+                warnings: WARNINGS,
+            },
+            ["groups", "warnings"],
+        ),
+        run(args) {
+            const { result, warnings } = renderCidrs(args, awsSecurityGroupIngressChunks);
+            return { groups: result, warnings };
+        },
+    },
+    [`${TYPE_PREFIX}awsManagedPrefixListArgs`]: {
+        description:
+            "The arguments of one `aws.ec2.ManagedPrefixList` holding the CIDRs, at most 1000 (the TypeScript `awsManagedPrefixListArgs`): add a `name`.",
+        inputs: object(
+            {
+                ...CIDRS,
+                aggregate: FIREWALL_OPTIONS.aggregate,
+                description: string("On every entry. Default `pulumi-ultravox`."),
+                maxEntries: integer(
+                    "Default: the number of entries (at least 1). Every security group referencing the list is charged this many rules.",
+                ),
+            },
+            ["allowedCidrRanges"],
+        ),
+        outputs: object(
+            {
+                addressFamily: string('"IPv4".'),
+                entries: list(ref("AwsPrefixListEntry")),
+                maxEntries: integer("The list's size."),
+                warnings: WARNINGS,
+            },
+            ["addressFamily", "entries", "maxEntries", "warnings"],
+        ),
+        run(args) {
+            const { result, warnings } = renderCidrs(args, awsManagedPrefixListArgs);
+            return { ...result, warnings };
+        },
+    },
+    [`${TYPE_PREFIX}awsPrefixListIngress`]: {
+        description:
+            "One ingress rule per port range, all referencing a managed prefix list (the TypeScript `awsPrefixListIngress`).",
+        inputs: object(
+            {
+                prefixListId: string("The managed prefix list's id (of `awsManagedPrefixListArgs`' list)."),
+                ports: FIREWALL_OPTIONS.ports,
+                rtp: FIREWALL_OPTIONS.rtp,
+                description: FIREWALL_OPTIONS.description,
+            },
+            ["prefixListId"],
+        ),
+        outputs: object({ rules: list(ref("AwsPrefixListIngressRule")) }, ["rules"]),
+        run(args) {
+            const { prefixListId, ...options } = args;
+            return { rules: awsPrefixListIngress(prefixListId as string, options) };
         },
     },
     [`${TYPE_PREFIX}gcpFirewallRules`]: {

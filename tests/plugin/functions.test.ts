@@ -7,7 +7,10 @@
 import { expect } from "chai";
 import {
     asteriskPjsip,
+    awsManagedPrefixListArgs,
+    awsPrefixListIngress,
     awsSecurityGroupIngress,
+    awsSecurityGroupIngressChunks,
     azureNsgSecurityRules,
     carrierTrunkUris,
     explainInboundCall,
@@ -88,6 +91,31 @@ const CASES: Case[] = [
             );
             return { rules: result, warnings };
         },
+    },
+    {
+        token: "awsSecurityGroupIngressChunks",
+        args: { allowedCidrRanges: RAW_CIDRS, maxRulesPerGroup: 6 },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                awsSecurityGroupIngressChunks(RAW_CIDRS, { maxRulesPerGroup: 6, onWarning }),
+            );
+            return { groups: result, warnings };
+        },
+    },
+    {
+        token: "awsManagedPrefixListArgs",
+        args: { allowedCidrRanges: RAW_CIDRS, description: "pbx", maxEntries: 10 },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                awsManagedPrefixListArgs(RAW_CIDRS, { description: "pbx", maxEntries: 10, onWarning }),
+            );
+            return { ...result, warnings };
+        },
+    },
+    {
+        token: "awsPrefixListIngress",
+        args: { prefixListId: "pl-0123456789abcdef0", rtp },
+        expected: () => ({ rules: awsPrefixListIngress("pl-0123456789abcdef0", { rtp }) }),
     },
     {
         token: "gcpFirewallRules",
@@ -181,6 +209,21 @@ const BAD: { token: string; args: Record<string, unknown>; thrown: () => unknown
         token: "awsSecurityGroupIngress",
         args: { allowedCidrRanges: ["10.0.0.0/33"] },
         thrown: () => awsSecurityGroupIngress(["10.0.0.0/33"]),
+    },
+    {
+        token: "awsSecurityGroupIngressChunks",
+        args: { allowedCidrRanges: RAW_CIDRS, maxRulesPerGroup: 2 },
+        thrown: () => awsSecurityGroupIngressChunks(RAW_CIDRS, { maxRulesPerGroup: 2 }),
+    },
+    {
+        token: "awsManagedPrefixListArgs",
+        args: { allowedCidrRanges: RAW_CIDRS, maxEntries: 2 },
+        thrown: () => awsManagedPrefixListArgs(RAW_CIDRS, { maxEntries: 2 }),
+    },
+    {
+        token: "awsPrefixListIngress",
+        args: { prefixListId: "pl-1", description: 'say "hi"' },
+        thrown: () => awsPrefixListIngress("pl-1", { description: 'say "hi"' }),
     },
     {
         token: "gcpFirewallRules",

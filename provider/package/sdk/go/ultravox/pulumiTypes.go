@@ -233,6 +233,125 @@ func (o AgentUriArrayOutput) Index(i pulumi.IntInput) AgentUriOutput {
 	}).(AgentUriOutput)
 }
 
+// One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+type AwsPrefixListEntry struct {
+	Cidr        string `pulumi:"cidr"`
+	Description string `pulumi:"description"`
+}
+
+// One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+type AwsPrefixListEntryOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListEntryOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AwsPrefixListEntry)(nil)).Elem()
+}
+
+func (o AwsPrefixListEntryOutput) ToAwsPrefixListEntryOutput() AwsPrefixListEntryOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryOutput) ToAwsPrefixListEntryOutputWithContext(ctx context.Context) AwsPrefixListEntryOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryOutput) Cidr() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListEntry) string { return v.Cidr }).(pulumi.StringOutput)
+}
+
+func (o AwsPrefixListEntryOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListEntry) string { return v.Description }).(pulumi.StringOutput)
+}
+
+type AwsPrefixListEntryArrayOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListEntryArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AwsPrefixListEntry)(nil)).Elem()
+}
+
+func (o AwsPrefixListEntryArrayOutput) ToAwsPrefixListEntryArrayOutput() AwsPrefixListEntryArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryArrayOutput) ToAwsPrefixListEntryArrayOutputWithContext(ctx context.Context) AwsPrefixListEntryArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryArrayOutput) Index(i pulumi.IntInput) AwsPrefixListEntryOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AwsPrefixListEntry {
+		return vs[0].([]AwsPrefixListEntry)[vs[1].(int)]
+	}).(AwsPrefixListEntryOutput)
+}
+
+// Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+type AwsPrefixListIngressRule struct {
+	Description string `pulumi:"description"`
+	// First port.
+	FromPort int `pulumi:"fromPort"`
+	// The prefix list's id.
+	PrefixListIds []string `pulumi:"prefixListIds"`
+	Protocol      string   `pulumi:"protocol"`
+	// Last port.
+	ToPort int `pulumi:"toPort"`
+}
+
+// Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+type AwsPrefixListIngressRuleOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListIngressRuleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AwsPrefixListIngressRule)(nil)).Elem()
+}
+
+func (o AwsPrefixListIngressRuleOutput) ToAwsPrefixListIngressRuleOutput() AwsPrefixListIngressRuleOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleOutput) ToAwsPrefixListIngressRuleOutputWithContext(ctx context.Context) AwsPrefixListIngressRuleOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) string { return v.Description }).(pulumi.StringOutput)
+}
+
+// First port.
+func (o AwsPrefixListIngressRuleOutput) FromPort() pulumi.IntOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) int { return v.FromPort }).(pulumi.IntOutput)
+}
+
+// The prefix list's id.
+func (o AwsPrefixListIngressRuleOutput) PrefixListIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) []string { return v.PrefixListIds }).(pulumi.StringArrayOutput)
+}
+
+func (o AwsPrefixListIngressRuleOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) string { return v.Protocol }).(pulumi.StringOutput)
+}
+
+// Last port.
+func (o AwsPrefixListIngressRuleOutput) ToPort() pulumi.IntOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) int { return v.ToPort }).(pulumi.IntOutput)
+}
+
+type AwsPrefixListIngressRuleArrayOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListIngressRuleArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AwsPrefixListIngressRule)(nil)).Elem()
+}
+
+func (o AwsPrefixListIngressRuleArrayOutput) ToAwsPrefixListIngressRuleArrayOutput() AwsPrefixListIngressRuleArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleArrayOutput) ToAwsPrefixListIngressRuleArrayOutputWithContext(ctx context.Context) AwsPrefixListIngressRuleArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleArrayOutput) Index(i pulumi.IntInput) AwsPrefixListIngressRuleOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AwsPrefixListIngressRule {
+		return vs[0].([]AwsPrefixListIngressRule)[vs[1].(int)]
+	}).(AwsPrefixListIngressRuleOutput)
+}
+
 // Shaped like `aws.ec2.SecurityGroup`'s `ingress` entries (and `aws.ec2.SecurityGroupRule` minus type).
 type AwsSecurityGroupIngressRule struct {
 	// One CIDR.
@@ -879,6 +998,26 @@ func (o RtpRangePtrOutput) To() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+type AwsSecurityGroupIngressRuleArrayArrayOutput struct{ *pulumi.OutputState }
+
+func (AwsSecurityGroupIngressRuleArrayArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[][]AwsSecurityGroupIngressRule)(nil)).Elem()
+}
+
+func (o AwsSecurityGroupIngressRuleArrayArrayOutput) ToAwsSecurityGroupIngressRuleArrayArrayOutput() AwsSecurityGroupIngressRuleArrayArrayOutput {
+	return o
+}
+
+func (o AwsSecurityGroupIngressRuleArrayArrayOutput) ToAwsSecurityGroupIngressRuleArrayArrayOutputWithContext(ctx context.Context) AwsSecurityGroupIngressRuleArrayArrayOutput {
+	return o
+}
+
+func (o AwsSecurityGroupIngressRuleArrayArrayOutput) Index(i pulumi.IntInput) AwsSecurityGroupIngressRuleArrayOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) []AwsSecurityGroupIngressRule {
+		return vs[0].([][]AwsSecurityGroupIngressRule)[vs[1].(int)]
+	}).(AwsSecurityGroupIngressRuleArrayOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentAllowanceInput)(nil)).Elem(), AgentAllowanceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentAllowanceArrayInput)(nil)).Elem(), AgentAllowanceArray{})
@@ -892,6 +1031,10 @@ func init() {
 	pulumi.RegisterOutputType(AgentDialTargetArrayOutput{})
 	pulumi.RegisterOutputType(AgentUriOutput{})
 	pulumi.RegisterOutputType(AgentUriArrayOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListEntryOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListEntryArrayOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListIngressRuleOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListIngressRuleArrayOutput{})
 	pulumi.RegisterOutputType(AwsSecurityGroupIngressRuleOutput{})
 	pulumi.RegisterOutputType(AwsSecurityGroupIngressRuleArrayOutput{})
 	pulumi.RegisterOutputType(AzureSecurityRuleOutput{})
@@ -907,4 +1050,5 @@ func init() {
 	pulumi.RegisterOutputType(PortRangeArrayOutput{})
 	pulumi.RegisterOutputType(RtpRangeOutput{})
 	pulumi.RegisterOutputType(RtpRangePtrOutput{})
+	pulumi.RegisterOutputType(AwsSecurityGroupIngressRuleArrayArrayOutput{})
 }

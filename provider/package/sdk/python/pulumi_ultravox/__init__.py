@@ -7,7 +7,10 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .asterisk_pjsip import *
+from .aws_managed_prefix_list_args import *
+from .aws_prefix_list_ingress import *
 from .aws_security_group_ingress import *
+from .aws_security_group_ingress_chunks import *
 from .azure_nsg_security_rules import *
 from .carrier_trunk_uris import *
 from .explain_inbound_call import *

@@ -19,6 +19,8 @@ __all__ = [
     'AgentAllowance',
     'AgentDialTarget',
     'AgentUri',
+    'AwsPrefixListEntry',
+    'AwsPrefixListIngressRule',
     'AwsSecurityGroupIngressRule',
     'AzureSecurityRule',
     'CarrierNotes',
@@ -172,6 +174,90 @@ class AgentUri(dict):
     @pulumi.getter
     def uri(self) -> _builtins.str:
         return pulumi.get(self, "uri")
+
+
+@pulumi.output_type
+class AwsPrefixListEntry(dict):
+    """
+    One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+    """
+    def __init__(__self__, *,
+                 cidr: _builtins.str,
+                 description: _builtins.str):
+        """
+        One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+        """
+        pulumi.set(__self__, "cidr", cidr)
+        pulumi.set(__self__, "description", description)
+
+    @_builtins.property
+    @pulumi.getter
+    def cidr(self) -> _builtins.str:
+        return pulumi.get(self, "cidr")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        return pulumi.get(self, "description")
+
+
+@pulumi.output_type
+class AwsPrefixListIngressRule(dict):
+    """
+    Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+    """
+    def __init__(__self__, *,
+                 description: _builtins.str,
+                 from_port: _builtins.int,
+                 prefix_list_ids: Sequence[_builtins.str],
+                 protocol: _builtins.str,
+                 to_port: _builtins.int):
+        """
+        Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+
+        :param _builtins.int from_port: First port.
+        :param Sequence[_builtins.str] prefix_list_ids: The prefix list's id.
+        :param _builtins.int to_port: Last port.
+        """
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "from_port", from_port)
+        pulumi.set(__self__, "prefix_list_ids", prefix_list_ids)
+        pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "to_port", to_port)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="fromPort")
+    def from_port(self) -> _builtins.int:
+        """
+        First port.
+        """
+        return pulumi.get(self, "from_port")
+
+    @_builtins.property
+    @pulumi.getter(name="prefixListIds")
+    def prefix_list_ids(self) -> Sequence[_builtins.str]:
+        """
+        The prefix list's id.
+        """
+        return pulumi.get(self, "prefix_list_ids")
+
+    @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> _builtins.str:
+        return pulumi.get(self, "protocol")
+
+    @_builtins.property
+    @pulumi.getter(name="toPort")
+    def to_port(self) -> _builtins.int:
+        """
+        Last port.
+        """
+        return pulumi.get(self, "to_port")
 
 
 @pulumi.output_type
