@@ -5,6 +5,8 @@
  * every language.
  */
 
+import { functionTypes, packageFunctions } from "./functions";
+
 export const PACKAGE_NAME = "ultravox";
 export const SIP_CONFIG_TYPE = "ultravox:index:SipConfig";
 export const GET_SIP_CONFIG_FUNCTION = "ultravox:index:getSipConfig";
@@ -38,9 +40,11 @@ const sipConfigProperties = {
         ...string,
         description: "sha256 (hex) of the normalized config without the secrets: changes only when routing changes.",
     },
-    agentSipUris: {
-        ...stringList,
-        description: "`sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.",
+    agentDialTargets: {
+        type: "array",
+        items: { $ref: "#/types/ultravox:index:AgentDialTarget" },
+        description:
+            "How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.",
     },
 } as const;
 
@@ -51,7 +55,7 @@ const requiredOutputs = [
     "allowAllAgents",
     "allowedAgents",
     "fingerprint",
-    "agentSipUris",
+    "agentDialTargets",
 ];
 
 const settingsDescription = {
@@ -90,12 +94,34 @@ export const packageSchema = {
             },
             required: ["agentId", "toUserPattern"],
         },
+        "ultravox:index:AgentDialTarget": {
+            type: "object",
+            description: "How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).",
+            properties: {
+                agentId: string,
+                uri: {
+                    ...string,
+                    description:
+                        "`sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.",
+                },
+                toUserPattern: {
+                    ...string,
+                    description: "The agent's pattern: when `uri` is absent, dial a To user it matches.",
+                },
+                note: {
+                    ...string,
+                    description: "Why `uri` is absent and what to dial instead; absent when `uri` is set.",
+                },
+            },
+            required: ["agentId", "toUserPattern"],
+        },
         "ultravox:index:FallbackHandler": {
             type: "object",
             description: "The fallback webhook. `secrets` are credentials.",
             properties: { url: string, secrets: stringList },
             required: ["url", "secrets"],
         },
+        ...functionTypes,
     },
     resources: {
         [SIP_CONFIG_TYPE]: {
@@ -113,6 +139,12 @@ export const packageSchema = {
                 "Reads the account's SIP config as a plain value (nothing in the state). Like any invoke, the whole result is secret when it holds the fallback handler.",
             outputs: { properties: sipConfigProperties, required: requiredOutputs },
         },
+        ...Object.fromEntries(
+            Object.entries(packageFunctions).map(([token, { description, inputs, outputs }]) => [
+                token,
+                { description, inputs, outputs },
+            ]),
+        ),
     },
     // supportPack: the generators write a go.mod and a pyproject.toml, so each SDK is a package of its own.
     meta: { supportPack: true },

@@ -11,9 +11,10 @@ import * as plugin from "@pulumi/pulumi/proto/plugin_pb";
 import * as services from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import { isUltravoxError } from "../index";
+import { invokePackageFunction } from "./functions";
 import { readSipConfig, type SipConfigProperties } from "./read";
 import { GET_SIP_CONFIG_FUNCTION, PACKAGE_VERSION, packageSchema, SIP_CONFIG_TYPE } from "./schema";
-import { type ProviderSettings, secretEnvelope, settingsFrom } from "./settings";
+import { type ProviderSettings, secretEnvelope, settingsFrom, unwrapSecrets } from "./settings";
 
 // The gRPC and protobuf runtimes the SDK's stubs were generated for: resolved from @pulumi/pulumi
 // itself, so the plugin never meets a second copy.
@@ -58,6 +59,11 @@ function toStruct(properties: SipConfigProperties): unknown {
     return Struct.fromJavaScript({ ...properties, fallbackHandler: secretEnvelope(properties.fallbackHandler) });
 }
 
+/** Struct.fromJavaScript refuses `undefined` (an absent optional member, `agentId` of a rejected call). */
+function withoutUndefined(value: unknown): never {
+    return JSON.parse(JSON.stringify(value)) as never;
+}
+
 export function providerService(): grpcTypes.UntypedServiceImplementation {
     let settings: ProviderSettings | undefined;
     const configured = (): ProviderSettings => {
@@ -86,9 +92,13 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
                 .setInputs(Struct.fromJavaScript({}));
         }),
         invoke: unary(async (request: provider.InvokeRequest) => {
-            if (request.getTok() !== GET_SIP_CONFIG_FUNCTION) throw new Error(`Unknown function ${request.getTok()}.`);
-            const properties = await readSipConfig(configured());
-            return new provider.InvokeResponse().setReturn(toStruct(properties) as never);
+            if (request.getTok() === GET_SIP_CONFIG_FUNCTION) {
+                const properties = await readSipConfig(configured());
+                return new provider.InvokeResponse().setReturn(toStruct(properties) as never);
+            }
+            const args = unwrapSecrets(request.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            const result = invokePackageFunction(request.getTok(), args, packageSchema.types);
+            return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(withoutUndefined(result)));
         }),
         check: unary(async () => {
             throw new Error(READ_ONLY_MESSAGE);

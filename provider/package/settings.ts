@@ -24,6 +24,16 @@ export function unwrapSecret(value: unknown): unknown {
     return value;
 }
 
+/** `unwrapSecret` all the way down: an invoke's arguments may hold secrets anywhere. */
+export function unwrapSecrets(value: unknown): unknown {
+    const unwrapped = unwrapSecret(value);
+    if (Array.isArray(unwrapped)) return unwrapped.map(unwrapSecrets);
+    if (typeof unwrapped === "object" && unwrapped !== null) {
+        return Object.fromEntries(Object.entries(unwrapped).map(([key, member]) => [key, unwrapSecrets(member)]));
+    }
+    return unwrapped;
+}
+
 function isSecretEnvelope(value: unknown): value is { value: unknown } {
     return (
         typeof value === "object" &&

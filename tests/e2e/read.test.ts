@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as automation from "@pulumi/pulumi/automation";
 import { expect } from "chai";
+import { asteriskPjsip, nftablesRuleset } from "pulumi-ultravox";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
 import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { REPO_ROOT } from "../helpers/repo";
@@ -97,7 +98,6 @@ describe("e2e: the data source in the real engine (repo-root project)", function
             agentDialTargets: [
                 {
                     agentId: AGENT_B,
-                    uri: null,
                     toUserPattern: "^support$",
                     note: `agent_${AGENT_B} goes to the fallback handler: dial a To user matching ^support$ at ${DOMAIN}.`,
                 },
@@ -105,11 +105,19 @@ describe("e2e: the data source in the real engine (repo-root project)", function
                     agentId: AGENT_A,
                     uri: `sip:agent_${AGENT_A}@${DOMAIN}`,
                     toUserPattern: `^agent_${AGENT_A}$`,
-                    note: null,
                 },
             ],
             fallbackHandlerUrl: HANDLER_URL,
             fingerprint: "9a7598eff6b4e7ba04546f2ea794f0747c2a6d5423cdd7eb0bc1f31160b728f6",
+            // The files the example renders: the renderers' text on the same values.
+            nftablesRuleset: nftablesRuleset(CIDRS),
+            asteriskPjsip: asteriskPjsip({
+                domain: DOMAIN,
+                allowedCidrRanges: CIDRS,
+                allowedAgents: AGENTS,
+                allowAllAgents: false,
+                fallbackHandlerUrl: HANDLER_URL,
+            }).text,
         });
         // No export is secret, so --show-secrets has nothing more to show.
         const shown = await engine.cli(["stack", "output", "--json", "--show-secrets"], REPO_ROOT);

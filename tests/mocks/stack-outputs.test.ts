@@ -36,7 +36,6 @@ describe("setMocks: examples/stack-outputs", () => {
             value: [
                 {
                     agentId: AGENT_B,
-                    uri: null,
                     toUserPattern: "^support$",
                     note: `agent_${AGENT_B} goes to the fallback handler: dial a To user matching ^support$ at ${DOMAIN}.`,
                 },
@@ -44,7 +43,6 @@ describe("setMocks: examples/stack-outputs", () => {
                     agentId: AGENT_A,
                     uri: `sip:agent_${AGENT_A}@${DOMAIN}`,
                     toUserPattern: `^agent_${AGENT_A}$`,
-                    note: null,
                 },
             ],
             secret: false,

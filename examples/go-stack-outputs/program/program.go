@@ -20,9 +20,22 @@ func Run(ctx *pulumi.Context) error {
 	ctx.Export("allowAllAgents", sip.AllowAllAgents)
 	// In the API's order (first match wins), each with its toUserPattern filled in.
 	ctx.Export("allowedAgents", sip.AllowedAgents)
-	ctx.Export("agentSipUris", sip.AgentSipUris)
+	// How to dial each agent: uri only where sip:agent_<id>@<domain> reaches it; else note says what to dial.
+	ctx.Export("agentDialTargets", sip.AgentDialTargets)
 	ctx.Export("fallbackHandlerUrl", sip.FallbackHandlerUrl)
 	ctx.Export("fingerprint", sip.Fingerprint)
+	// Files for a PBX host, rendered by the package's functions (the TypeScript renderers).
+	nftables := ultravox.NftablesRulesetOutput(ctx, ultravox.NftablesRulesetOutputArgs{
+		AllowedCidrRanges: sip.AllowedCidrRanges,
+	})
+	ctx.Export("nftablesRuleset", nftables.Text())
+	pjsip := ultravox.AsteriskPjsipOutput(ctx, ultravox.AsteriskPjsipOutputArgs{
+		Domain:             sip.Domain,
+		AllowedAgents:      sip.AllowedAgents,
+		AllowAllAgents:     sip.AllowAllAgents,
+		FallbackHandlerUrl: sip.FallbackHandlerUrl,
+	})
+	ctx.Export("asteriskPjsip", pjsip.Text())
 	// A secret output: `pulumi stack output` shows [secret], the state holds it encrypted.
 	ctx.Export("fallbackHandler", sip.FallbackHandler)
 	return nil

@@ -23,8 +23,8 @@ func LookupSipConfig(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (*LookupS
 }
 
 type LookupSipConfigResult struct {
-	// `sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.
-	AgentSipUris []string `pulumi:"agentSipUris"`
+	// How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.
+	AgentDialTargets []AgentDialTarget `pulumi:"agentDialTargets"`
 	// Whether every agent of the account may be called.
 	AllowAllAgents bool `pulumi:"allowAllAgents"`
 	// The agents that may be called, in the API's order (first match wins).
@@ -60,9 +60,9 @@ func (o LookupSipConfigResultOutput) ToLookupSipConfigResultOutputWithContext(ct
 	return o
 }
 
-// `sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.
-func (o LookupSipConfigResultOutput) AgentSipUris() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v LookupSipConfigResult) []string { return v.AgentSipUris }).(pulumi.StringArrayOutput)
+// How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.
+func (o LookupSipConfigResultOutput) AgentDialTargets() AgentDialTargetArrayOutput {
+	return o.ApplyT(func(v LookupSipConfigResult) []AgentDialTarget { return v.AgentDialTargets }).(AgentDialTargetArrayOutput)
 }
 
 // Whether every agent of the account may be called.

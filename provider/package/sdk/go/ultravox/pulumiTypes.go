@@ -20,6 +20,61 @@ type AgentAllowance struct {
 	ToUserPattern string `pulumi:"toUserPattern"`
 }
 
+// AgentAllowanceInput is an input type that accepts AgentAllowanceArgs and AgentAllowanceOutput values.
+// You can construct a concrete instance of `AgentAllowanceInput` via:
+//
+//	AgentAllowanceArgs{...}
+type AgentAllowanceInput interface {
+	pulumi.Input
+
+	ToAgentAllowanceOutput() AgentAllowanceOutput
+	ToAgentAllowanceOutputWithContext(context.Context) AgentAllowanceOutput
+}
+
+// One agent that may be called, with its pattern filled in.
+type AgentAllowanceArgs struct {
+	AgentId pulumi.StringInput `pulumi:"agentId"`
+	// Defaults to `^agent_<agentId>$`.
+	ToUserPattern pulumi.StringInput `pulumi:"toUserPattern"`
+}
+
+func (AgentAllowanceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentAllowance)(nil)).Elem()
+}
+
+func (i AgentAllowanceArgs) ToAgentAllowanceOutput() AgentAllowanceOutput {
+	return i.ToAgentAllowanceOutputWithContext(context.Background())
+}
+
+func (i AgentAllowanceArgs) ToAgentAllowanceOutputWithContext(ctx context.Context) AgentAllowanceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentAllowanceOutput)
+}
+
+// AgentAllowanceArrayInput is an input type that accepts AgentAllowanceArray and AgentAllowanceArrayOutput values.
+// You can construct a concrete instance of `AgentAllowanceArrayInput` via:
+//
+//	AgentAllowanceArray{ AgentAllowanceArgs{...} }
+type AgentAllowanceArrayInput interface {
+	pulumi.Input
+
+	ToAgentAllowanceArrayOutput() AgentAllowanceArrayOutput
+	ToAgentAllowanceArrayOutputWithContext(context.Context) AgentAllowanceArrayOutput
+}
+
+type AgentAllowanceArray []AgentAllowanceInput
+
+func (AgentAllowanceArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AgentAllowance)(nil)).Elem()
+}
+
+func (i AgentAllowanceArray) ToAgentAllowanceArrayOutput() AgentAllowanceArrayOutput {
+	return i.ToAgentAllowanceArrayOutputWithContext(context.Background())
+}
+
+func (i AgentAllowanceArray) ToAgentAllowanceArrayOutputWithContext(ctx context.Context) AgentAllowanceArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentAllowanceArrayOutput)
+}
+
 // One agent that may be called, with its pattern filled in.
 type AgentAllowanceOutput struct{ *pulumi.OutputState }
 
@@ -62,6 +117,429 @@ func (o AgentAllowanceArrayOutput) Index(i pulumi.IntInput) AgentAllowanceOutput
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AgentAllowance {
 		return vs[0].([]AgentAllowance)[vs[1].(int)]
 	}).(AgentAllowanceOutput)
+}
+
+// How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+type AgentDialTarget struct {
+	AgentId string `pulumi:"agentId"`
+	// Why `uri` is absent and what to dial instead; absent when `uri` is set.
+	Note *string `pulumi:"note"`
+	// The agent's pattern: when `uri` is absent, dial a To user it matches.
+	ToUserPattern string `pulumi:"toUserPattern"`
+	// `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+	Uri *string `pulumi:"uri"`
+}
+
+// How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+type AgentDialTargetOutput struct{ *pulumi.OutputState }
+
+func (AgentDialTargetOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentDialTarget)(nil)).Elem()
+}
+
+func (o AgentDialTargetOutput) ToAgentDialTargetOutput() AgentDialTargetOutput {
+	return o
+}
+
+func (o AgentDialTargetOutput) ToAgentDialTargetOutputWithContext(ctx context.Context) AgentDialTargetOutput {
+	return o
+}
+
+func (o AgentDialTargetOutput) AgentId() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentDialTarget) string { return v.AgentId }).(pulumi.StringOutput)
+}
+
+// Why `uri` is absent and what to dial instead; absent when `uri` is set.
+func (o AgentDialTargetOutput) Note() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentDialTarget) *string { return v.Note }).(pulumi.StringPtrOutput)
+}
+
+// The agent's pattern: when `uri` is absent, dial a To user it matches.
+func (o AgentDialTargetOutput) ToUserPattern() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentDialTarget) string { return v.ToUserPattern }).(pulumi.StringOutput)
+}
+
+// `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+func (o AgentDialTargetOutput) Uri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentDialTarget) *string { return v.Uri }).(pulumi.StringPtrOutput)
+}
+
+type AgentDialTargetArrayOutput struct{ *pulumi.OutputState }
+
+func (AgentDialTargetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AgentDialTarget)(nil)).Elem()
+}
+
+func (o AgentDialTargetArrayOutput) ToAgentDialTargetArrayOutput() AgentDialTargetArrayOutput {
+	return o
+}
+
+func (o AgentDialTargetArrayOutput) ToAgentDialTargetArrayOutputWithContext(ctx context.Context) AgentDialTargetArrayOutput {
+	return o
+}
+
+func (o AgentDialTargetArrayOutput) Index(i pulumi.IntInput) AgentDialTargetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AgentDialTarget {
+		return vs[0].([]AgentDialTarget)[vs[1].(int)]
+	}).(AgentDialTargetOutput)
+}
+
+// An agent and its `sip:agent_<agentId>@<domain>` URI (see the warnings for whether it routes there).
+type AgentUri struct {
+	AgentId string `pulumi:"agentId"`
+	Uri     string `pulumi:"uri"`
+}
+
+// An agent and its `sip:agent_<agentId>@<domain>` URI (see the warnings for whether it routes there).
+type AgentUriOutput struct{ *pulumi.OutputState }
+
+func (AgentUriOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentUri)(nil)).Elem()
+}
+
+func (o AgentUriOutput) ToAgentUriOutput() AgentUriOutput {
+	return o
+}
+
+func (o AgentUriOutput) ToAgentUriOutputWithContext(ctx context.Context) AgentUriOutput {
+	return o
+}
+
+func (o AgentUriOutput) AgentId() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentUri) string { return v.AgentId }).(pulumi.StringOutput)
+}
+
+func (o AgentUriOutput) Uri() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentUri) string { return v.Uri }).(pulumi.StringOutput)
+}
+
+type AgentUriArrayOutput struct{ *pulumi.OutputState }
+
+func (AgentUriArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AgentUri)(nil)).Elem()
+}
+
+func (o AgentUriArrayOutput) ToAgentUriArrayOutput() AgentUriArrayOutput {
+	return o
+}
+
+func (o AgentUriArrayOutput) ToAgentUriArrayOutputWithContext(ctx context.Context) AgentUriArrayOutput {
+	return o
+}
+
+func (o AgentUriArrayOutput) Index(i pulumi.IntInput) AgentUriOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AgentUri {
+		return vs[0].([]AgentUri)[vs[1].(int)]
+	}).(AgentUriOutput)
+}
+
+// One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+type AwsPrefixListEntry struct {
+	Cidr        string `pulumi:"cidr"`
+	Description string `pulumi:"description"`
+}
+
+// One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+type AwsPrefixListEntryOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListEntryOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AwsPrefixListEntry)(nil)).Elem()
+}
+
+func (o AwsPrefixListEntryOutput) ToAwsPrefixListEntryOutput() AwsPrefixListEntryOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryOutput) ToAwsPrefixListEntryOutputWithContext(ctx context.Context) AwsPrefixListEntryOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryOutput) Cidr() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListEntry) string { return v.Cidr }).(pulumi.StringOutput)
+}
+
+func (o AwsPrefixListEntryOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListEntry) string { return v.Description }).(pulumi.StringOutput)
+}
+
+type AwsPrefixListEntryArrayOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListEntryArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AwsPrefixListEntry)(nil)).Elem()
+}
+
+func (o AwsPrefixListEntryArrayOutput) ToAwsPrefixListEntryArrayOutput() AwsPrefixListEntryArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryArrayOutput) ToAwsPrefixListEntryArrayOutputWithContext(ctx context.Context) AwsPrefixListEntryArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListEntryArrayOutput) Index(i pulumi.IntInput) AwsPrefixListEntryOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AwsPrefixListEntry {
+		return vs[0].([]AwsPrefixListEntry)[vs[1].(int)]
+	}).(AwsPrefixListEntryOutput)
+}
+
+// Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+type AwsPrefixListIngressRule struct {
+	Description string `pulumi:"description"`
+	// First port.
+	FromPort int `pulumi:"fromPort"`
+	// The prefix list's id.
+	PrefixListIds []string `pulumi:"prefixListIds"`
+	Protocol      string   `pulumi:"protocol"`
+	// Last port.
+	ToPort int `pulumi:"toPort"`
+}
+
+// Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+type AwsPrefixListIngressRuleOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListIngressRuleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AwsPrefixListIngressRule)(nil)).Elem()
+}
+
+func (o AwsPrefixListIngressRuleOutput) ToAwsPrefixListIngressRuleOutput() AwsPrefixListIngressRuleOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleOutput) ToAwsPrefixListIngressRuleOutputWithContext(ctx context.Context) AwsPrefixListIngressRuleOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) string { return v.Description }).(pulumi.StringOutput)
+}
+
+// First port.
+func (o AwsPrefixListIngressRuleOutput) FromPort() pulumi.IntOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) int { return v.FromPort }).(pulumi.IntOutput)
+}
+
+// The prefix list's id.
+func (o AwsPrefixListIngressRuleOutput) PrefixListIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) []string { return v.PrefixListIds }).(pulumi.StringArrayOutput)
+}
+
+func (o AwsPrefixListIngressRuleOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) string { return v.Protocol }).(pulumi.StringOutput)
+}
+
+// Last port.
+func (o AwsPrefixListIngressRuleOutput) ToPort() pulumi.IntOutput {
+	return o.ApplyT(func(v AwsPrefixListIngressRule) int { return v.ToPort }).(pulumi.IntOutput)
+}
+
+type AwsPrefixListIngressRuleArrayOutput struct{ *pulumi.OutputState }
+
+func (AwsPrefixListIngressRuleArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AwsPrefixListIngressRule)(nil)).Elem()
+}
+
+func (o AwsPrefixListIngressRuleArrayOutput) ToAwsPrefixListIngressRuleArrayOutput() AwsPrefixListIngressRuleArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleArrayOutput) ToAwsPrefixListIngressRuleArrayOutputWithContext(ctx context.Context) AwsPrefixListIngressRuleArrayOutput {
+	return o
+}
+
+func (o AwsPrefixListIngressRuleArrayOutput) Index(i pulumi.IntInput) AwsPrefixListIngressRuleOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AwsPrefixListIngressRule {
+		return vs[0].([]AwsPrefixListIngressRule)[vs[1].(int)]
+	}).(AwsPrefixListIngressRuleOutput)
+}
+
+// Shaped like `aws.ec2.SecurityGroup`'s `ingress` entries (and `aws.ec2.SecurityGroupRule` minus type).
+type AwsSecurityGroupIngressRule struct {
+	// One CIDR.
+	CidrBlocks  []string `pulumi:"cidrBlocks"`
+	Description string   `pulumi:"description"`
+	// First port.
+	FromPort int    `pulumi:"fromPort"`
+	Protocol string `pulumi:"protocol"`
+	// Last port.
+	ToPort int `pulumi:"toPort"`
+}
+
+// Shaped like `aws.ec2.SecurityGroup`'s `ingress` entries (and `aws.ec2.SecurityGroupRule` minus type).
+type AwsSecurityGroupIngressRuleOutput struct{ *pulumi.OutputState }
+
+func (AwsSecurityGroupIngressRuleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AwsSecurityGroupIngressRule)(nil)).Elem()
+}
+
+func (o AwsSecurityGroupIngressRuleOutput) ToAwsSecurityGroupIngressRuleOutput() AwsSecurityGroupIngressRuleOutput {
+	return o
+}
+
+func (o AwsSecurityGroupIngressRuleOutput) ToAwsSecurityGroupIngressRuleOutputWithContext(ctx context.Context) AwsSecurityGroupIngressRuleOutput {
+	return o
+}
+
+// One CIDR.
+func (o AwsSecurityGroupIngressRuleOutput) CidrBlocks() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AwsSecurityGroupIngressRule) []string { return v.CidrBlocks }).(pulumi.StringArrayOutput)
+}
+
+func (o AwsSecurityGroupIngressRuleOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsSecurityGroupIngressRule) string { return v.Description }).(pulumi.StringOutput)
+}
+
+// First port.
+func (o AwsSecurityGroupIngressRuleOutput) FromPort() pulumi.IntOutput {
+	return o.ApplyT(func(v AwsSecurityGroupIngressRule) int { return v.FromPort }).(pulumi.IntOutput)
+}
+
+func (o AwsSecurityGroupIngressRuleOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v AwsSecurityGroupIngressRule) string { return v.Protocol }).(pulumi.StringOutput)
+}
+
+// Last port.
+func (o AwsSecurityGroupIngressRuleOutput) ToPort() pulumi.IntOutput {
+	return o.ApplyT(func(v AwsSecurityGroupIngressRule) int { return v.ToPort }).(pulumi.IntOutput)
+}
+
+type AwsSecurityGroupIngressRuleArrayOutput struct{ *pulumi.OutputState }
+
+func (AwsSecurityGroupIngressRuleArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AwsSecurityGroupIngressRule)(nil)).Elem()
+}
+
+func (o AwsSecurityGroupIngressRuleArrayOutput) ToAwsSecurityGroupIngressRuleArrayOutput() AwsSecurityGroupIngressRuleArrayOutput {
+	return o
+}
+
+func (o AwsSecurityGroupIngressRuleArrayOutput) ToAwsSecurityGroupIngressRuleArrayOutputWithContext(ctx context.Context) AwsSecurityGroupIngressRuleArrayOutput {
+	return o
+}
+
+func (o AwsSecurityGroupIngressRuleArrayOutput) Index(i pulumi.IntInput) AwsSecurityGroupIngressRuleOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AwsSecurityGroupIngressRule {
+		return vs[0].([]AwsSecurityGroupIngressRule)[vs[1].(int)]
+	}).(AwsSecurityGroupIngressRuleOutput)
+}
+
+// An element of `azure-native.network.NetworkSecurityGroup`'s `securityRules`.
+type AzureSecurityRule struct {
+	Access                   string   `pulumi:"access"`
+	Description              string   `pulumi:"description"`
+	DestinationAddressPrefix string   `pulumi:"destinationAddressPrefix"`
+	DestinationPortRanges    []string `pulumi:"destinationPortRanges"`
+	Direction                string   `pulumi:"direction"`
+	Name                     string   `pulumi:"name"`
+	// The rule's priority.
+	Priority              int      `pulumi:"priority"`
+	Protocol              string   `pulumi:"protocol"`
+	SourceAddressPrefixes []string `pulumi:"sourceAddressPrefixes"`
+	SourcePortRange       string   `pulumi:"sourcePortRange"`
+}
+
+// An element of `azure-native.network.NetworkSecurityGroup`'s `securityRules`.
+type AzureSecurityRuleOutput struct{ *pulumi.OutputState }
+
+func (AzureSecurityRuleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AzureSecurityRule)(nil)).Elem()
+}
+
+func (o AzureSecurityRuleOutput) ToAzureSecurityRuleOutput() AzureSecurityRuleOutput {
+	return o
+}
+
+func (o AzureSecurityRuleOutput) ToAzureSecurityRuleOutputWithContext(ctx context.Context) AzureSecurityRuleOutput {
+	return o
+}
+
+func (o AzureSecurityRuleOutput) Access() pulumi.StringOutput {
+	return o.ApplyT(func(v AzureSecurityRule) string { return v.Access }).(pulumi.StringOutput)
+}
+
+func (o AzureSecurityRuleOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v AzureSecurityRule) string { return v.Description }).(pulumi.StringOutput)
+}
+
+func (o AzureSecurityRuleOutput) DestinationAddressPrefix() pulumi.StringOutput {
+	return o.ApplyT(func(v AzureSecurityRule) string { return v.DestinationAddressPrefix }).(pulumi.StringOutput)
+}
+
+func (o AzureSecurityRuleOutput) DestinationPortRanges() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AzureSecurityRule) []string { return v.DestinationPortRanges }).(pulumi.StringArrayOutput)
+}
+
+func (o AzureSecurityRuleOutput) Direction() pulumi.StringOutput {
+	return o.ApplyT(func(v AzureSecurityRule) string { return v.Direction }).(pulumi.StringOutput)
+}
+
+func (o AzureSecurityRuleOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v AzureSecurityRule) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The rule's priority.
+func (o AzureSecurityRuleOutput) Priority() pulumi.IntOutput {
+	return o.ApplyT(func(v AzureSecurityRule) int { return v.Priority }).(pulumi.IntOutput)
+}
+
+func (o AzureSecurityRuleOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v AzureSecurityRule) string { return v.Protocol }).(pulumi.StringOutput)
+}
+
+func (o AzureSecurityRuleOutput) SourceAddressPrefixes() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AzureSecurityRule) []string { return v.SourceAddressPrefixes }).(pulumi.StringArrayOutput)
+}
+
+func (o AzureSecurityRuleOutput) SourcePortRange() pulumi.StringOutput {
+	return o.ApplyT(func(v AzureSecurityRule) string { return v.SourcePortRange }).(pulumi.StringOutput)
+}
+
+type AzureSecurityRuleArrayOutput struct{ *pulumi.OutputState }
+
+func (AzureSecurityRuleArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AzureSecurityRule)(nil)).Elem()
+}
+
+func (o AzureSecurityRuleArrayOutput) ToAzureSecurityRuleArrayOutput() AzureSecurityRuleArrayOutput {
+	return o
+}
+
+func (o AzureSecurityRuleArrayOutput) ToAzureSecurityRuleArrayOutputWithContext(ctx context.Context) AzureSecurityRuleArrayOutput {
+	return o
+}
+
+func (o AzureSecurityRuleArrayOutput) Index(i pulumi.IntInput) AzureSecurityRuleOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AzureSecurityRule {
+		return vs[0].([]AzureSecurityRule)[vs[1].(int)]
+	}).(AzureSecurityRuleOutput)
+}
+
+// How to set up a trunk at each carrier.
+type CarrierNotes struct {
+	Telnyx string `pulumi:"telnyx"`
+	Twilio string `pulumi:"twilio"`
+}
+
+// How to set up a trunk at each carrier.
+type CarrierNotesOutput struct{ *pulumi.OutputState }
+
+func (CarrierNotesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*CarrierNotes)(nil)).Elem()
+}
+
+func (o CarrierNotesOutput) ToCarrierNotesOutput() CarrierNotesOutput {
+	return o
+}
+
+func (o CarrierNotesOutput) ToCarrierNotesOutputWithContext(ctx context.Context) CarrierNotesOutput {
+	return o
+}
+
+func (o CarrierNotesOutput) Telnyx() pulumi.StringOutput {
+	return o.ApplyT(func(v CarrierNotes) string { return v.Telnyx }).(pulumi.StringOutput)
+}
+
+func (o CarrierNotesOutput) Twilio() pulumi.StringOutput {
+	return o.ApplyT(func(v CarrierNotes) string { return v.Twilio }).(pulumi.StringOutput)
 }
 
 // The fallback webhook. `secrets` are credentials.
@@ -135,9 +613,442 @@ func (o FallbackHandlerPtrOutput) Url() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// One entry of a GCP firewall rule's `allows`.
+type GcpFirewallAllow struct {
+	Ports    []string `pulumi:"ports"`
+	Protocol string   `pulumi:"protocol"`
+}
+
+// One entry of a GCP firewall rule's `allows`.
+type GcpFirewallAllowOutput struct{ *pulumi.OutputState }
+
+func (GcpFirewallAllowOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GcpFirewallAllow)(nil)).Elem()
+}
+
+func (o GcpFirewallAllowOutput) ToGcpFirewallAllowOutput() GcpFirewallAllowOutput {
+	return o
+}
+
+func (o GcpFirewallAllowOutput) ToGcpFirewallAllowOutputWithContext(ctx context.Context) GcpFirewallAllowOutput {
+	return o
+}
+
+func (o GcpFirewallAllowOutput) Ports() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v GcpFirewallAllow) []string { return v.Ports }).(pulumi.StringArrayOutput)
+}
+
+func (o GcpFirewallAllowOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v GcpFirewallAllow) string { return v.Protocol }).(pulumi.StringOutput)
+}
+
+type GcpFirewallAllowArrayOutput struct{ *pulumi.OutputState }
+
+func (GcpFirewallAllowArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GcpFirewallAllow)(nil)).Elem()
+}
+
+func (o GcpFirewallAllowArrayOutput) ToGcpFirewallAllowArrayOutput() GcpFirewallAllowArrayOutput {
+	return o
+}
+
+func (o GcpFirewallAllowArrayOutput) ToGcpFirewallAllowArrayOutputWithContext(ctx context.Context) GcpFirewallAllowArrayOutput {
+	return o
+}
+
+func (o GcpFirewallAllowArrayOutput) Index(i pulumi.IntInput) GcpFirewallAllowOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GcpFirewallAllow {
+		return vs[0].([]GcpFirewallAllow)[vs[1].(int)]
+	}).(GcpFirewallAllowOutput)
+}
+
+// Fields of `gcp.compute.Firewall`'s arguments (add `network` and a `name`).
+type GcpFirewallRule struct {
+	Allows       []GcpFirewallAllow `pulumi:"allows"`
+	Description  string             `pulumi:"description"`
+	Direction    string             `pulumi:"direction"`
+	SourceRanges []string           `pulumi:"sourceRanges"`
+}
+
+// Fields of `gcp.compute.Firewall`'s arguments (add `network` and a `name`).
+type GcpFirewallRuleOutput struct{ *pulumi.OutputState }
+
+func (GcpFirewallRuleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GcpFirewallRule)(nil)).Elem()
+}
+
+func (o GcpFirewallRuleOutput) ToGcpFirewallRuleOutput() GcpFirewallRuleOutput {
+	return o
+}
+
+func (o GcpFirewallRuleOutput) ToGcpFirewallRuleOutputWithContext(ctx context.Context) GcpFirewallRuleOutput {
+	return o
+}
+
+func (o GcpFirewallRuleOutput) Allows() GcpFirewallAllowArrayOutput {
+	return o.ApplyT(func(v GcpFirewallRule) []GcpFirewallAllow { return v.Allows }).(GcpFirewallAllowArrayOutput)
+}
+
+func (o GcpFirewallRuleOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v GcpFirewallRule) string { return v.Description }).(pulumi.StringOutput)
+}
+
+func (o GcpFirewallRuleOutput) Direction() pulumi.StringOutput {
+	return o.ApplyT(func(v GcpFirewallRule) string { return v.Direction }).(pulumi.StringOutput)
+}
+
+func (o GcpFirewallRuleOutput) SourceRanges() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v GcpFirewallRule) []string { return v.SourceRanges }).(pulumi.StringArrayOutput)
+}
+
+type GcpFirewallRuleArrayOutput struct{ *pulumi.OutputState }
+
+func (GcpFirewallRuleArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GcpFirewallRule)(nil)).Elem()
+}
+
+func (o GcpFirewallRuleArrayOutput) ToGcpFirewallRuleArrayOutput() GcpFirewallRuleArrayOutput {
+	return o
+}
+
+func (o GcpFirewallRuleArrayOutput) ToGcpFirewallRuleArrayOutputWithContext(ctx context.Context) GcpFirewallRuleArrayOutput {
+	return o
+}
+
+func (o GcpFirewallRuleArrayOutput) Index(i pulumi.IntInput) GcpFirewallRuleOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GcpFirewallRule {
+		return vs[0].([]GcpFirewallRule)[vs[1].(int)]
+	}).(GcpFirewallRuleOutput)
+}
+
+// An inclusive port range to open.
+type PortRange struct {
+	// First port.
+	From int `pulumi:"from"`
+	// "udp" or "tcp".
+	Protocol string `pulumi:"protocol"`
+	// Last port.
+	To int `pulumi:"to"`
+}
+
+// PortRangeInput is an input type that accepts PortRangeArgs and PortRangeOutput values.
+// You can construct a concrete instance of `PortRangeInput` via:
+//
+//	PortRangeArgs{...}
+type PortRangeInput interface {
+	pulumi.Input
+
+	ToPortRangeOutput() PortRangeOutput
+	ToPortRangeOutputWithContext(context.Context) PortRangeOutput
+}
+
+// An inclusive port range to open.
+type PortRangeArgs struct {
+	// First port.
+	From pulumi.IntInput `pulumi:"from"`
+	// "udp" or "tcp".
+	Protocol pulumi.StringInput `pulumi:"protocol"`
+	// Last port.
+	To pulumi.IntInput `pulumi:"to"`
+}
+
+func (PortRangeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PortRange)(nil)).Elem()
+}
+
+func (i PortRangeArgs) ToPortRangeOutput() PortRangeOutput {
+	return i.ToPortRangeOutputWithContext(context.Background())
+}
+
+func (i PortRangeArgs) ToPortRangeOutputWithContext(ctx context.Context) PortRangeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PortRangeOutput)
+}
+
+// PortRangeArrayInput is an input type that accepts PortRangeArray and PortRangeArrayOutput values.
+// You can construct a concrete instance of `PortRangeArrayInput` via:
+//
+//	PortRangeArray{ PortRangeArgs{...} }
+type PortRangeArrayInput interface {
+	pulumi.Input
+
+	ToPortRangeArrayOutput() PortRangeArrayOutput
+	ToPortRangeArrayOutputWithContext(context.Context) PortRangeArrayOutput
+}
+
+type PortRangeArray []PortRangeInput
+
+func (PortRangeArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PortRange)(nil)).Elem()
+}
+
+func (i PortRangeArray) ToPortRangeArrayOutput() PortRangeArrayOutput {
+	return i.ToPortRangeArrayOutputWithContext(context.Background())
+}
+
+func (i PortRangeArray) ToPortRangeArrayOutputWithContext(ctx context.Context) PortRangeArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PortRangeArrayOutput)
+}
+
+// An inclusive port range to open.
+type PortRangeOutput struct{ *pulumi.OutputState }
+
+func (PortRangeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PortRange)(nil)).Elem()
+}
+
+func (o PortRangeOutput) ToPortRangeOutput() PortRangeOutput {
+	return o
+}
+
+func (o PortRangeOutput) ToPortRangeOutputWithContext(ctx context.Context) PortRangeOutput {
+	return o
+}
+
+// First port.
+func (o PortRangeOutput) From() pulumi.IntOutput {
+	return o.ApplyT(func(v PortRange) int { return v.From }).(pulumi.IntOutput)
+}
+
+// "udp" or "tcp".
+func (o PortRangeOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v PortRange) string { return v.Protocol }).(pulumi.StringOutput)
+}
+
+// Last port.
+func (o PortRangeOutput) To() pulumi.IntOutput {
+	return o.ApplyT(func(v PortRange) int { return v.To }).(pulumi.IntOutput)
+}
+
+type PortRangeArrayOutput struct{ *pulumi.OutputState }
+
+func (PortRangeArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PortRange)(nil)).Elem()
+}
+
+func (o PortRangeArrayOutput) ToPortRangeArrayOutput() PortRangeArrayOutput {
+	return o
+}
+
+func (o PortRangeArrayOutput) ToPortRangeArrayOutputWithContext(ctx context.Context) PortRangeArrayOutput {
+	return o
+}
+
+func (o PortRangeArrayOutput) Index(i pulumi.IntInput) PortRangeOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PortRange {
+		return vs[0].([]PortRange)[vs[1].(int)]
+	}).(PortRangeOutput)
+}
+
+// An RTP media port range (UDP).
+type RtpRange struct {
+	// First port.
+	From int `pulumi:"from"`
+	// Last port.
+	To int `pulumi:"to"`
+}
+
+// RtpRangeInput is an input type that accepts RtpRangeArgs and RtpRangeOutput values.
+// You can construct a concrete instance of `RtpRangeInput` via:
+//
+//	RtpRangeArgs{...}
+type RtpRangeInput interface {
+	pulumi.Input
+
+	ToRtpRangeOutput() RtpRangeOutput
+	ToRtpRangeOutputWithContext(context.Context) RtpRangeOutput
+}
+
+// An RTP media port range (UDP).
+type RtpRangeArgs struct {
+	// First port.
+	From pulumi.IntInput `pulumi:"from"`
+	// Last port.
+	To pulumi.IntInput `pulumi:"to"`
+}
+
+func (RtpRangeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RtpRange)(nil)).Elem()
+}
+
+func (i RtpRangeArgs) ToRtpRangeOutput() RtpRangeOutput {
+	return i.ToRtpRangeOutputWithContext(context.Background())
+}
+
+func (i RtpRangeArgs) ToRtpRangeOutputWithContext(ctx context.Context) RtpRangeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RtpRangeOutput)
+}
+
+func (i RtpRangeArgs) ToRtpRangePtrOutput() RtpRangePtrOutput {
+	return i.ToRtpRangePtrOutputWithContext(context.Background())
+}
+
+func (i RtpRangeArgs) ToRtpRangePtrOutputWithContext(ctx context.Context) RtpRangePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RtpRangeOutput).ToRtpRangePtrOutputWithContext(ctx)
+}
+
+// RtpRangePtrInput is an input type that accepts RtpRangeArgs, RtpRangePtr and RtpRangePtrOutput values.
+// You can construct a concrete instance of `RtpRangePtrInput` via:
+//
+//	        RtpRangeArgs{...}
+//
+//	or:
+//
+//	        nil
+type RtpRangePtrInput interface {
+	pulumi.Input
+
+	ToRtpRangePtrOutput() RtpRangePtrOutput
+	ToRtpRangePtrOutputWithContext(context.Context) RtpRangePtrOutput
+}
+
+type rtpRangePtrType RtpRangeArgs
+
+func RtpRangePtr(v *RtpRangeArgs) RtpRangePtrInput {
+	return (*rtpRangePtrType)(v)
+}
+
+func (*rtpRangePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**RtpRange)(nil)).Elem()
+}
+
+func (i *rtpRangePtrType) ToRtpRangePtrOutput() RtpRangePtrOutput {
+	return i.ToRtpRangePtrOutputWithContext(context.Background())
+}
+
+func (i *rtpRangePtrType) ToRtpRangePtrOutputWithContext(ctx context.Context) RtpRangePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RtpRangePtrOutput)
+}
+
+// An RTP media port range (UDP).
+type RtpRangeOutput struct{ *pulumi.OutputState }
+
+func (RtpRangeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RtpRange)(nil)).Elem()
+}
+
+func (o RtpRangeOutput) ToRtpRangeOutput() RtpRangeOutput {
+	return o
+}
+
+func (o RtpRangeOutput) ToRtpRangeOutputWithContext(ctx context.Context) RtpRangeOutput {
+	return o
+}
+
+func (o RtpRangeOutput) ToRtpRangePtrOutput() RtpRangePtrOutput {
+	return o.ToRtpRangePtrOutputWithContext(context.Background())
+}
+
+func (o RtpRangeOutput) ToRtpRangePtrOutputWithContext(ctx context.Context) RtpRangePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RtpRange) *RtpRange {
+		return &v
+	}).(RtpRangePtrOutput)
+}
+
+// First port.
+func (o RtpRangeOutput) From() pulumi.IntOutput {
+	return o.ApplyT(func(v RtpRange) int { return v.From }).(pulumi.IntOutput)
+}
+
+// Last port.
+func (o RtpRangeOutput) To() pulumi.IntOutput {
+	return o.ApplyT(func(v RtpRange) int { return v.To }).(pulumi.IntOutput)
+}
+
+type RtpRangePtrOutput struct{ *pulumi.OutputState }
+
+func (RtpRangePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RtpRange)(nil)).Elem()
+}
+
+func (o RtpRangePtrOutput) ToRtpRangePtrOutput() RtpRangePtrOutput {
+	return o
+}
+
+func (o RtpRangePtrOutput) ToRtpRangePtrOutputWithContext(ctx context.Context) RtpRangePtrOutput {
+	return o
+}
+
+func (o RtpRangePtrOutput) Elem() RtpRangeOutput {
+	return o.ApplyT(func(v *RtpRange) RtpRange {
+		if v != nil {
+			return *v
+		}
+		var ret RtpRange
+		return ret
+	}).(RtpRangeOutput)
+}
+
+// First port.
+func (o RtpRangePtrOutput) From() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RtpRange) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.From
+	}).(pulumi.IntPtrOutput)
+}
+
+// Last port.
+func (o RtpRangePtrOutput) To() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RtpRange) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.To
+	}).(pulumi.IntPtrOutput)
+}
+
+type AwsSecurityGroupIngressRuleArrayArrayOutput struct{ *pulumi.OutputState }
+
+func (AwsSecurityGroupIngressRuleArrayArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[][]AwsSecurityGroupIngressRule)(nil)).Elem()
+}
+
+func (o AwsSecurityGroupIngressRuleArrayArrayOutput) ToAwsSecurityGroupIngressRuleArrayArrayOutput() AwsSecurityGroupIngressRuleArrayArrayOutput {
+	return o
+}
+
+func (o AwsSecurityGroupIngressRuleArrayArrayOutput) ToAwsSecurityGroupIngressRuleArrayArrayOutputWithContext(ctx context.Context) AwsSecurityGroupIngressRuleArrayArrayOutput {
+	return o
+}
+
+func (o AwsSecurityGroupIngressRuleArrayArrayOutput) Index(i pulumi.IntInput) AwsSecurityGroupIngressRuleArrayOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) []AwsSecurityGroupIngressRule {
+		return vs[0].([][]AwsSecurityGroupIngressRule)[vs[1].(int)]
+	}).(AwsSecurityGroupIngressRuleArrayOutput)
+}
+
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentAllowanceInput)(nil)).Elem(), AgentAllowanceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentAllowanceArrayInput)(nil)).Elem(), AgentAllowanceArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PortRangeInput)(nil)).Elem(), PortRangeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PortRangeArrayInput)(nil)).Elem(), PortRangeArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RtpRangeInput)(nil)).Elem(), RtpRangeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RtpRangePtrInput)(nil)).Elem(), RtpRangeArgs{})
 	pulumi.RegisterOutputType(AgentAllowanceOutput{})
 	pulumi.RegisterOutputType(AgentAllowanceArrayOutput{})
+	pulumi.RegisterOutputType(AgentDialTargetOutput{})
+	pulumi.RegisterOutputType(AgentDialTargetArrayOutput{})
+	pulumi.RegisterOutputType(AgentUriOutput{})
+	pulumi.RegisterOutputType(AgentUriArrayOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListEntryOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListEntryArrayOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListIngressRuleOutput{})
+	pulumi.RegisterOutputType(AwsPrefixListIngressRuleArrayOutput{})
+	pulumi.RegisterOutputType(AwsSecurityGroupIngressRuleOutput{})
+	pulumi.RegisterOutputType(AwsSecurityGroupIngressRuleArrayOutput{})
+	pulumi.RegisterOutputType(AzureSecurityRuleOutput{})
+	pulumi.RegisterOutputType(AzureSecurityRuleArrayOutput{})
+	pulumi.RegisterOutputType(CarrierNotesOutput{})
 	pulumi.RegisterOutputType(FallbackHandlerOutput{})
 	pulumi.RegisterOutputType(FallbackHandlerPtrOutput{})
+	pulumi.RegisterOutputType(GcpFirewallAllowOutput{})
+	pulumi.RegisterOutputType(GcpFirewallAllowArrayOutput{})
+	pulumi.RegisterOutputType(GcpFirewallRuleOutput{})
+	pulumi.RegisterOutputType(GcpFirewallRuleArrayOutput{})
+	pulumi.RegisterOutputType(PortRangeOutput{})
+	pulumi.RegisterOutputType(PortRangeArrayOutput{})
+	pulumi.RegisterOutputType(RtpRangeOutput{})
+	pulumi.RegisterOutputType(RtpRangePtrOutput{})
+	pulumi.RegisterOutputType(AwsSecurityGroupIngressRuleArrayArrayOutput{})
 }

@@ -15,8 +15,8 @@ import (
 type SipConfig struct {
 	pulumi.CustomResourceState
 
-	// `sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.
-	AgentSipUris pulumi.StringArrayOutput `pulumi:"agentSipUris"`
+	// How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.
+	AgentDialTargets AgentDialTargetArrayOutput `pulumi:"agentDialTargets"`
 	// Whether every agent of the account may be called.
 	AllowAllAgents pulumi.BoolOutput `pulumi:"allowAllAgents"`
 	// The agents that may be called, in the API's order (first match wins).
@@ -126,9 +126,9 @@ func (o SipConfigOutput) ToSipConfigOutputWithContext(ctx context.Context) SipCo
 	return o
 }
 
-// `sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.
-func (o SipConfigOutput) AgentSipUris() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *SipConfig) pulumi.StringArrayOutput { return v.AgentSipUris }).(pulumi.StringArrayOutput)
+// How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.
+func (o SipConfigOutput) AgentDialTargets() AgentDialTargetArrayOutput {
+	return o.ApplyT(func(v *SipConfig) AgentDialTargetArrayOutput { return v.AgentDialTargets }).(AgentDialTargetArrayOutput)
 }
 
 // Whether every agent of the account may be called.

@@ -24,10 +24,10 @@ __all__ = [
 
 @pulumi.output_type
 class GetSipConfigResult:
-    def __init__(__self__, agent_sip_uris=None, allow_all_agents=None, allowed_agents=None, allowed_cidr_ranges=None, domain=None, fallback_handler=None, fallback_handler_url=None, fingerprint=None):
-        if agent_sip_uris and not isinstance(agent_sip_uris, list):
-            raise TypeError("Expected argument 'agent_sip_uris' to be a list")
-        pulumi.set(__self__, "agent_sip_uris", agent_sip_uris)
+    def __init__(__self__, agent_dial_targets=None, allow_all_agents=None, allowed_agents=None, allowed_cidr_ranges=None, domain=None, fallback_handler=None, fallback_handler_url=None, fingerprint=None):
+        if agent_dial_targets and not isinstance(agent_dial_targets, list):
+            raise TypeError("Expected argument 'agent_dial_targets' to be a list")
+        pulumi.set(__self__, "agent_dial_targets", agent_dial_targets)
         if allow_all_agents and not isinstance(allow_all_agents, bool):
             raise TypeError("Expected argument 'allow_all_agents' to be a bool")
         pulumi.set(__self__, "allow_all_agents", allow_all_agents)
@@ -51,12 +51,12 @@ class GetSipConfigResult:
         pulumi.set(__self__, "fingerprint", fingerprint)
 
     @_builtins.property
-    @pulumi.getter(name="agentSipUris")
-    def agent_sip_uris(self) -> Sequence[_builtins.str]:
+    @pulumi.getter(name="agentDialTargets")
+    def agent_dial_targets(self) -> Sequence['outputs.AgentDialTarget']:
         """
-        `sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.
+        How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.
         """
-        return pulumi.get(self, "agent_sip_uris")
+        return pulumi.get(self, "agent_dial_targets")
 
     @_builtins.property
     @pulumi.getter(name="allowAllAgents")
@@ -121,7 +121,7 @@ class AwaitableGetSipConfigResult(GetSipConfigResult):
         if False:
             yield self
         return GetSipConfigResult(
-            agent_sip_uris=self.agent_sip_uris,
+            agent_dial_targets=self.agent_dial_targets,
             allow_all_agents=self.allow_all_agents,
             allowed_agents=self.allowed_agents,
             allowed_cidr_ranges=self.allowed_cidr_ranges,
@@ -140,7 +140,7 @@ def get_sip_config(opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetS
     __ret__ = pulumi.runtime.invoke('ultravox:index:getSipConfig', __args__, opts=opts, typ=GetSipConfigResult).value
 
     return AwaitableGetSipConfigResult(
-        agent_sip_uris=pulumi.get(__ret__, 'agent_sip_uris'),
+        agent_dial_targets=pulumi.get(__ret__, 'agent_dial_targets'),
         allow_all_agents=pulumi.get(__ret__, 'allow_all_agents'),
         allowed_agents=pulumi.get(__ret__, 'allowed_agents'),
         allowed_cidr_ranges=pulumi.get(__ret__, 'allowed_cidr_ranges'),
@@ -156,7 +156,7 @@ def get_sip_config_output(opts: Optional[Union[pulumi.InvokeOptions, pulumi.Invo
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
     __ret__ = pulumi.runtime.invoke_output('ultravox:index:getSipConfig', __args__, opts=opts, typ=GetSipConfigResult)
     return __ret__.apply(lambda __response__: GetSipConfigResult(
-        agent_sip_uris=pulumi.get(__response__, 'agent_sip_uris'),
+        agent_dial_targets=pulumi.get(__response__, 'agent_dial_targets'),
         allow_all_agents=pulumi.get(__response__, 'allow_all_agents'),
         allowed_agents=pulumi.get(__response__, 'allowed_agents'),
         allowed_cidr_ranges=pulumi.get(__response__, 'allowed_cidr_ranges'),

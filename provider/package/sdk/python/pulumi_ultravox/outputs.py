@@ -13,10 +13,20 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = [
     'AgentAllowance',
+    'AgentDialTarget',
+    'AgentUri',
+    'AwsPrefixListEntry',
+    'AwsPrefixListIngressRule',
+    'AwsSecurityGroupIngressRule',
+    'AzureSecurityRule',
+    'CarrierNotes',
     'FallbackHandler',
+    'GcpFirewallAllow',
+    'GcpFirewallRule',
 ]
 
 @pulumi.output_type
@@ -69,6 +79,358 @@ class AgentAllowance(dict):
 
 
 @pulumi.output_type
+class AgentDialTarget(dict):
+    """
+    How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "agentId":
+            suggest = "agent_id"
+        elif key == "toUserPattern":
+            suggest = "to_user_pattern"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in AgentDialTarget. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        AgentDialTarget.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        AgentDialTarget.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 agent_id: _builtins.str,
+                 to_user_pattern: _builtins.str,
+                 note: Optional[_builtins.str] = None,
+                 uri: Optional[_builtins.str] = None):
+        """
+        How a call reaches one agent of `allowedAgents` (what `explainInboundCall` decides).
+
+        :param _builtins.str to_user_pattern: The agent's pattern: when `uri` is absent, dial a To user it matches.
+        :param _builtins.str note: Why `uri` is absent and what to dial instead; absent when `uri` is set.
+        :param _builtins.str uri: `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+        """
+        pulumi.set(__self__, "agent_id", agent_id)
+        pulumi.set(__self__, "to_user_pattern", to_user_pattern)
+        if note is not None:
+            pulumi.set(__self__, "note", note)
+        if uri is not None:
+            pulumi.set(__self__, "uri", uri)
+
+    @_builtins.property
+    @pulumi.getter(name="agentId")
+    def agent_id(self) -> _builtins.str:
+        return pulumi.get(self, "agent_id")
+
+    @_builtins.property
+    @pulumi.getter(name="toUserPattern")
+    def to_user_pattern(self) -> _builtins.str:
+        """
+        The agent's pattern: when `uri` is absent, dial a To user it matches.
+        """
+        return pulumi.get(self, "to_user_pattern")
+
+    @_builtins.property
+    @pulumi.getter
+    def note(self) -> Optional[_builtins.str]:
+        """
+        Why `uri` is absent and what to dial instead; absent when `uri` is set.
+        """
+        return pulumi.get(self, "note")
+
+    @_builtins.property
+    @pulumi.getter
+    def uri(self) -> Optional[_builtins.str]:
+        """
+        `sip:agent_<agentId>@<domain>` when that To user reaches this agent under the config; else absent.
+        """
+        return pulumi.get(self, "uri")
+
+
+@pulumi.output_type
+class AgentUri(dict):
+    """
+    An agent and its `sip:agent_<agentId>@<domain>` URI (see the warnings for whether it routes there).
+    """
+    def __init__(__self__, *,
+                 agent_id: _builtins.str,
+                 uri: _builtins.str):
+        """
+        An agent and its `sip:agent_<agentId>@<domain>` URI (see the warnings for whether it routes there).
+        """
+        pulumi.set(__self__, "agent_id", agent_id)
+        pulumi.set(__self__, "uri", uri)
+
+    @_builtins.property
+    @pulumi.getter(name="agentId")
+    def agent_id(self) -> _builtins.str:
+        return pulumi.get(self, "agent_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def uri(self) -> _builtins.str:
+        return pulumi.get(self, "uri")
+
+
+@pulumi.output_type
+class AwsPrefixListEntry(dict):
+    """
+    One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+    """
+    def __init__(__self__, *,
+                 cidr: _builtins.str,
+                 description: _builtins.str):
+        """
+        One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
+        """
+        pulumi.set(__self__, "cidr", cidr)
+        pulumi.set(__self__, "description", description)
+
+    @_builtins.property
+    @pulumi.getter
+    def cidr(self) -> _builtins.str:
+        return pulumi.get(self, "cidr")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        return pulumi.get(self, "description")
+
+
+@pulumi.output_type
+class AwsPrefixListIngressRule(dict):
+    """
+    Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+    """
+    def __init__(__self__, *,
+                 description: _builtins.str,
+                 from_port: _builtins.int,
+                 prefix_list_ids: Sequence[_builtins.str],
+                 protocol: _builtins.str,
+                 to_port: _builtins.int):
+        """
+        Like `AwsSecurityGroupIngressRule`, with the sources in a managed prefix list.
+
+        :param _builtins.int from_port: First port.
+        :param Sequence[_builtins.str] prefix_list_ids: The prefix list's id.
+        :param _builtins.int to_port: Last port.
+        """
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "from_port", from_port)
+        pulumi.set(__self__, "prefix_list_ids", prefix_list_ids)
+        pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "to_port", to_port)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="fromPort")
+    def from_port(self) -> _builtins.int:
+        """
+        First port.
+        """
+        return pulumi.get(self, "from_port")
+
+    @_builtins.property
+    @pulumi.getter(name="prefixListIds")
+    def prefix_list_ids(self) -> Sequence[_builtins.str]:
+        """
+        The prefix list's id.
+        """
+        return pulumi.get(self, "prefix_list_ids")
+
+    @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> _builtins.str:
+        return pulumi.get(self, "protocol")
+
+    @_builtins.property
+    @pulumi.getter(name="toPort")
+    def to_port(self) -> _builtins.int:
+        """
+        Last port.
+        """
+        return pulumi.get(self, "to_port")
+
+
+@pulumi.output_type
+class AwsSecurityGroupIngressRule(dict):
+    """
+    Shaped like `aws.ec2.SecurityGroup`'s `ingress` entries (and `aws.ec2.SecurityGroupRule` minus type).
+    """
+    def __init__(__self__, *,
+                 cidr_blocks: Sequence[_builtins.str],
+                 description: _builtins.str,
+                 from_port: _builtins.int,
+                 protocol: _builtins.str,
+                 to_port: _builtins.int):
+        """
+        Shaped like `aws.ec2.SecurityGroup`'s `ingress` entries (and `aws.ec2.SecurityGroupRule` minus type).
+
+        :param Sequence[_builtins.str] cidr_blocks: One CIDR.
+        :param _builtins.int from_port: First port.
+        :param _builtins.int to_port: Last port.
+        """
+        pulumi.set(__self__, "cidr_blocks", cidr_blocks)
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "from_port", from_port)
+        pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "to_port", to_port)
+
+    @_builtins.property
+    @pulumi.getter(name="cidrBlocks")
+    def cidr_blocks(self) -> Sequence[_builtins.str]:
+        """
+        One CIDR.
+        """
+        return pulumi.get(self, "cidr_blocks")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="fromPort")
+    def from_port(self) -> _builtins.int:
+        """
+        First port.
+        """
+        return pulumi.get(self, "from_port")
+
+    @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> _builtins.str:
+        return pulumi.get(self, "protocol")
+
+    @_builtins.property
+    @pulumi.getter(name="toPort")
+    def to_port(self) -> _builtins.int:
+        """
+        Last port.
+        """
+        return pulumi.get(self, "to_port")
+
+
+@pulumi.output_type
+class AzureSecurityRule(dict):
+    """
+    An element of `azure-native.network.NetworkSecurityGroup`'s `securityRules`.
+    """
+    def __init__(__self__, *,
+                 access: _builtins.str,
+                 description: _builtins.str,
+                 destination_address_prefix: _builtins.str,
+                 destination_port_ranges: Sequence[_builtins.str],
+                 direction: _builtins.str,
+                 name: _builtins.str,
+                 priority: _builtins.int,
+                 protocol: _builtins.str,
+                 source_address_prefixes: Sequence[_builtins.str],
+                 source_port_range: _builtins.str):
+        """
+        An element of `azure-native.network.NetworkSecurityGroup`'s `securityRules`.
+
+        :param _builtins.int priority: The rule's priority.
+        """
+        pulumi.set(__self__, "access", access)
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "destination_address_prefix", destination_address_prefix)
+        pulumi.set(__self__, "destination_port_ranges", destination_port_ranges)
+        pulumi.set(__self__, "direction", direction)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "priority", priority)
+        pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "source_address_prefixes", source_address_prefixes)
+        pulumi.set(__self__, "source_port_range", source_port_range)
+
+    @_builtins.property
+    @pulumi.getter
+    def access(self) -> _builtins.str:
+        return pulumi.get(self, "access")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="destinationAddressPrefix")
+    def destination_address_prefix(self) -> _builtins.str:
+        return pulumi.get(self, "destination_address_prefix")
+
+    @_builtins.property
+    @pulumi.getter(name="destinationPortRanges")
+    def destination_port_ranges(self) -> Sequence[_builtins.str]:
+        return pulumi.get(self, "destination_port_ranges")
+
+    @_builtins.property
+    @pulumi.getter
+    def direction(self) -> _builtins.str:
+        return pulumi.get(self, "direction")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def priority(self) -> _builtins.int:
+        """
+        The rule's priority.
+        """
+        return pulumi.get(self, "priority")
+
+    @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> _builtins.str:
+        return pulumi.get(self, "protocol")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceAddressPrefixes")
+    def source_address_prefixes(self) -> Sequence[_builtins.str]:
+        return pulumi.get(self, "source_address_prefixes")
+
+    @_builtins.property
+    @pulumi.getter(name="sourcePortRange")
+    def source_port_range(self) -> _builtins.str:
+        return pulumi.get(self, "source_port_range")
+
+
+@pulumi.output_type
+class CarrierNotes(dict):
+    """
+    How to set up a trunk at each carrier.
+    """
+    def __init__(__self__, *,
+                 telnyx: _builtins.str,
+                 twilio: _builtins.str):
+        """
+        How to set up a trunk at each carrier.
+        """
+        pulumi.set(__self__, "telnyx", telnyx)
+        pulumi.set(__self__, "twilio", twilio)
+
+    @_builtins.property
+    @pulumi.getter
+    def telnyx(self) -> _builtins.str:
+        return pulumi.get(self, "telnyx")
+
+    @_builtins.property
+    @pulumi.getter
+    def twilio(self) -> _builtins.str:
+        return pulumi.get(self, "twilio")
+
+
+@pulumi.output_type
 class FallbackHandler(dict):
     """
     The fallback webhook. `secrets` are credentials.
@@ -91,5 +453,69 @@ class FallbackHandler(dict):
     @pulumi.getter
     def url(self) -> _builtins.str:
         return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class GcpFirewallAllow(dict):
+    """
+    One entry of a GCP firewall rule's `allows`.
+    """
+    def __init__(__self__, *,
+                 ports: Sequence[_builtins.str],
+                 protocol: _builtins.str):
+        """
+        One entry of a GCP firewall rule's `allows`.
+        """
+        pulumi.set(__self__, "ports", ports)
+        pulumi.set(__self__, "protocol", protocol)
+
+    @_builtins.property
+    @pulumi.getter
+    def ports(self) -> Sequence[_builtins.str]:
+        return pulumi.get(self, "ports")
+
+    @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> _builtins.str:
+        return pulumi.get(self, "protocol")
+
+
+@pulumi.output_type
+class GcpFirewallRule(dict):
+    """
+    Fields of `gcp.compute.Firewall`'s arguments (add `network` and a `name`).
+    """
+    def __init__(__self__, *,
+                 allows: Sequence['outputs.GcpFirewallAllow'],
+                 description: _builtins.str,
+                 direction: _builtins.str,
+                 source_ranges: Sequence[_builtins.str]):
+        """
+        Fields of `gcp.compute.Firewall`'s arguments (add `network` and a `name`).
+        """
+        pulumi.set(__self__, "allows", allows)
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "direction", direction)
+        pulumi.set(__self__, "source_ranges", source_ranges)
+
+    @_builtins.property
+    @pulumi.getter
+    def allows(self) -> Sequence['outputs.GcpFirewallAllow']:
+        return pulumi.get(self, "allows")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def direction(self) -> _builtins.str:
+        return pulumi.get(self, "direction")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceRanges")
+    def source_ranges(self) -> Sequence[_builtins.str]:
+        return pulumi.get(self, "source_ranges")
 
 

@@ -72,7 +72,7 @@ class SipConfig(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = SipConfigArgs.__new__(SipConfigArgs)
 
-            __props__.__dict__["agent_sip_uris"] = None
+            __props__.__dict__["agent_dial_targets"] = None
             __props__.__dict__["allow_all_agents"] = None
             __props__.__dict__["allowed_agents"] = None
             __props__.__dict__["allowed_cidr_ranges"] = None
@@ -104,7 +104,7 @@ class SipConfig(pulumi.CustomResource):
 
         __props__ = SipConfigArgs.__new__(SipConfigArgs)
 
-        __props__.__dict__["agent_sip_uris"] = None
+        __props__.__dict__["agent_dial_targets"] = None
         __props__.__dict__["allow_all_agents"] = None
         __props__.__dict__["allowed_agents"] = None
         __props__.__dict__["allowed_cidr_ranges"] = None
@@ -121,12 +121,12 @@ class SipConfig(pulumi.CustomResource):
         return pulumi.runtime.exists_resource(None, 'ultravox:index:SipConfig', id, __props__, opts or pulumi.ResourceOptions())
 
     @_builtins.property
-    @pulumi.getter(name="agentSipUris")
-    def agent_sip_uris(self) -> pulumi.Output[Sequence[_builtins.str]]:
+    @pulumi.getter(name="agentDialTargets")
+    def agent_dial_targets(self) -> pulumi.Output[Sequence['outputs.AgentDialTarget']]:
         """
-        `sip:agent_<agentId>@<domain>` for each entry of `allowedAgents`, in order.
+        How to dial each entry of `allowedAgents`, in order: `uri` only where `sip:agent_<agentId>@<domain>` reaches that agent under this config.
         """
-        return pulumi.get(self, "agent_sip_uris")
+        return pulumi.get(self, "agent_dial_targets")
 
     @_builtins.property
     @pulumi.getter(name="allowAllAgents")

@@ -1,0 +1,365 @@
+/**
+ * The package's functions over gRPC against the real plugin process: each invoke gives exactly
+ * what the TypeScript renderer gives for the same input (warnings that TypeScript passes to
+ * `onWarning` come back in `warnings`), and a bad input fails the invoke with the renderer's own
+ * `UltravoxError [invalid_input]` text while the plugin keeps serving.
+ */
+import { expect } from "chai";
+import {
+    asteriskPjsip,
+    awsManagedPrefixListArgs,
+    awsPrefixListIngress,
+    awsSecurityGroupIngress,
+    awsSecurityGroupIngressChunks,
+    azureNsgSecurityRules,
+    carrierTrunkUris,
+    explainInboundCall,
+    freeswitchGateway,
+    gcpFirewallRules,
+    kamailioDispatcherList,
+    kamailioPermissionsAddress,
+    nftablesRuleset,
+    type SipRouting,
+    type WarningSink,
+} from "pulumi-ultravox";
+import { AGENT_A, AGENT_B, rawSipConfig } from "../helpers/fixtures";
+import { InvokeError, type PackagePlugin, startPackagePlugin } from "../helpers/packagePlugin";
+
+const DOMAIN = "acme-test.sip.ultravox.invalid";
+/** As the API serves them: one with host bits set (a warning), one twice. */
+const RAW_CIDRS: string[] = rawSipConfig().allowedCidrRanges ?? [];
+/** The read's routing values for the fixture account (what `SipConfig.get` gives). */
+const ROUTING = {
+    domain: DOMAIN,
+    allowedAgents: [
+        { agentId: AGENT_B, toUserPattern: "^support$" },
+        { agentId: AGENT_A, toUserPattern: `^agent_${AGENT_A}$` },
+    ],
+    allowAllAgents: false,
+    fallbackHandlerUrl: "https://pbx.example.com/ultravox/fallback",
+};
+const CONFIG: SipRouting = { ...ROUTING, allowedCidrRanges: ["9.0.0.0/8", "10.1.2.0/24", "203.0.113.0/24"] };
+const HOST_BITS_WARNING = "CIDR 10.1.2.3/24 has host bits set; using 10.1.2.0/24.";
+
+/** A CIDR renderer's result and the warnings it passed to `onWarning`. */
+function collected<T>(render: (onWarning: WarningSink) => T): { result: T; warnings: string[] } {
+    const warnings: string[] = [];
+    return { result: render((message) => warnings.push(message)), warnings };
+}
+
+/** The text of what `render` throws (what the plugin answers for it). */
+function thrownText(render: () => unknown): string {
+    try {
+        render();
+    } catch (error) {
+        return String(error);
+    }
+    throw new Error("the TypeScript renderer did not throw");
+}
+
+interface Case {
+    token: string;
+    args: Record<string, unknown>;
+    expected: () => unknown;
+}
+
+const rtp = { from: 10000, to: 20000 };
+
+const CASES: Case[] = [
+    {
+        token: "nftablesRuleset",
+        args: { allowedCidrRanges: RAW_CIDRS, rtp, dropOthers: true, table: "pbx", family: "ip" },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                nftablesRuleset(RAW_CIDRS, { rtp, dropOthers: true, table: "pbx", family: "ip", onWarning }),
+            );
+            return { text: result, warnings };
+        },
+    },
+    {
+        token: "awsSecurityGroupIngress",
+        args: {
+            allowedCidrRanges: RAW_CIDRS,
+            aggregate: true,
+            ports: [{ protocol: "udp", from: 5060, to: 5060 }],
+            description: "pbx sip",
+        },
+        expected: () => {
+            const options = { aggregate: true, ports: [{ protocol: "udp" as const, from: 5060, to: 5060 }] };
+            const { result, warnings } = collected((onWarning) =>
+                awsSecurityGroupIngress(RAW_CIDRS, { ...options, description: "pbx sip", onWarning }),
+            );
+            return { rules: result, warnings };
+        },
+    },
+    {
+        token: "awsSecurityGroupIngressChunks",
+        args: { allowedCidrRanges: RAW_CIDRS, maxRulesPerGroup: 6 },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                awsSecurityGroupIngressChunks(RAW_CIDRS, { maxRulesPerGroup: 6, onWarning }),
+            );
+            return { groups: result, warnings };
+        },
+    },
+    {
+        token: "awsManagedPrefixListArgs",
+        args: { allowedCidrRanges: RAW_CIDRS, description: "pbx", maxEntries: 10 },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                awsManagedPrefixListArgs(RAW_CIDRS, { description: "pbx", maxEntries: 10, onWarning }),
+            );
+            return { ...result, warnings };
+        },
+    },
+    {
+        token: "awsPrefixListIngress",
+        args: { prefixListId: "pl-0123456789abcdef0", rtp },
+        expected: () => ({ rules: awsPrefixListIngress("pl-0123456789abcdef0", { rtp }) }),
+    },
+    {
+        token: "gcpFirewallRules",
+        args: { allowedCidrRanges: RAW_CIDRS, rtp, maxSourceRangesPerRule: 2 },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                gcpFirewallRules(RAW_CIDRS, { rtp, maxSourceRangesPerRule: 2, onWarning }),
+            );
+            return { rules: result, warnings };
+        },
+    },
+    {
+        token: "azureNsgSecurityRules",
+        args: { allowedCidrRanges: RAW_CIDRS, priorityStart: 200, namePrefix: "uv", maxPrefixesPerRule: 3 },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                azureNsgSecurityRules(RAW_CIDRS, {
+                    priorityStart: 200,
+                    namePrefix: "uv",
+                    maxPrefixesPerRule: 3,
+                    onWarning,
+                }),
+            );
+            return { rules: result, warnings };
+        },
+    },
+    {
+        token: "kamailioPermissionsAddress",
+        args: { allowedCidrRanges: RAW_CIDRS, groupId: 2, port: 5060, tag: "uv" },
+        expected: () => {
+            const { result, warnings } = collected((onWarning) =>
+                kamailioPermissionsAddress(RAW_CIDRS, { groupId: 2, port: 5060, tag: "uv", onWarning }),
+            );
+            return { text: result, warnings };
+        },
+    },
+    {
+        token: "asteriskPjsip",
+        args: {
+            ...ROUTING,
+            transport: "tls",
+            codecs: ["G.722", "ulaw"],
+            endpointName: "uv",
+            aclCidrs: ["203.0.113.0/24"],
+        },
+        expected: () =>
+            asteriskPjsip(CONFIG, {
+                transport: "tls",
+                codecs: ["G.722", "ulaw"],
+                endpointName: "uv",
+                aclCidrs: ["203.0.113.0/24"],
+            }),
+    },
+    {
+        token: "freeswitchGateway",
+        args: { ...ROUTING, allowedCidrRanges: CONFIG.allowedCidrRanges, gatewayName: "uv", callerIdInFrom: false },
+        expected: () => freeswitchGateway(CONFIG, { gatewayName: "uv", callerIdInFrom: false }),
+    },
+    {
+        token: "kamailioDispatcherList",
+        args: { ...ROUTING, transport: "tcp", setId: 3, flags: 16, attrs: "duid=uv" },
+        expected: () => kamailioDispatcherList(CONFIG, { transport: "tcp", setId: 3, flags: 16, attrs: "duid=uv" }),
+    },
+    {
+        token: "carrierTrunkUris",
+        args: { ...ROUTING, transport: "tcp", agents: [AGENT_A] },
+        expected: () => carrierTrunkUris(CONFIG, { transport: "tcp", agents: [AGENT_A] }),
+    },
+    {
+        token: "explainInboundCall",
+        args: {
+            allowedCidrRanges: CONFIG.allowedCidrRanges,
+            allowedAgents: ROUTING.allowedAgents,
+            allowAllAgents: false,
+            fallbackHandlerUrl: ROUTING.fallbackHandlerUrl,
+            sourceIp: "203.0.113.9",
+            toUser: "support",
+        },
+        expected: () => explainInboundCall(CONFIG, { sourceIp: "203.0.113.9", toUser: "support" }),
+    },
+];
+
+/** A bad input of each function, and what the TypeScript renderer throws for it. */
+const BAD: { token: string; args: Record<string, unknown>; thrown: () => unknown }[] = [
+    {
+        token: "nftablesRuleset",
+        args: { allowedCidrRanges: RAW_CIDRS, table: "table" },
+        thrown: () => nftablesRuleset(RAW_CIDRS, { table: "table" }),
+    },
+    {
+        token: "awsSecurityGroupIngress",
+        args: { allowedCidrRanges: ["10.0.0.0/33"] },
+        thrown: () => awsSecurityGroupIngress(["10.0.0.0/33"]),
+    },
+    {
+        token: "awsSecurityGroupIngressChunks",
+        args: { allowedCidrRanges: RAW_CIDRS, maxRulesPerGroup: 2 },
+        thrown: () => awsSecurityGroupIngressChunks(RAW_CIDRS, { maxRulesPerGroup: 2 }),
+    },
+    {
+        token: "awsManagedPrefixListArgs",
+        args: { allowedCidrRanges: RAW_CIDRS, maxEntries: 2 },
+        thrown: () => awsManagedPrefixListArgs(RAW_CIDRS, { maxEntries: 2 }),
+    },
+    {
+        token: "awsPrefixListIngress",
+        args: { prefixListId: "pl-1", description: 'say "hi"' },
+        thrown: () => awsPrefixListIngress("pl-1", { description: 'say "hi"' }),
+    },
+    {
+        token: "gcpFirewallRules",
+        args: { allowedCidrRanges: RAW_CIDRS, maxSourceRangesPerRule: 0 },
+        thrown: () => gcpFirewallRules(RAW_CIDRS, { maxSourceRangesPerRule: 0 }),
+    },
+    {
+        token: "azureNsgSecurityRules",
+        args: { allowedCidrRanges: RAW_CIDRS, priorityStart: 50 },
+        thrown: () => azureNsgSecurityRules(RAW_CIDRS, { priorityStart: 50 }),
+    },
+    {
+        token: "kamailioPermissionsAddress",
+        args: { allowedCidrRanges: RAW_CIDRS, tag: "a b" },
+        thrown: () => kamailioPermissionsAddress(RAW_CIDRS, { tag: "a b" }),
+    },
+    {
+        token: "asteriskPjsip",
+        args: { ...ROUTING, codecs: ["g7222"] },
+        thrown: () => asteriskPjsip(CONFIG, { codecs: ["g7222"] }),
+    },
+    {
+        token: "freeswitchGateway",
+        args: { ...ROUTING, allowedCidrRanges: [], gatewayName: "my gateway" },
+        thrown: () => freeswitchGateway(CONFIG, { gatewayName: "my gateway" }),
+    },
+    {
+        token: "kamailioDispatcherList",
+        args: { ...ROUTING, domain: "bad domain" },
+        thrown: () => kamailioDispatcherList({ ...CONFIG, domain: "bad domain" }),
+    },
+    {
+        token: "carrierTrunkUris",
+        args: { ...ROUTING, transport: "sctp" },
+        thrown: () => carrierTrunkUris(CONFIG, { transport: "sctp" as "udp" }),
+    },
+    {
+        token: "explainInboundCall",
+        args: { allowedCidrRanges: [], allowedAgents: [], allowAllAgents: false, sourceIp: "999.1.1.1", toUser: "x" },
+        thrown: () => explainInboundCall(CONFIG, { sourceIp: "999.1.1.1", toUser: "x" }),
+    },
+];
+
+describe("plugin: the ultravox package's functions, invoked over gRPC", function () {
+    this.timeout(60_000);
+    let plugin: PackagePlugin;
+
+    before(async () => {
+        plugin = await startPackagePlugin();
+    });
+
+    after(async () => {
+        await plugin?.stop();
+    });
+
+    async function invokeError(token: string, args: Record<string, unknown>): Promise<string> {
+        try {
+            await plugin.invoke(`ultravox:index:${token}`, args);
+        } catch (error) {
+            if (error instanceof InvokeError) return error.details;
+            throw error;
+        }
+        throw new Error(`${token} did not fail`);
+    }
+
+    for (const { token, args, expected } of CASES) {
+        it(`${token} gives exactly what the TypeScript ${token} gives`, async () => {
+            expect(await plugin.invoke(`ultravox:index:${token}`, args)).to.deep.equal(expected());
+        });
+    }
+
+    it("the CIDR renderers return the warnings TypeScript passes to onWarning", async () => {
+        const result = await plugin.invoke("ultravox:index:nftablesRuleset", { allowedCidrRanges: RAW_CIDRS });
+        expect(result.warnings).to.deep.equal([HOST_BITS_WARNING]);
+    });
+
+    it("explainInboundCall leaves agentId out when the call reaches no agent, as TypeScript does", async () => {
+        const args = { allowedCidrRanges: ["203.0.113.0/24"], allowedAgents: [], allowAllAgents: false };
+        const result = await plugin.invoke("ultravox:index:explainInboundCall", {
+            ...args,
+            sourceIp: "198.51.100.1",
+            toUser: "support",
+        });
+        expect(result).to.deep.equal({
+            accepted: false,
+            route: "rejected",
+            reason: "Source IP 198.51.100.1 is not allowed: none of the 1 ranges in allowedCidrRanges contains it.",
+            warnings: [],
+        });
+    });
+
+    for (const { token, args, thrown } of BAD) {
+        it(`${token}: a bad input fails with the renderer's own invalid_input text`, async () => {
+            const expected = thrownText(thrown);
+            expect(expected).to.match(/^UltravoxError \[invalid_input\]: /);
+            expect(await invokeError(token, args)).to.equal(expected);
+        });
+    }
+
+    it("an input of the wrong type, an unknown input or a missing one fails with invalid_input, naming it", async () => {
+        expect(await invokeError("nftablesRuleset", { allowedCidrRanges: RAW_CIDRS, rtp: "10000-20000" })).to.equal(
+            'UltravoxError [invalid_input]: rtp must be an object, got "10000-20000".',
+        );
+        expect(await invokeError("nftablesRuleset", { allowedCidrRanges: [5060] })).to.equal(
+            "UltravoxError [invalid_input]: allowedCidrRanges[0] must be a string, got 5060.",
+        );
+        expect(await invokeError("asteriskPjsip", { ...ROUTING, allowedAgents: [{ agentId: AGENT_A }] })).to.equal(
+            "UltravoxError [invalid_input]: allowedAgents[0].toUserPattern is required.",
+        );
+        expect(await invokeError("nftablesRuleset", { allowedCidrRanges: RAW_CIDRS, colour: "red" })).to.equal(
+            "UltravoxError [invalid_input]: colour is not an input of this function (it takes allowedCidrRanges, ports, rtp, aggregate, table, setName, family, dropOthers).",
+        );
+        expect(await invokeError("carrierTrunkUris", { domain: DOMAIN, allowAllAgents: false })).to.equal(
+            "UltravoxError [invalid_input]: allowedAgents is required.",
+        );
+        expect(await invokeError("nftablesRulesets", {})).to.equal("Unknown function ultravox:index:nftablesRulesets.");
+    });
+
+    it("takes a read's objects under their Python names, as the Python SDK sends them to an invoke", async () => {
+        const pythonAgents = ROUTING.allowedAgents.map(({ agentId, toUserPattern }) => ({
+            agent_id: agentId,
+            to_user_pattern: toUserPattern,
+        }));
+        expect(
+            await plugin.invoke("ultravox:index:asteriskPjsip", { ...ROUTING, allowedAgents: pythonAgents }),
+        ).to.deep.equal(asteriskPjsip(CONFIG));
+        expect(await invokeError("asteriskPjsip", { ...ROUTING, allowed_agents: pythonAgents })).to.equal(
+            "UltravoxError [invalid_input]: allowed_agents is not an input of this function (it takes domain, allowedAgents, allowAllAgents, fallbackHandlerUrl, agents, transport, codecs, endpointName, context, transportSection, aclCidrs, aclName).",
+        );
+    });
+
+    it("keeps serving after the failures", async () => {
+        expect(plugin.alive()).to.equal(true);
+        const result = await plugin.invoke("ultravox:index:kamailioPermissionsAddress", {
+            allowedCidrRanges: ["203.0.113.0/24"],
+        });
+        expect(result).to.deep.equal({ text: kamailioPermissionsAddress(["203.0.113.0/24"]), warnings: [] });
+    });
+});
