@@ -48,6 +48,9 @@ const sipConfigProperties = {
     },
 } as const;
 
+/** What the function gives: everything but the secret `fallbackHandler` (see its description). */
+const { fallbackHandler: _secret, ...functionProperties } = sipConfigProperties;
+
 /** Always present in a read (`fallbackHandler` and `fallbackHandlerUrl` may be null). */
 const requiredOutputs = [
     "domain",
@@ -136,8 +139,10 @@ export const packageSchema = {
     functions: {
         [GET_SIP_CONFIG_FUNCTION]: {
             description:
-                "Reads the account's SIP config as a plain value (nothing in the state). Like any invoke, the whole result is secret when it holds the fallback handler.",
-            outputs: { properties: sipConfigProperties, required: requiredOutputs },
+                "Reads the account's SIP config as a plain value (nothing in the state), without the fallback handler's signing secrets: " +
+                "the SDKs' plain invoke forms drop a result's secret mark (Python) or refuse it (Go), so a function cannot carry them safely. " +
+                "For `fallbackHandler`, read the resource: `SipConfig.get`.",
+            outputs: { properties: functionProperties, required: requiredOutputs },
         },
         ...Object.fromEntries(
             Object.entries(packageFunctions).map(([token, { description, inputs, outputs }]) => [

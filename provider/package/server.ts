@@ -93,8 +93,9 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
         }),
         invoke: unary(async (request: provider.InvokeRequest) => {
             if (request.getTok() === GET_SIP_CONFIG_FUNCTION) {
-                const properties = await readSipConfig(configured());
-                return new provider.InvokeResponse().setReturn(toStruct(properties) as never);
+                // No fallbackHandler: an invoke result cannot keep a secret in every SDK (schema.ts).
+                const { fallbackHandler: _secret, ...properties } = await readSipConfig(configured());
+                return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(properties) as never);
             }
             const args = unwrapSecrets(request.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
             const result = invokePackageFunction(request.getTok(), args, packageSchema.types);

@@ -36,9 +36,15 @@ export interface PackagePlugin {
     stop(): Promise<void>;
 }
 
-/** Starts the plugin (with this process's node first on PATH, as the launcher wants Node ≥ 22) and configures it. */
-export async function startPackagePlugin(): Promise<PackagePlugin> {
-    const env = childEnv({ PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}` });
+/**
+ * Starts the plugin (with this process's node first on PATH, as the launcher wants Node ≥ 22.12)
+ * and configures it with no arguments, so its settings come from `extraEnv` (ULTRAVOX_*).
+ */
+export async function startPackagePlugin(extraEnv: Record<string, string> = {}): Promise<PackagePlugin> {
+    const env = childEnv({
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+        ...extraEnv,
+    });
     const child: StartedProcess = start(PLUGIN_LAUNCHER, [], { cwd: REPO_ROOT, env });
     const [, port] = await child.waitForStdout(/^(\d+)\r?\n/, 20_000);
     const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());

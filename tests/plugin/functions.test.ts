@@ -4,8 +4,10 @@
  * `onWarning` come back in `warnings`), and a bad input fails the invoke with the renderer's own
  * `UltravoxError [invalid_input]` text while the plugin keeps serving.
  */
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { expect } from "chai";
 import {
+    agentDialTargets,
     asteriskPjsip,
     awsManagedPrefixListArgs,
     awsPrefixListIngress,
@@ -16,13 +18,15 @@ import {
     explainInboundCall,
     freeswitchGateway,
     gcpFirewallRules,
+    getSipConfig,
     kamailioDispatcherList,
     kamailioPermissionsAddress,
     nftablesRuleset,
     type SipRouting,
     type WarningSink,
 } from "pulumi-ultravox";
-import { AGENT_A, AGENT_B, rawSipConfig } from "../helpers/fixtures";
+import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { InvokeError, type PackagePlugin, startPackagePlugin } from "../helpers/packagePlugin";
 
 const DOMAIN = "acme-test.sip.ultravox.invalid";
@@ -361,5 +365,35 @@ describe("plugin: the ultravox package's functions, invoked over gRPC", function
             allowedCidrRanges: ["203.0.113.0/24"],
         });
         expect(result).to.deep.equal({ text: kamailioPermissionsAddress(["203.0.113.0/24"]), warnings: [] });
+    });
+});
+
+describe("plugin: the getSipConfig function, invoked over gRPC", function () {
+    this.timeout(60_000);
+    let plugin: PackagePlugin;
+    let emulator: Emulator;
+
+    before(async () => {
+        emulator = await startEmulator({ account: account() });
+        plugin = await startPackagePlugin({ ULTRAVOX_API_KEY: TEST_API_KEY, ULTRAVOX_BASE_URL: emulator.url });
+    });
+
+    after(async () => {
+        await plugin?.stop();
+        await emulator?.close();
+    });
+
+    it("gives the read's values but the fallback handler, with no secret anywhere in the result", async () => {
+        const result = await plugin.invoke("ultravox:index:getSipConfig", {});
+        const { fallbackHandler, ...withoutHandler } = await getSipConfig({
+            apiKey: TEST_API_KEY,
+            baseUrl: emulator.url,
+        });
+        expect(fallbackHandler?.secrets).to.have.length(2);
+        expect(result).to.deep.equal({ ...withoutHandler, agentDialTargets: agentDialTargets(withoutHandler) });
+        const text = JSON.stringify(result);
+        // A secret envelope would carry Pulumi's special-value key.
+        expect(text).to.not.contain(specialSigKey);
+        for (const secret of fallbackHandler?.secrets ?? []) expect(text).to.not.contain(secret);
     });
 });

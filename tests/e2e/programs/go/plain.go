@@ -6,13 +6,14 @@ import (
 	"pulumi-ultravox/sdk/go/ultravox"
 )
 
-// Plain calls the function's plain form, LookupSipConfig, through the default provider: the Go SDK
-// refuses a plain invoke whose result holds a secret, and the fallback handler is one.
+// Plain calls the function's plain form, LookupSipConfig, through the default provider. The Go SDK
+// refuses a plain invoke whose result holds a secret; the function's holds none (no fallback handler).
 func Plain(ctx *pulumi.Context) error {
 	plain, err := ultravox.LookupSipConfig(ctx)
 	if err != nil {
 		return err
 	}
 	ctx.Export("plainDomain", pulumi.String(plain.Domain))
+	ctx.Export("plainFallbackHandlerUrl", pulumi.StringPtrFromPtr(plain.FallbackHandlerUrl))
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
-// Reads the account's SIP config as a plain value (nothing in the state). Like any invoke, the whole result is secret when it holds the fallback handler.
+// Reads the account's SIP config as a plain value (nothing in the state), without the fallback handler's signing secrets: the SDKs' plain invoke forms drop a result's secret mark (Python) or refuse it (Go), so a function cannot carry them safely. For `fallbackHandler`, read the resource: `SipConfig.get`.
 func LookupSipConfig(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (*LookupSipConfigResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv LookupSipConfigResult
@@ -33,8 +33,6 @@ type LookupSipConfigResult struct {
 	AllowedCidrRanges []string `pulumi:"allowedCidrRanges"`
 	// Where to send INVITEs: `sip:agent_<agentId>@<domain>`.
 	Domain string `pulumi:"domain"`
-	// The fallback webhook with its signing secrets (secret), or null.
-	FallbackHandler *FallbackHandler `pulumi:"fallbackHandler"`
 	// The fallback handler's URL as a plain value, or null.
 	FallbackHandlerUrl *string `pulumi:"fallbackHandlerUrl"`
 	// sha256 (hex) of the normalized config without the secrets: changes only when routing changes.
@@ -83,11 +81,6 @@ func (o LookupSipConfigResultOutput) AllowedCidrRanges() pulumi.StringArrayOutpu
 // Where to send INVITEs: `sip:agent_<agentId>@<domain>`.
 func (o LookupSipConfigResultOutput) Domain() pulumi.StringOutput {
 	return o.ApplyT(func(v LookupSipConfigResult) string { return v.Domain }).(pulumi.StringOutput)
-}
-
-// The fallback webhook with its signing secrets (secret), or null.
-func (o LookupSipConfigResultOutput) FallbackHandler() FallbackHandlerPtrOutput {
-	return o.ApplyT(func(v LookupSipConfigResult) *FallbackHandler { return v.FallbackHandler }).(FallbackHandlerPtrOutput)
 }
 
 // The fallback handler's URL as a plain value, or null.

@@ -24,7 +24,7 @@ __all__ = [
 
 @pulumi.output_type
 class GetSipConfigResult:
-    def __init__(__self__, agent_dial_targets=None, allow_all_agents=None, allowed_agents=None, allowed_cidr_ranges=None, domain=None, fallback_handler=None, fallback_handler_url=None, fingerprint=None):
+    def __init__(__self__, agent_dial_targets=None, allow_all_agents=None, allowed_agents=None, allowed_cidr_ranges=None, domain=None, fallback_handler_url=None, fingerprint=None):
         if agent_dial_targets and not isinstance(agent_dial_targets, list):
             raise TypeError("Expected argument 'agent_dial_targets' to be a list")
         pulumi.set(__self__, "agent_dial_targets", agent_dial_targets)
@@ -40,9 +40,6 @@ class GetSipConfigResult:
         if domain and not isinstance(domain, str):
             raise TypeError("Expected argument 'domain' to be a str")
         pulumi.set(__self__, "domain", domain)
-        if fallback_handler and not isinstance(fallback_handler, dict):
-            raise TypeError("Expected argument 'fallback_handler' to be a dict")
-        pulumi.set(__self__, "fallback_handler", fallback_handler)
         if fallback_handler_url and not isinstance(fallback_handler_url, str):
             raise TypeError("Expected argument 'fallback_handler_url' to be a str")
         pulumi.set(__self__, "fallback_handler_url", fallback_handler_url)
@@ -91,14 +88,6 @@ class GetSipConfigResult:
         return pulumi.get(self, "domain")
 
     @_builtins.property
-    @pulumi.getter(name="fallbackHandler")
-    def fallback_handler(self) -> Optional['outputs.FallbackHandler']:
-        """
-        The fallback webhook with its signing secrets (secret), or null.
-        """
-        return pulumi.get(self, "fallback_handler")
-
-    @_builtins.property
     @pulumi.getter(name="fallbackHandlerUrl")
     def fallback_handler_url(self) -> Optional[_builtins.str]:
         """
@@ -126,14 +115,13 @@ class AwaitableGetSipConfigResult(GetSipConfigResult):
             allowed_agents=self.allowed_agents,
             allowed_cidr_ranges=self.allowed_cidr_ranges,
             domain=self.domain,
-            fallback_handler=self.fallback_handler,
             fallback_handler_url=self.fallback_handler_url,
             fingerprint=self.fingerprint)
 
 
 def get_sip_config(opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetSipConfigResult:
     """
-    Reads the account's SIP config as a plain value (nothing in the state). Like any invoke, the whole result is secret when it holds the fallback handler.
+    Reads the account's SIP config as a plain value (nothing in the state), without the fallback handler's signing secrets: the SDKs' plain invoke forms drop a result's secret mark (Python) or refuse it (Go), so a function cannot carry them safely. For `fallbackHandler`, read the resource: `SipConfig.get`.
     """
     __args__ = dict()
     opts = pulumi.InvokeOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
@@ -145,12 +133,11 @@ def get_sip_config(opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetS
         allowed_agents=pulumi.get(__ret__, 'allowed_agents'),
         allowed_cidr_ranges=pulumi.get(__ret__, 'allowed_cidr_ranges'),
         domain=pulumi.get(__ret__, 'domain'),
-        fallback_handler=pulumi.get(__ret__, 'fallback_handler'),
         fallback_handler_url=pulumi.get(__ret__, 'fallback_handler_url'),
         fingerprint=pulumi.get(__ret__, 'fingerprint'))
 def get_sip_config_output(opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetSipConfigResult]:
     """
-    Reads the account's SIP config as a plain value (nothing in the state). Like any invoke, the whole result is secret when it holds the fallback handler.
+    Reads the account's SIP config as a plain value (nothing in the state), without the fallback handler's signing secrets: the SDKs' plain invoke forms drop a result's secret mark (Python) or refuse it (Go), so a function cannot carry them safely. For `fallbackHandler`, read the resource: `SipConfig.get`.
     """
     __args__ = dict()
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
@@ -161,6 +148,5 @@ def get_sip_config_output(opts: Optional[Union[pulumi.InvokeOptions, pulumi.Invo
         allowed_agents=pulumi.get(__response__, 'allowed_agents'),
         allowed_cidr_ranges=pulumi.get(__response__, 'allowed_cidr_ranges'),
         domain=pulumi.get(__response__, 'domain'),
-        fallback_handler=pulumi.get(__response__, 'fallback_handler'),
         fallback_handler_url=pulumi.get(__response__, 'fallback_handler_url'),
         fingerprint=pulumi.get(__response__, 'fingerprint')))
