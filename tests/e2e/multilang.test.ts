@@ -61,12 +61,8 @@ describe("e2e: Python, Go and YAML programs read the account through the ultravo
         }
     }
 
-    async function stackOutputs(dir: string, stack: string, showSecrets = false): Promise<Record<string, unknown>> {
-        const args = ["stack", "output", "--json", "--stack", stack, ...(showSecrets ? ["--show-secrets"] : [])];
-        const result = await engine.cli(args, dir);
-        expect(result.code, result.stderr).to.equal(0);
-        return JSON.parse(result.stdout);
-    }
+    const stackOutputs = (dir: string, stack: string, showSecrets = false) =>
+        engine.stackOutputs(dir, stack, showSecrets);
 
     it("the TypeScript example's outputs on this account (the reference)", async () => {
         const dir = engine.projectDir("ts-example");

@@ -152,12 +152,8 @@ describe("e2e: YAML, Python and Go: an explicit provider, getSipConfig, and faul
         }
     }
 
-    async function stackOutputs(dir: string, stack: string, showSecrets = false): Promise<Record<string, unknown>> {
-        const args = ["stack", "output", "--json", "--stack", stack, ...(showSecrets ? ["--show-secrets"] : [])];
-        const result = await engine.cli(args, dir);
-        expect(result.code, result.stderr).to.equal(0);
-        return JSON.parse(result.stdout);
-    }
+    const stackOutputs = (dir: string, stack: string, showSecrets = false) =>
+        engine.stackOutputs(dir, stack, showSecrets);
 
     function expectNoSecretPrinted(text: string): void {
         for (const secret of SECRETS) expect(occurrences(text, secret), `${secret} printed`).to.equal(0);

@@ -97,6 +97,14 @@ export class Engine {
         return { code: result.code ?? -1, stdout: result.stdout, stderr: result.stderr };
     }
 
+    /** `pulumi stack output --json` of `stack` in `dir`, parsed; throws with the CLI's stderr when it fails. */
+    async stackOutputs(dir: string, stack: string, showSecrets = false): Promise<Record<string, unknown>> {
+        const args = ["stack", "output", "--json", "--stack", stack, ...(showSecrets ? ["--show-secrets"] : [])];
+        const result = await this.cli(args, dir);
+        if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
+        return JSON.parse(result.stdout) as Record<string, unknown>;
+    }
+
     /** A stack of an inline program whose project is `workDir`'s Pulumi.yaml. */
     async stack(stackName: string, workDir: string, program: automation.PulumiFn): Promise<automation.Stack> {
         const projectName = readProjectName(workDir);
