@@ -14,7 +14,7 @@ import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { REPO_ROOT } from "../helpers/repo";
 import { Engine, occurrences, programAt, requirePulumi, stateResource, TOOLS_BIN } from "./helpers/engine";
-import { LANGUAGES, type LanguageProgram, prepare, requireLanguageTools, run } from "./helpers/languages";
+import { exampleDir, LANGUAGES, type LanguageProgram, prepare, requireLanguageTools, run } from "./helpers/languages";
 
 const SECRETS = (rawSipConfig().fallbackHandler as { secrets: string[] }).secrets;
 const FALLBACK_HANDLER = rawSipConfig().fallbackHandler;
@@ -79,6 +79,13 @@ describe("e2e: Python, Go and YAML programs read the account through the ultravo
             "203.0.113.0/24",
         ]);
         expectRenderedFiles(typescriptOutputs);
+    });
+
+    it("the Go example's own main package builds offline from its committed go.sum, as pulumi-language-go builds it", async () => {
+        const binary = path.join(engine.dir, "go-stack-outputs");
+        const build = await run(engine, "go", ["build", "-mod=readonly", "-o", binary, "."], exampleDir("go"));
+        expect(build.code, build.stderr).to.equal(0);
+        expect(fs.statSync(binary).mode & 0o111).to.not.equal(0);
     });
 
     for (const language of LANGUAGES) {
