@@ -14,7 +14,7 @@ import { REPO_ROOT } from "../helpers/repo";
 
 const LAUNCHER = path.join(REPO_ROOT, "provider", "package", "plugin", "pulumi-resource-ultravox");
 /** As the launcher writes it: relative to its own folder, links resolved. */
-const MAIN = `${path.dirname(fs.realpathSync(LAUNCHER))}/../../../dist/package/main.js`;
+const MAIN = path.join(REPO_ROOT, "dist", "package", "main.js");
 
 describe("plugin launcher: the node it runs the provider with", () => {
     let dir: string;
@@ -101,5 +101,22 @@ describe("plugin launcher: the node it runs the provider with", () => {
         } finally {
             await plugin.stop();
         }
+    });
+
+    it("in a source checkout without dist/ (a git clone): exits 1 with one line saying to install the npm package", async () => {
+        const checkout = fs.mkdtempSync(path.join(dir, "checkout-"));
+        const pluginDir = path.join(checkout, "provider", "package", "plugin");
+        fs.mkdirSync(pluginDir, { recursive: true });
+        fs.copyFileSync(LAUNCHER, path.join(pluginDir, "pulumi-resource-ultravox"));
+        fs.chmodSync(path.join(pluginDir, "pulumi-resource-ultravox"), 0o755);
+        const result = await run(path.join(pluginDir, "pulumi-resource-ultravox"), ["127.0.0.1:12345"], {
+            env: childEnv({ PATH: [fakeNode("v22.23.3"), tools].join(path.delimiter) }),
+        });
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.equal("");
+        const root = fs.realpathSync(checkout);
+        expect(result.stderr).to.equal(
+            `pulumi-resource-ultravox: ${root} has no compiled provider (dist/package/main.js): it is a source checkout, not the installed npm package. Install pulumi-ultravox with npm (from the registry, git or a tarball) and use the plugin in node_modules/pulumi-ultravox/provider/package/plugin, or run npm ci && npm run build in ${root}.\n`,
+        );
     });
 });
