@@ -4,6 +4,7 @@
  * UltravoxError naming it, like the renderers' own checks. Integer ranges are left to the renderers.
  */
 import { UltravoxError } from "../index";
+import { isSecretEnvelope, unwrapSecrets } from "./settings";
 
 /** A property in the schema's JSON form (the subset these functions use). */
 export interface PropertySpec {
@@ -33,15 +34,29 @@ function invalid(message: string, path: string): UltravoxError {
     return new UltravoxError("invalid_input", message, { issues: [path] });
 }
 
+/**
+ * What an error says it got: a secret (or anything inside one) only as "a secret value", a list or
+ * an object by kind, a string cut short. A wrong argument can be the fallback handler passed
+ * where its URL was meant: its signing secrets must not reach the engine's output.
+ */
+function shown(value: unknown, secret: boolean): string {
+    if (secret) return "a secret value";
+    if (Array.isArray(value)) return `a list of ${value.length}`;
+    if (typeof value === "object" && value !== null) return "an object";
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 function checkObject(
     value: unknown,
     spec: { properties: Record<string, PropertySpec>; required?: string[] },
     path: string,
     types: SchemaTypes,
+    secret = false,
 ): Args {
     const where = (name: string) => (path === "" ? name : `${path}.${name}`);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw invalid(`${path} must be an object, got ${JSON.stringify(value)}.`, path);
+        throw invalid(`${path} must be an object, got ${shown(value, secret)}.`, path);
     }
     const out: Args = {};
     for (const [given, member] of Object.entries(value)) {
@@ -55,7 +70,7 @@ function checkObject(
                 where(name),
             );
         }
-        out[name] = checkValue(member, property, where(name), types);
+        out[name] = checkValue(member, property, where(name), types, secret);
     }
     for (const name of spec.required ?? []) {
         if (out[name] === undefined) throw invalid(`${where(name)} is required.`, where(name));
@@ -74,13 +89,15 @@ function schemaName(given: string, spec: { properties: Record<string, PropertySp
     return camel in spec.properties ? camel : given;
 }
 
-function checkValue(value: unknown, spec: PropertySpec, path: string, types: SchemaTypes): unknown {
+/** The value checked against `spec`, secrets unwrapped (the engine's envelopes) as it goes. */
+function checkValue(value: unknown, spec: PropertySpec, path: string, types: SchemaTypes, secret: boolean): unknown {
+    if (isSecretEnvelope(value)) return checkValue(value.value, spec, path, types, true);
     if (spec.$ref !== undefined) {
         const type = types[spec.$ref.replace("#/types/", "")];
         if (type === undefined) throw new Error(`The schema has no type ${spec.$ref}.`);
-        return checkObject(value, type, path, types);
+        return checkObject(value, type, path, types, secret);
     }
-    const fail = (noun: string) => invalid(`${path} must be ${noun}, got ${JSON.stringify(value)}.`, path);
+    const fail = (noun: string) => invalid(`${path} must be ${noun}, got ${shown(value, secret)}.`, path);
     switch (spec.type) {
         case "string":
             if (typeof value !== "string") throw fail("a string");
@@ -95,8 +112,8 @@ function checkValue(value: unknown, spec: PropertySpec, path: string, types: Sch
             return value;
         case "array":
             if (!Array.isArray(value)) throw fail("a list");
-            return value.map((item, index) => checkValue(item, spec.items ?? {}, `${path}[${index}]`, types));
+            return value.map((item, index) => checkValue(item, spec.items ?? {}, `${path}[${index}]`, types, secret));
         default:
-            return value;
+            return unwrapSecrets(value);
     }
 }

@@ -522,9 +522,10 @@ export const packageFunctions: Record<string, PackageFunction> = {
 };
 
 /**
- * Runs the function `token` on `args` (the invoke's arguments as JavaScript, secrets unwrapped):
- * the arguments are checked against the function's schema first, so a wrong type fails with an
- * `invalid_input` UltravoxError naming it, as the renderers' own checks do.
+ * Runs the function `token` on `args` (the invoke's arguments as JavaScript, secrets still in
+ * their envelopes): the arguments are checked against the function's schema first, which unwraps
+ * them, so a wrong type fails with an `invalid_input` UltravoxError naming it, as the renderers'
+ * own checks do, and quoting no secret.
  */
 export function invokePackageFunction(token: string, args: Args, types: SchemaTypes): unknown {
     const fn = packageFunctions[token];

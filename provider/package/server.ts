@@ -14,7 +14,7 @@ import { isUltravoxError } from "../index";
 import { invokePackageFunction } from "./functions";
 import { readSipConfig, type SipConfigProperties } from "./read";
 import { GET_SIP_CONFIG_FUNCTION, PACKAGE_VERSION, packageSchema, SIP_CONFIG_TYPE } from "./schema";
-import { type ProviderSettings, secretEnvelope, settingsFrom, unwrapSecrets } from "./settings";
+import { type ProviderSettings, secretEnvelope, settingsFrom } from "./settings";
 
 // The gRPC and protobuf runtimes the SDK's stubs were generated for: resolved from @pulumi/pulumi
 // itself, so the plugin never meets a second copy.
@@ -97,7 +97,8 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
                 const { fallbackHandler: _secret, ...properties } = await readSipConfig(configured());
                 return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(properties) as never);
             }
-            const args = unwrapSecrets(request.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            // Secrets stay wrapped until the arguments are checked, so that no error quotes one.
+            const args = (request.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
             const result = invokePackageFunction(request.getTok(), args, packageSchema.types);
             return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(withoutUndefined(result)));
         }),

@@ -34,7 +34,8 @@ export function unwrapSecrets(value: unknown): unknown {
     return unwrapped;
 }
 
-function isSecretEnvelope(value: unknown): value is { value: unknown } {
+/** `{ <sig>: <secret sig>, value }`: how the engine sends a secret. */
+export function isSecretEnvelope(value: unknown): value is { value: unknown } {
     return (
         typeof value === "object" &&
         value !== null &&

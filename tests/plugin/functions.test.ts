@@ -4,7 +4,7 @@
  * `onWarning` come back in `warnings`), and a bad input fails the invoke with the renderer's own
  * `UltravoxError [invalid_input]` text while the plugin keeps serving.
  */
-import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { expect } from "chai";
 import {
     agentDialTargets,
@@ -344,6 +344,32 @@ describe("plugin: the ultravox package's functions, invoked over gRPC", function
             "UltravoxError [invalid_input]: allowedAgents is required.",
         );
         expect(await invokeError("nftablesRulesets", {})).to.equal("Unknown function ultravox:index:nftablesRulesets.");
+    });
+
+    it("a secret in the wrong place is named as one, never quoted; a secret where it fits is unwrapped", async () => {
+        const handler = rawSipConfig().fallbackHandler as { url: string; secrets: string[] };
+        const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
+        const CALL = {
+            allowedCidrRanges: CONFIG.allowedCidrRanges,
+            allowedAgents: ROUTING.allowedAgents,
+            allowAllAgents: false,
+            sourceIp: "203.0.113.9",
+            toUser: "support",
+        };
+        // The fallback handler passed where its URL was meant, as a secret and as a plain object.
+        expect(await invokeError("explainInboundCall", { ...CALL, fallbackHandlerUrl: secret(handler) })).to.equal(
+            "UltravoxError [invalid_input]: fallbackHandlerUrl must be a string, got a secret value.",
+        );
+        expect(await invokeError("explainInboundCall", { ...CALL, fallbackHandlerUrl: handler })).to.equal(
+            "UltravoxError [invalid_input]: fallbackHandlerUrl must be a string, got an object.",
+        );
+        expect(await invokeError("nftablesRuleset", { allowedCidrRanges: secret("203.0.113.0/24") })).to.equal(
+            "UltravoxError [invalid_input]: allowedCidrRanges must be a list, got a secret value.",
+        );
+        const wrapped = await plugin.invoke("ultravox:index:nftablesRuleset", {
+            allowedCidrRanges: secret(["203.0.113.0/24"]),
+        });
+        expect(wrapped).to.deep.equal({ text: nftablesRuleset(["203.0.113.0/24"]), warnings: [] });
     });
 
     it("takes a read's objects under their Python names, as the Python SDK sends them to an invoke", async () => {

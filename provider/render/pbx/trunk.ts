@@ -106,13 +106,11 @@ function routingWarnings(config: SipRouting, agentIds: readonly string[]): strin
             warnings.add(
                 `Whether a call to ${toUser} reaches agent ${agentId} is unknown: allowedAgents[${decision.matchedIndex}].toUserPattern (agent ${decision.agentId}) ${decision.problem}.`,
             );
-        } else if (decision.agentId === agentId) {
-            // Reaches its agent.
-        } else if (decision.route === "agent") {
+        } else if (decision.route === "agent" && decision.agentId !== agentId) {
             warnings.add(
                 `${toUser} reaches agent ${decision.agentId}, not ${agentId}: allowedAgents[${decision.matchedIndex}].toUserPattern matches it first.`,
             );
-        } else {
+        } else if (decision.route === "fallback" || decision.route === "rejected") {
             const outcome = decision.route === "fallback" ? "goes to the fallback handler" : "is rejected";
             warnings.add(
                 `${toUser} matches no allowedAgents pattern and allowAllAgents does not apply: a call to it ${outcome}. Dial a To user that agent ${agentId}'s pattern matches.`,
