@@ -14,4 +14,5 @@ if (!fs.existsSync(path.join(root, "dist", "index.js"))) {
     const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
     const built = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
     process.exitCode = built.status ?? 1;
+    if (built.status === 0) require("./chmod-bins.js");
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs the suite in groups: everything but setMocks in one mocha process, then each setMocks
-// file in a process of its own (setMocks is process-wide state). Each mocha writes its results
-// with mocha's JSON reporter to a file; the report and the last line,
-// `tests: N passed, N failed, N skipped`, are built from those files, not from mocha's text.
+// file in a process of its own (setMocks is process-wide state). Each mocha prints one line per
+// test as it ends (scripts/mocha-progress.js) and writes a JSON report to a file; the failures
+// and the last line, `tests: N passed, N failed, N skipped`, are built from those files, not
+// from mocha's text.
 // Extra arguments go to every mocha (`npm test -- --grep cidr`); the reporter is this script's.
 
 const { spawnSync } = require("node:child_process");
@@ -11,6 +12,9 @@ const os = require("node:os");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
+const REPORTER = path.join(__dirname, "mocha-progress.js");
+// Warnings printed by code under test are shown only with a failing test (tests/helpers/quietWarnings.ts).
+const QUIET = ["--require", ".build/tests/helpers/quietWarnings.js"];
 const mocha = require.resolve("mocha/bin/mocha.js", { paths: [root] });
 const extra = process.argv.slice(2);
 const mocksDir = path.join(root, ".build/tests/mocks");
@@ -25,10 +29,10 @@ const groups = [
     { name: "unit, http, plugin, proof", args: ["--config", ".mocharc.json"] },
     ...mockFiles.map((file) => ({
         name: `mocks/${file}`,
-        args: ["--no-config", "--timeout", "30000", "--exit", path.join(".build/tests/mocks", file)],
+        args: ["--no-config", ...QUIET, "--timeout", "30000", "--exit", path.join(".build/tests/mocks", file)],
     })),
     // The real Pulumi CLI (npm run pulumi-cli): inline programs run in this process, so it gets its own.
-    { name: "e2e", args: ["--no-config", "--timeout", "180000", "--exit", ".build/tests/e2e/**/*.test.js"] },
+    { name: "e2e", args: ["--no-config", ...QUIET, "--timeout", "180000", "--exit", ".build/tests/e2e/**/*.test.js"] },
 ];
 
 /** Runs one group; returns mocha's JSON report, or undefined when mocha wrote none (it crashed first). */
@@ -38,7 +42,7 @@ function runGroup(group, index) {
     // The tests' own console output goes straight to this terminal.
     const run = spawnSync(
         process.execPath,
-        [mocha, ...group.args, ...extra, "--reporter", "json", "--reporter-option", `output=${output}`],
+        [mocha, ...group.args, ...extra, "--reporter", REPORTER, "--reporter-option", `output=${output}`],
         { cwd: root, stdio: "inherit" },
     );
     let report;
@@ -52,17 +56,8 @@ function runGroup(group, index) {
     return { status: run.status ?? run.signal, report };
 }
 
-const key = (test) => `${test.file}\n${test.fullTitle}`;
-
-/** One line per test as mocha ran them, then each failure (hooks included) with its message and stack. */
+/** Each failure (hooks included) with its message and stack; the tests' own lines came as they ran. */
 function print(report) {
-    const failed = new Set(report.failures.map(key));
-    const skipped = new Set(report.pending.map(key));
-    for (const test of report.tests) {
-        const mark = failed.has(key(test)) ? "✖" : skipped.has(key(test)) ? "-" : "✔";
-        const slow = typeof test.duration === "number" && test.duration >= 1000 ? ` (${test.duration} ms)` : "";
-        console.log(`  ${mark} ${test.fullTitle}${slow}`);
-    }
     report.failures.forEach((failure, index) => {
         console.log(`\n  ${index + 1}) ${failure.fullTitle}`);
         console.log(`     ${failure.file ?? ""}`);

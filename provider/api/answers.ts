@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import { redact, sanitizedCause, UltravoxError } from "../core/errors";
+import type { SettingNames } from "./settings";
 
 /** An answer as read off the wire, body capped. */
 export interface RawResponse {
@@ -16,6 +17,8 @@ export interface RawResponse {
 export interface CallDescription {
     method: string;
     url: string;
+    /** `url` as a message may quote it (the key redacted). */
+    shownUrl: string;
     secrets: readonly string[];
 }
 
@@ -23,25 +26,30 @@ export interface CallDescription {
  * The error for an answer that is not a success, by status: what it means and what to do next,
  * with the API's own `detail` (the key redacted) and a plain cause saying what came back.
  */
-export function statusError(response: RawResponse, call: CallDescription, attempt: number): UltravoxError {
+export function statusError(
+    response: RawResponse,
+    call: CallDescription,
+    attempt: number,
+    names: SettingNames,
+): UltravoxError {
     const status = response.status;
     const detail = apiDetail(response.body, call.secrets);
     const said = detail ? ` The API said: ${detail}` : "";
     const tries = attempt + 1;
-    const where = `${call.method} ${call.url}`;
+    const where = `${call.method} ${call.shownUrl}`;
     // The cause says what came back, as a plain Error: never the response object, which holds the request.
     const cause = new Error(`HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ""} from ${where}`);
     if (status === 401 || status === 403) {
         return new UltravoxError(
             "auth",
-            `The Ultravox API refused the API key (HTTP ${status}) for ${where}. Check that \`ultravox:apiKey\` or ULTRAVOX_API_KEY holds a current key of this account.${said}`,
+            `The Ultravox API refused the API key (HTTP ${status}) for ${where}. Check that ${names.apiKey} holds a current key of this account.${said}`,
             { status, cause },
         );
     }
     if (status === 404) {
         return new UltravoxError(
             "not_found",
-            `${where} answered 404 Not Found. Check the base URL (\`ultravox:baseUrl\` / ULTRAVOX_BASE_URL) and that the account has SIP enabled.${said}`,
+            `${where} answered 404 Not Found. ${notFoundAdvice(call.url, names)}${said}`,
             { status, cause },
         );
     }
@@ -60,19 +68,30 @@ export function statusError(response: RawResponse, call: CallDescription, attemp
         );
     }
     const redirect =
-        status >= 300 && status < 400 ? describeRedirect(response.headers.location, call.url, call.secrets) : "";
+        status >= 300 && status < 400 ? describeRedirect(response.headers.location, call.url, call.secrets, names) : "";
     return new UltravoxError("http", `${where} answered HTTP ${status}${redirect}.${said}`, { status, cause });
 }
 
+/**
+ * What a 404 most likely means. A base URL that already ends in `/api` asks for `/api/api/sip`:
+ * say what the base URL should look like rather than blame the account.
+ */
+function notFoundAdvice(url: string, names: SettingNames): string {
+    if (new URL(url).pathname.endsWith("/api/api/sip")) {
+        return `The base URL (${names.baseUrl}) ends in /api, and the client adds /api/sip itself: set it to the API's origin alone, such as https://api.ultravox.ai.`;
+    }
+    return `Check the base URL (${names.baseUrl}): the API's origin, such as https://api.ultravox.ai, without /api. Check also that the account has SIP enabled.`;
+}
+
 /** The answer's JSON; a declared non-JSON type or a body that does not parse is `invalid_response`. */
-export function decodeJson(response: RawResponse, secrets: readonly string[]): unknown {
+export function decodeJson(response: RawResponse, secrets: readonly string[], names: SettingNames): unknown {
     // A declared non-JSON type (an HTML error page from a proxy) is refused outright; an
     // undeclared one is left to the JSON parser and the schema.
     const contentType = String(response.headers["content-type"] ?? "").trim();
     if (contentType !== "" && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
         throw new UltravoxError(
             "invalid_response",
-            `The Ultravox API answered with content type ${quotedMediaType(contentType, secrets)}, not JSON; nothing was applied. Check the base URL points at the Ultravox API.`,
+            `The Ultravox API answered with content type ${quotedMediaType(contentType, secrets)}, not JSON; nothing was applied. Check that the base URL (${names.baseUrl}) points at the Ultravox API.`,
             { status: response.status },
         );
     }
@@ -81,7 +100,7 @@ export function decodeJson(response: RawResponse, secrets: readonly string[]): u
     } catch (error) {
         throw new UltravoxError(
             "invalid_response",
-            "The Ultravox API's answer is not valid JSON; nothing was applied. Retry; if it persists, check the base URL.",
+            `The Ultravox API's answer is not valid JSON; nothing was applied. Retry; if it persists, check the base URL (${names.baseUrl}).`,
             { status: response.status, cause: sanitizedCause(withoutQuotedText(error), secrets) },
         );
     }
@@ -117,7 +136,12 @@ export function networkCode(error: unknown): string | undefined {
  * The origin is server-controlled and the URL parser lower-cases (and percent-decodes) its host,
  * so the key is redacted from it in any case.
  */
-function describeRedirect(location: string | string[] | undefined, from: string, secrets: readonly string[]): string {
+function describeRedirect(
+    location: string | string[] | undefined,
+    from: string,
+    secrets: readonly string[],
+    names: SettingNames,
+): string {
     const target = Array.isArray(location) ? location[0] : location;
     let origin = "";
     try {
@@ -126,7 +150,7 @@ function describeRedirect(location: string | string[] | undefined, from: string,
         origin = "";
     }
     const elsewhere = origin && origin !== new URL(from).origin ? ` to ${redact(origin, secrets)}` : "";
-    return ` (a redirect${elsewhere}; redirects are never followed, so the key never leaves the configured origin: set the base URL to the final address)`;
+    return ` (a redirect${elsewhere}; redirects are never followed, so the key never leaves the configured origin: set the base URL (${names.baseUrl}) to the final address)`;
 }
 
 /** The `detail` (DRF style) or a short snippet of an error body, with the key redacted. */

@@ -5,16 +5,19 @@
  */
 import { createHash } from "node:crypto";
 import type { Got } from "got";
-import { sanitizedCause, UltravoxError } from "../core/errors";
-import type { SipConfigData, SipConfigPatch, WarningSink } from "../core/types";
+import { redact, sanitizedCause, UltravoxError } from "../core/errors";
+import type { ReadOptions, SipConfigData, SipConfigPatch, SipConfigWithOtherRanges, WarningSink } from "../core/types";
 import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
 import { loadSchema } from "./loadSchema";
 import { backoffMs, RETRY_NETWORK_CODES, RETRY_STATUSES, retryAfterMs, sleep } from "./retry";
 import {
+    CLIENT_SETTING_NAMES,
     type ConnectionOptions,
     DEFAULT_BASE_URL,
     ENV_API_KEY,
+    PROGRAM_SETTING_NAMES,
     resolveSettings,
+    type SettingNames,
     type SettingsSources,
     validateBaseUrl,
 } from "./settings";
@@ -30,6 +33,8 @@ export interface UltravoxClientOptions extends ConnectionOptions {
     baseUrl?: string;
     /** Told about normalizations worth knowing (a CIDR with host bits set). */
     onWarning?: WarningSink;
+    /** How the caller's user sets the key, base URL and timeout, for messages. Default: this client's options. */
+    settingNames?: SettingNames;
 }
 
 let gotPromise: Promise<Got> | undefined;
@@ -52,6 +57,7 @@ export class UltravoxClient {
     // A private field: not enumerable, not printed by util.inspect or JSON.stringify.
     readonly #apiKey: string;
     readonly #onWarning: WarningSink | undefined;
+    readonly #names: SettingNames;
 
     constructor(options: UltravoxClientOptions) {
         // Explicit options only: the plain client reads no stack config and no environment.
@@ -65,7 +71,8 @@ export class UltravoxClient {
         this.#apiKey = apiKey;
         const baseUrl =
             typeof options?.baseUrl === "string" && options.baseUrl.trim() !== "" ? options.baseUrl : undefined;
-        this.baseUrl = validateBaseUrl(baseUrl ?? DEFAULT_BASE_URL, "the `baseUrl` option");
+        this.#names = options.settingNames ?? CLIENT_SETTING_NAMES;
+        this.baseUrl = validateBaseUrl(baseUrl ?? DEFAULT_BASE_URL, this.#names.baseUrl, [apiKey]);
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
         if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
@@ -87,13 +94,20 @@ export class UltravoxClient {
         return `${this.baseUrl}/api/sip`;
     }
 
+    /** A URL as a message may quote it: the key redacted wherever it was pasted (host or path), in any case. */
+    #shown(url: string): string {
+        return this.redacted(url);
+    }
+
     /**
      * The account's SIP config, validated and normalized. Concurrent calls with the same
      * key and base URL share one HTTP request.
      */
-    getSipConfig(options: { fresh?: boolean } = {}): Promise<SipConfigData> {
+    getSipConfig(options?: ReadOptions & { keepOtherRanges?: false }): Promise<SipConfigData>;
+    getSipConfig(options: ReadOptions & { keepOtherRanges: true }): Promise<SipConfigWithOtherRanges>;
+    getSipConfig(options: ReadOptions = {}): Promise<SipConfigData> {
         // Each caller parses the shared answer itself: it gets its own object and its own warnings.
-        const parse = (json: unknown) => loadSchema().parseSipConfig(json, this.#onWarning);
+        const parse = (json: unknown) => this.#parse(json, options);
         // A read-back after a write must not join a read that started before it.
         if (options.fresh) return this.#requestJson("GET", undefined, this.timeoutMs).then(parse);
         const key = createHash("sha256").update(`${this.#apiKey}\n${this.sipUrl}`).digest("hex");
@@ -136,14 +150,35 @@ export class UltravoxClient {
      * Retried as a read is (429, 502, 503, 504, connection resets): the body sets fields to
      * values, so a PATCH that arrives twice leaves the account as one that arrives once.
      */
-    async patchSipConfig(patch: SipConfigPatch): Promise<SipConfigData> {
+    async patchSipConfig(patch: SipConfigPatch): Promise<SipConfigData>;
+    async patchSipConfig(
+        patch: SipConfigPatch,
+        options: Pick<ReadOptions, "keepOtherRanges"> & { keepOtherRanges: true },
+    ): Promise<SipConfigWithOtherRanges>;
+    async patchSipConfig(
+        patch: SipConfigPatch,
+        options: Pick<ReadOptions, "keepOtherRanges"> = {},
+    ): Promise<SipConfigData> {
         const json = await this.#requestJson("PATCH", patch, this.timeoutMs);
-        return loadSchema().parseSipConfig(json, this.#onWarning);
+        return this.#parse(json, options);
+    }
+
+    #parse(json: unknown, options: Pick<ReadOptions, "keepOtherRanges">): SipConfigData {
+        const { parseSipConfig } = loadSchema();
+        const baseUrlName = this.#names.baseUrl;
+        return options.keepOtherRanges
+            ? parseSipConfig(json, this.#onWarning, { keepOtherRanges: true, baseUrlName })
+            : parseSipConfig(json, this.#onWarning, { baseUrlName });
+    }
+
+    /** `text` as this client may show it: its key redacted wherever it appears, in any case. */
+    redacted(text: string): string {
+        return redact(text, [this.#apiKey]);
     }
 
     async #requestJson(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<unknown> {
         const response = await this.#requestWithRetries(method, body, timeoutMs);
-        return decodeJson(response, [this.#apiKey]);
+        return decodeJson(response, [this.#apiKey], this.#names);
     }
 
     async #requestWithRetries(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<RawResponse> {
@@ -176,7 +211,12 @@ export class UltravoxClient {
                         throw this.#timeoutError(method);
                     }
                 }
-                throw statusError(response, { method, url: this.sipUrl, secrets: [this.#apiKey] }, attempt);
+                throw statusError(
+                    response,
+                    { method, url: this.sipUrl, shownUrl: this.#shown(this.sipUrl), secrets: [this.#apiKey] },
+                    attempt,
+                    this.#names,
+                );
             }
         } finally {
             clearTimeout(timer);
@@ -208,7 +248,7 @@ export class UltravoxClient {
                 reject(
                     new UltravoxError(
                         "invalid_response",
-                        `The Ultravox API's answer is over ${MAX_BODY_BYTES} bytes, far more than a SIP config; nothing was applied. Check the base URL.`,
+                        `The Ultravox API's answer is over ${MAX_BODY_BYTES} bytes, far more than a SIP config; nothing was applied. Check the base URL (${this.#names.baseUrl}).`,
                     ),
                 );
             };
@@ -239,7 +279,7 @@ export class UltravoxClient {
             retryable: code !== undefined && RETRY_NETWORK_CODES.has(code),
             error: new UltravoxError(
                 "network",
-                `Could not reach the Ultravox API at ${this.baseUrl}, or the connection broke (${code ?? cause.message}). Check the network, proxy and base URL, then retry.`,
+                `Could not reach the Ultravox API at ${this.#shown(this.baseUrl)}, or the connection broke (${code ?? cause.message}).${networkHint(code, this.baseUrl)} Check the network, proxy and base URL (${this.#names.baseUrl}), then retry.`,
                 { cause },
             ),
         };
@@ -248,18 +288,18 @@ export class UltravoxClient {
     #timeoutError(method: string, error?: unknown): UltravoxError {
         return new UltravoxError(
             "timeout",
-            `${method} ${this.sipUrl} did not complete within ${this.timeoutMs} ms (retries included). Retry later, or raise timeoutMs.`,
+            `${method} ${this.#shown(this.sipUrl)} did not complete within ${this.timeoutMs} ms (retries included). Retry later, or raise ${this.#names.timeoutMs}.`,
             error === undefined ? {} : { cause: sanitizedCause(error, [this.#apiKey]) },
         );
     }
 
     /** Never show the key, even to a debugger's console. */
     [Symbol.for("nodejs.util.inspect.custom")](): string {
-        return `UltravoxClient { baseUrl: ${JSON.stringify(this.baseUrl)}, apiKey: [secret] }`;
+        return `UltravoxClient { baseUrl: ${JSON.stringify(this.#shown(this.baseUrl))}, apiKey: [secret] }`;
     }
 
     toJSON(): object {
-        return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries };
+        return { baseUrl: this.#shown(this.baseUrl), timeoutMs: this.timeoutMs, maxRetries: this.maxRetries };
     }
 }
 
@@ -271,5 +311,17 @@ export function clientFromSources(
     sources: SettingsSources,
     tuning: Omit<UltravoxClientOptions, "apiKey" | "baseUrl"> = {},
 ): UltravoxClient {
-    return new UltravoxClient({ ...resolveSettings(sources), ...tuning });
+    return new UltravoxClient({ settingNames: PROGRAM_SETTING_NAMES, ...resolveSettings(sources), ...tuning });
+}
+
+/** What a connection failure's code most likely means, in words; empty for codes that say it themselves. */
+function networkHint(code: string | undefined, baseUrl: string): string {
+    if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER") {
+        return baseUrl.startsWith("https:")
+            ? " The server did not answer TLS: it is most likely a plain-HTTP server (the emulator is one); use http:// for a server on loopback."
+            : "";
+    }
+    if (code === "ECONNREFUSED") return " Nothing is listening at that address and port.";
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return " The host name did not resolve.";
+    return "";
 }

@@ -8,7 +8,7 @@ import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { isHostName } from "../core/hostName";
 import { defaultToUserPattern, MAX_PATTERN_LENGTH, normalizeAgentId } from "../core/sip";
-import type { SipConfigData, SipConfigPatch, WarningSink } from "../core/types";
+import type { SipConfigData, SipConfigPatch, SipConfigWithOtherRanges, WarningSink } from "../core/types";
 
 export const MAX_AGENTS = 20;
 export { MAX_PATTERN_LENGTH };
@@ -17,6 +17,11 @@ export const MAX_SECRET_LENGTH = 120;
 
 const ipv4Cidr = z.string().refine(isIpv4Cidr, { message: "Not an IPv4 CIDR (a.b.c.d/n)" });
 
+/** An allowlist entry the package cannot use (an IPv6 range set in the console): kept only to be shown and removed. */
+export const MAX_OTHER_RANGE_LENGTH = 100;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+const CONTROL_OR_SEPARATOR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 export const agentAllowanceSchema = z.object({
     // Django's UUIDField accepts any 8-4-4-4-12 hex string, whatever its version bits.
     agentId: z.guid({ message: "Not a UUID" }),
@@ -24,7 +29,12 @@ export const agentAllowanceSchema = z.object({
 });
 
 export const fallbackHandlerSchema = z.object({
-    url: z.url({ message: "Not a URL" }),
+    // A NUL or a line break in a URL is never meant, and would end up in a config file or a log line.
+    // (Checked before z.url, which would trim a trailing line break away instead of refusing it.)
+    url: z
+        .string()
+        .refine((url) => !CONTROL_OR_SEPARATOR.test(url), { message: "Has a control character" })
+        .pipe(z.url({ message: "Not a URL" })),
     secrets: z.array(z.string().max(MAX_SECRET_LENGTH)).min(1).max(MAX_SECRETS),
 });
 
@@ -37,6 +47,18 @@ export const sipConfigSchema = z.object({
     allowedAgents: z.array(agentAllowanceSchema).max(MAX_AGENTS),
     // Absent in older API versions: treated as null.
     fallbackHandler: fallbackHandlerSchema.nullish(),
+});
+
+/** As `sipConfigSchema`, but any short printable entry of allowedCidrRanges passes: the CLI's repair path. */
+const lenientSipConfigSchema = sipConfigSchema.extend({
+    allowedCidrRanges: z
+        .array(
+            z
+                .string()
+                .max(MAX_OTHER_RANGE_LENGTH)
+                .refine((entry) => !CONTROL_OR_SEPARATOR.test(entry), { message: "Has a control character" }),
+        )
+        .nullish(),
 });
 
 /** `PATCH /api/sip`: every field optional, `domain` read-only (ignored, as the API does). */
@@ -77,25 +99,63 @@ export function fingerprintOf(config: Omit<SipConfigData, "fingerprint">): strin
     return createHash("sha256").update(material).digest("hex");
 }
 
-/** Validates any value as a SIP config and normalizes it. Throws `invalid_response`. */
-export function parseSipConfig(value: unknown, onWarning?: WarningSink): SipConfigData {
+/** How to parse: keep the allowlist entries that are not IPv4 apart; how the caller names the base URL setting. */
+export interface ParseOptions {
+    keepOtherRanges?: boolean | undefined;
+    /** For messages: where the caller's user sets the base URL (`--base-url or ULTRAVOX_BASE_URL`). */
+    baseUrlName?: string | undefined;
+}
+
+/**
+ * Validates any value as a SIP config and normalizes it. Throws `invalid_response`. With
+ * `keepOtherRanges`, entries of allowedCidrRanges that are not IPv4 CIDRs are returned apart (and
+ * said to `onWarning`) instead of failing the read: for tools that repair an account.
+ */
+export function parseSipConfig(
+    value: unknown,
+    onWarning?: WarningSink,
+    options?: ParseOptions & { keepOtherRanges?: false | undefined },
+): SipConfigData;
+export function parseSipConfig(
+    value: unknown,
+    onWarning: WarningSink | undefined,
+    options: ParseOptions & { keepOtherRanges: true },
+): SipConfigWithOtherRanges;
+export function parseSipConfig(
+    value: unknown,
+    onWarning?: WarningSink,
+    options: ParseOptions = {},
+): SipConfigData | SipConfigWithOtherRanges {
+    const baseUrl = options.baseUrlName ? `the base URL (${options.baseUrlName})` : "the base URL";
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
         throw new UltravoxError(
             "invalid_response",
-            "The Ultravox API answered with JSON that is not an object; nothing was applied. Check the base URL points at the Ultravox API.",
+            `The Ultravox API answered with JSON that is not an object; nothing was applied. Check that ${baseUrl} points at the Ultravox API.`,
         );
     }
-    const result = sipConfigSchema.safeParse(value);
+    const result = (options.keepOtherRanges ? lenientSipConfigSchema : sipConfigSchema).safeParse(value);
     if (!result.success) {
         const details = describeIssues(result.error.issues);
         throw new UltravoxError(
             "invalid_response",
-            `The Ultravox API's SIP config failed validation at ${details.join("; ")}. Nothing was applied; check the base URL, or report the answer's shape if it is the real API.`,
+            `The Ultravox API's SIP config failed validation at ${details.join("; ")}. Nothing was applied; check ${baseUrl}, or report the answer's shape if it is the real API.`,
             // A plain Error of the same list as the cause: zod's own error can carry the input.
             { issues: issuePaths(result.error.issues), cause: new Error(details.join("; ")) },
         );
     }
-    return normalizeSipConfig(result.data, onWarning);
+    if (!options.keepOtherRanges) return normalizeSipConfig(result.data, onWarning);
+    const ranges = result.data.allowedCidrRanges ?? [];
+    const otherCidrRanges = ranges.filter((entry) => !isIpv4Cidr(entry));
+    if (otherCidrRanges.length > 0) {
+        onWarning?.(
+            `allowedCidrRanges holds ${otherCidrRanges.length === 1 ? "an entry" : `${otherCidrRanges.length} entries`} that ${otherCidrRanges.length === 1 ? "is" : "are"} not an IPv4 CIDR (${otherCidrRanges.map((entry) => JSON.stringify(entry)).join(", ")}): the service may not honour ${otherCidrRanges.length === 1 ? "it" : "them"}, and this package leaves ${otherCidrRanges.length === 1 ? "it" : "them"} out; \`pulumi-ultravox disallow <entry>\` removes one.`,
+        );
+    }
+    const ipv4 = normalizeSipConfig(
+        { ...result.data, allowedCidrRanges: ranges.filter((entry) => isIpv4Cidr(entry)) },
+        onWarning,
+    );
+    return { ...ipv4, otherCidrRanges };
 }
 
 export function normalizeSipConfig(raw: RawSipConfig, onWarning?: WarningSink): SipConfigData {
@@ -112,5 +172,34 @@ export function normalizeSipConfig(raw: RawSipConfig, onWarning?: WarningSink): 
             ? { url: raw.fallbackHandler.url, secrets: [...raw.fallbackHandler.secrets] }
             : null,
     };
+    if (base.fallbackHandler && onWarning) {
+        const carried = credentialsIn(base.fallbackHandler.url);
+        if (carried) {
+            onWarning(
+                `The fallback handler's URL carries credentials (${carried}): fallbackHandlerUrl is a plain value, so they show in plain text wherever it goes (stack outputs, the state, \`pulumi-ultravox show\`). Authenticate the handler with its signing secrets instead, or keep fallbackHandlerUrl out of outputs (or wrap it in pulumi.secret).`,
+            );
+        }
+    }
     return { ...base, fingerprint: fingerprintOf(base) };
+}
+
+/** Query parameter names that usually carry a credential. */
+const CREDENTIAL_PARAMETER = /token|key|secret|pass|auth|sig|credential|session/i;
+
+/** What in a URL looks like a credential (named, never quoted), or undefined. */
+export function credentialsIn(url: string): string | undefined {
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        return undefined;
+    }
+    const found: string[] = [];
+    if (parsed.username || parsed.password) found.push("user information before the host");
+    const names = [...new Set([...parsed.searchParams.keys()].filter((name) => CREDENTIAL_PARAMETER.test(name)))];
+    if (names.length > 0) {
+        const shown = names.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40)));
+        found.push(`the query parameter${names.length === 1 ? "" : "s"} ${shown.join(", ")}`);
+    }
+    return found.length > 0 ? found.join(" and ") : undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { isIP } from "node:net";
 import { cidrContains, type ParsedCidr, parseCidr, parseIpv4 } from "../core/cidr";
-import { UltravoxError } from "../core/errors";
+import { redact, UltravoxError } from "../core/errors";
 
 export const DEFAULT_BASE_URL = "https://api.ultravox.ai";
 export const CONFIG_API_KEY = "ultravox:apiKey";
@@ -38,6 +38,30 @@ export interface SettingsSources {
     baseUrlArgument?: string;
 }
 
+/**
+ * How the surface that reads the settings names them, for messages: a message names the setting
+ * or flag its reader can change (a program's stack config, the CLI's flags, the client's options).
+ */
+export interface SettingNames {
+    apiKey: string;
+    baseUrl: string;
+    timeoutMs: string;
+}
+
+/** A Pulumi program's names (the data source, the managed form, the plugin). */
+export const PROGRAM_SETTING_NAMES: SettingNames = {
+    apiKey: `\`${CONFIG_API_KEY}\` or ${ENV_API_KEY}`,
+    baseUrl: `\`${CONFIG_BASE_URL}\` or ${ENV_BASE_URL}`,
+    timeoutMs: "timeoutMs",
+};
+
+/** The plain client's names: it reads its options only. */
+export const CLIENT_SETTING_NAMES: SettingNames = {
+    apiKey: "the `apiKey` option",
+    baseUrl: "the `baseUrl` option",
+    timeoutMs: "the `timeoutMs` option",
+};
+
 export interface ResolvedSettings {
     apiKey: string;
     baseUrl: string;
@@ -67,7 +91,8 @@ export function resolveSettings(sources: SettingsSources): ResolvedSettings {
         ...(sources.config ? [`\`${CONFIG_BASE_URL}\``] : []),
         ENV_BASE_URL,
     ];
-    return { apiKey: apiKey.trim(), baseUrl: validateBaseUrl(baseUrl, orList(baseUrlPlaces)) };
+    // A key pasted into the base URL by mistake is not quoted back by its checks.
+    return { apiKey: apiKey.trim(), baseUrl: validateBaseUrl(baseUrl, orList(baseUrlPlaces), [apiKey.trim()]) };
 }
 
 /** "a, b or c". */
@@ -92,9 +117,14 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * A base URL must be https, or http to a loopback address (the emulator).
- * Returned without a trailing slash. `whereToSet` names the places the caller reads it from.
+ * Returned without a trailing slash. `whereToSet` names the places the caller reads it from;
+ * `secrets` (the API key) are redacted from any part of the URL a message quotes.
  */
-export function validateBaseUrl(text: string, whereToSet = `\`${CONFIG_BASE_URL}\` or ${ENV_BASE_URL}`): string {
+export function validateBaseUrl(
+    text: string,
+    whereToSet = `\`${CONFIG_BASE_URL}\` or ${ENV_BASE_URL}`,
+    secrets: readonly string[] = [],
+): string {
     let url: URL;
     try {
         url = new URL(text.trim());
@@ -107,23 +137,29 @@ export function validateBaseUrl(text: string, whereToSet = `\`${CONFIG_BASE_URL}
     if (url.username || url.password) {
         throw new UltravoxError(
             "config",
-            "The Ultravox base URL must not carry credentials; set the API key separately.",
+            `The Ultravox base URL must not carry credentials; set the API key separately, and ${whereToSet} to something like ${DEFAULT_BASE_URL}.`,
         );
     }
     // An empty "?" or "#" leaves url.search and url.hash empty but stays in the URL, and the
     // request path would be appended after it; the parsed href has a "?" or "#" only there
     // (one in the path or the credentials is percent-encoded).
     if (url.search || url.hash || url.href.includes("?") || url.href.includes("#")) {
-        throw new UltravoxError("config", "The Ultravox base URL must not have a query or fragment.");
+        throw new UltravoxError(
+            "config",
+            `The Ultravox base URL must not have a query or fragment; set ${whereToSet} to something like ${DEFAULT_BASE_URL}.`,
+        );
     }
     if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
         throw new UltravoxError(
             "config",
-            `The Ultravox base URL uses http: to ${url.hostname}, which would send the API key in clear text; use https:, or http: only to a loopback address such as 127.0.0.1.`,
+            `The Ultravox base URL uses http: to ${redact(url.hostname, secrets)}, which would send the API key in clear text; set ${whereToSet} to an https: URL, or to http: only on a loopback address such as 127.0.0.1.`,
         );
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new UltravoxError("config", `The Ultravox base URL must be https: (got ${url.protocol}).`);
+        throw new UltravoxError(
+            "config",
+            `The Ultravox base URL must be https: (got ${redact(url.protocol, secrets)}); set ${whereToSet}.`,
+        );
     }
     return url.toString().replace(/\/+$/, "");
 }

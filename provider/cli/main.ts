@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
  * pulumi-ultravox: the SIP config from a shell, with the data source's settings and errors.
- * Exit codes: 0 ok (check: accepted), 1 check: rejected, 2 usage, 3 an UltravoxError.
+ * Exit codes (USAGE lists them): 0 ok (check: accepted), 1 check: rejected, 2 usage, 3 an
+ * UltravoxError, 4 check: unknown, 5 disallow: still allowed by a broader entry, 141 output closed.
  */
 import { isUltravoxError, type UltravoxError } from "../core/errors";
-import { explainInboundCall } from "../routing/explain";
-import { changeAllowlist } from "./allowlist";
-import { COMMANDS, clientFrom, commandHelp, HELP_HINT, type Options, parse, USAGE, VERSION } from "./options";
-import { RENDER_TARGETS, render, renderUsesCidrs } from "./render";
+import { checkInboundCall, explainInboundCall } from "../routing/explain";
+import { changeAllowlist, type WantedEntries, wantedEntries } from "./allowlist";
+import { COMMANDS, clientFrom, commandHelp, EXIT_OUTPUT_CLOSED, HELP_HINT, USAGE, VERSION } from "./options";
+import { type Options, parse } from "./parse";
+import { checkRenderArguments, render, renderUsesCidrs } from "./render";
 import { json, masked, table } from "./show";
 import { printableValue, writeErr, writeOut } from "./terminal";
 import { UsageError } from "./usageError";
@@ -51,18 +53,9 @@ export async function main(argv: string[]): Promise<number> {
     // show, check, allow and disallow print or test allowedCidrRanges; render only some targets.
     const outputUsesCidrs = command !== "render" || renderUsesCidrs(argument);
     try {
-        // Named before any request is made: a typo costs no API call.
-        if (
-            command === "render" &&
-            (argument === undefined || !(RENDER_TARGETS as readonly string[]).includes(argument))
-        ) {
-            throw new UsageError(
-                argument === undefined
-                    ? `render needs a target: ${RENDER_TARGETS.join(", ")}.`
-                    : `unknown render target ${JSON.stringify(argument)}; targets: ${RENDER_TARGETS.join(", ")}.`,
-            );
-        }
-        const { output, code } = await run(command, argument, positionals, options, warnings);
+        // Every argument is checked before any request is made: a typo costs no API call.
+        const checked = checkArguments(command, argument, positionals, options);
+        const { output, code } = await run(command, argument, checked, options, warnings);
         warnings.flush(outputUsesCidrs);
         writeOut(output);
         return code;
@@ -82,15 +75,41 @@ export async function main(argv: string[]): Promise<number> {
     }
 }
 
-/** One command's stdout and exit code; its warnings go to `warnings`. */
-async function run(
+/** A command's arguments, checked before the account is read; what allow/disallow will change. */
+function checkArguments(
     command: string,
     argument: string | undefined,
     positionals: string[],
     options: Options,
+): WantedEntries | undefined {
+    switch (command) {
+        case "show":
+            return undefined;
+        case "render":
+            checkRenderArguments(argument, options);
+            return undefined;
+        case "check":
+            if (!options.from || !options.to) throw new UsageError("check needs --from <ip> and --to <user>.");
+            checkInboundCall({ sourceIp: options.from, toUser: options.to });
+            return undefined;
+        case "allow":
+        case "disallow":
+            return wantedEntries(command, positionals.slice(1), options);
+        default:
+            throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(", ")}.`);
+    }
+}
+
+/** One command's stdout and exit code; its warnings go to `warnings`. */
+async function run(
+    command: string,
+    argument: string | undefined,
+    wanted: WantedEntries | undefined,
+    options: Options,
     warnings: CommandWarnings,
 ): Promise<{ output: string; code: number }> {
-    const read = () => clientFrom(options, warnings.onReadWarning).getSipConfig();
+    // Entries set elsewhere that are not IPv4 are shown and warned of, never a reason to fail.
+    const read = () => clientFrom(options, warnings.onReadWarning).getSipConfig({ keepOtherRanges: true });
     switch (command) {
         case "show": {
             const config = await read();
@@ -102,8 +121,8 @@ async function run(
             return { output: text, code: 0 };
         }
         case "check": {
-            if (!options.from || !options.to) throw new UsageError("check needs --from <ip> and --to <user>.");
-            const result = explainInboundCall(await read(), { sourceIp: options.from, toUser: options.to });
+            const call = { sourceIp: options.from ?? "", toUser: options.to ?? "" };
+            const result = explainInboundCall(await read(), call);
             const code = result.route === "unknown" ? 4 : result.accepted ? 0 : 1;
             // --json carries the explanation's warnings in the document; said again, they would be said twice.
             if (options.json) return { output: json(result), code };
@@ -117,11 +136,11 @@ async function run(
             return { output: `${verdict}\n${printableValue(result.reason)}\n`, code };
         }
         case "allow":
-        case "disallow":
-            return {
-                output: await changeAllowlist(command, positionals.slice(1), options, warnings.onReadWarning),
-                code: 0,
-            };
+        case "disallow": {
+            const outcome = await changeAllowlist(command, wanted as WantedEntries, options, warnings.onReadWarning);
+            warnings.add(outcome.warnings);
+            return { output: outcome.output, code: outcome.code };
+        }
         default:
             throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(", ")}.`);
     }
@@ -134,7 +153,20 @@ function parseErrorLine(error: Error): string {
     return error.message.split("\n")[0] ?? "";
 }
 
+/**
+ * A reader that closed our output (`pulumi-ultravox check ... | head -c0`) is not an error of
+ * ours: exit quietly with the code for it, as a program killed by SIGPIPE would.
+ */
+function exitQuietlyWhenOutputCloses(stream: NodeJS.WriteStream): void {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") process.exit(EXIT_OUTPUT_CLOSED);
+        throw error;
+    });
+}
+
 if (require.main === module) {
+    exitQuietlyWhenOutputCloses(process.stdout);
+    exitQuietlyWhenOutputCloses(process.stderr);
     main(process.argv.slice(2)).then(
         (code) => {
             process.exitCode = code;

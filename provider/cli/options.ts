@@ -1,7 +1,8 @@
 /** The command line's words: usage, parsing, and the client its options describe. */
-import { parseArgs } from "node:util";
 import { clientFromSources, type UltravoxClient } from "../api/client";
+import { ENV_API_KEY, ENV_BASE_URL, type SettingNames } from "../api/settings";
 import type { WarningSink } from "../core/types";
+import type { Options } from "./parse";
 import { RENDER_TARGETS } from "./render";
 import { UsageError } from "./usageError";
 
@@ -16,7 +17,9 @@ Commands:
   check --from <ip> --to <user>     how Ultravox would route an inbound call (exit 0 accepted, 1 rejected, 4 unknown)
   allow <cidr>...                   add CIDRs to allowedCidrRanges (PATCH /api/sip), all or none;
                                     a prefix shorter than /16 needs --allow-broad
-  disallow <cidr>...                remove CIDRs from allowedCidrRanges
+  disallow <cidr>...                remove entries from allowedCidrRanges, as written (exit 5 when a
+                                    broader entry still allows them; an entry that is not IPv4,
+                                    such as an IPv6 range, is removed as show lists it)
 
 Options:
   --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai
@@ -32,30 +35,12 @@ Options:
 
 The API key comes from ULTRAVOX_API_KEY only: a key on the command line would be kept in
 shell history and shown by ps.
-Exit codes: 0 ok, 1 check rejected, 2 usage error, 3 API, network or config error.
+Exit codes: 0 ok (check: accepted), 1 check: rejected, 2 usage error, 3 API, network, config or
+lock error, 4 check: unknown, 5 disallow: still allowed by a broader entry, 141 output closed.
 `;
 
-export function parse(argv: string[]) {
-    return parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-            "base-url": { type: "string" },
-            "timeout-ms": { type: "string" },
-            json: { type: "boolean", default: false },
-            agents: { type: "string" },
-            transport: { type: "string" },
-            codecs: { type: "string" },
-            rtp: { type: "string" },
-            aggregate: { type: "boolean", default: false },
-            "allow-broad": { type: "boolean", default: false },
-            from: { type: "string" },
-            to: { type: "string" },
-            help: { type: "boolean", short: "h", default: false },
-            version: { type: "boolean", default: false },
-        },
-    });
-}
+/** The exit code when the reader of the output went away (a closed pipe), as after SIGPIPE. */
+export const EXIT_OUTPUT_CLOSED = 141;
 
 /** The package's version, from its package.json (dist/cli/ → the package root). */
 export const VERSION: string = (require("../../package.json") as { version: string }).version;
@@ -75,7 +60,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
 export const COMMANDS = Object.keys(COMMAND_OPTIONS);
 
 export function commandHelp(command: string): string | undefined {
-    const taken = COMMAND_OPTIONS[command];
+    const taken = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
     if (taken === undefined) return undefined;
     const lines = USAGE.split("\n");
     const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
@@ -102,12 +87,18 @@ export function timeoutOption(text: string | undefined): number | undefined {
     }
     return value;
 }
-export type Options = ReturnType<typeof parse>["values"];
+
+/** What the CLI reads: the environment's key, a flag or the environment's base URL, a flag's timeout. */
+const CLI_SETTING_NAMES: SettingNames = {
+    apiKey: ENV_API_KEY,
+    baseUrl: `--base-url or ${ENV_BASE_URL}`,
+    timeoutMs: "--timeout-ms",
+};
 
 /** The client the options describe; what parsing the account reports goes to `onWarning`. */
 export function clientFrom(options: Options, onWarning: WarningSink): UltravoxClient {
     return clientFromSources(
         { args: { baseUrl: options["base-url"] }, env: process.env, baseUrlArgument: "--base-url" },
-        { timeoutMs: timeoutOption(options["timeout-ms"]), onWarning },
+        { timeoutMs: timeoutOption(options["timeout-ms"]), onWarning, settingNames: CLI_SETTING_NAMES },
     );
 }

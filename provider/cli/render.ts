@@ -5,14 +5,16 @@ import { awsSecurityGroupIngress } from "../render/firewall/aws";
 import { azureNsgSecurityRules } from "../render/firewall/azure";
 import { gcpFirewallRules } from "../render/firewall/gcp";
 import { nftablesRuleset } from "../render/firewall/nftables";
+import { resolvePorts } from "../render/firewall/ports";
 import type { FirewallOptions } from "../render/firewall/rules";
 import { asteriskPjsip } from "../render/pbx/asterisk";
 import { carrierTrunkUris } from "../render/pbx/carrier";
+import { resolveCodecs } from "../render/pbx/codecs";
 import { freeswitchGateway } from "../render/pbx/freeswitch";
 import { kamailioDispatcherList, kamailioPermissionsAddress } from "../render/pbx/kamailio";
 import type { CodecOptions, TrunkOptions } from "../render/pbx/trunk";
 import type { RenderedText } from "../render/rendered";
-import type { Options } from "./options";
+import type { Options } from "./parse";
 import { json } from "./show";
 import { UsageError } from "./usageError";
 
@@ -142,10 +144,15 @@ export function renderUsesCidrs(target: string | undefined): boolean {
     return target !== undefined && Object.hasOwn(TARGETS, target) && TARGETS[target as RenderTarget].usesCidrs;
 }
 
-/** The target's text and warnings. A flag the target does not take is a usage error. */
-export function render(target: string | undefined, config: SipConfigData, options: Options): RenderedText {
-    if (!target || !Object.hasOwn(TARGETS, target)) {
-        throw new UsageError(`render needs a target: ${RENDER_TARGETS.join(", ")}.`);
+/**
+ * The target and its flags checked before the account is read, so that a typo costs no API call:
+ * an unknown target, a flag the target does not take, a transport, codec or RTP range it cannot
+ * use. (Which agents are listed needs the account, and is checked by the renderer.)
+ */
+export function checkRenderArguments(target: string | undefined, options: Options): Target {
+    if (target === undefined) throw new UsageError(`render needs a target: ${RENDER_TARGETS.join(", ")}.`);
+    if (!Object.hasOwn(TARGETS, target)) {
+        throw new UsageError(`unknown render target ${JSON.stringify(target)}; targets: ${RENDER_TARGETS.join(", ")}.`);
     }
     const chosen: Target = TARGETS[target as RenderTarget];
     const ignored = givenFlags(options).filter((flag) => !chosen.flags.includes(flag));
@@ -154,5 +161,14 @@ export function render(target: string | undefined, config: SipConfigData, option
             `render ${target} takes no ${ignored.map((flag) => `--${flag}`).join(", ")}; it takes ${chosen.flags.map((flag) => `--${flag}`).join(", ")}.`,
         );
     }
-    return chosen.render(config, options);
+    const trunk = trunkOptions(options);
+    if (trunk.codecs !== undefined) resolveCodecs(trunk.codecs);
+    const firewall = firewallOptions(options, () => undefined);
+    if (firewall.rtp !== undefined) resolvePorts({ rtp: firewall.rtp });
+    return chosen;
+}
+
+/** The target's text and warnings. A flag the target does not take is a usage error. */
+export function render(target: string | undefined, config: SipConfigData, options: Options): RenderedText {
+    return checkRenderArguments(target, options).render(config, options);
 }

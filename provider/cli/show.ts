@@ -16,10 +16,20 @@ export function masked(config: SipConfigData): SipConfigData {
         : config;
 }
 
-export function table(config: SipConfigData): string {
+export function table(config: SipConfigData & { otherCidrRanges?: string[] }): string {
+    const others = config.otherCidrRanges ?? [];
     const rows: [string, string][] = [
         ["domain", config.domain],
-        ["allowedCidrRanges", config.allowedCidrRanges.join(", ") || "(none: no calls are accepted by IP)"],
+        [
+            "allowedCidrRanges",
+            config.allowedCidrRanges.join(", ") ||
+                (others.length > 0 ? "(no IPv4 CIDRs)" : "(none: no calls are accepted by IP)"),
+        ],
+        // Entries set elsewhere that this package cannot use: shown, flagged, removable with disallow.
+        ...others.map((entry): [string, string] => [
+            "  not IPv4",
+            `${entry} (the service may not honour it; \`disallow ${entry}\` removes it)`,
+        ]),
         ["allowAllAgents", String(config.allowAllAgents)],
     ];
     agentDialTargets(config).forEach((agent, index) => {

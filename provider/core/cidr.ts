@@ -4,6 +4,7 @@
  */
 import { chunk } from "./chunk";
 import { UltravoxError } from "./errors";
+import { quote } from "./quote";
 import type { WarningSink } from "./types";
 
 export interface ParsedCidr {
@@ -107,7 +108,7 @@ export function formatIpv4(address: number): string {
 function notACidr(text: string, index: number): UltravoxError {
     return new UltravoxError(
         "invalid_input",
-        `Entry ${index} (${JSON.stringify(text)}) is not an IPv4 CIDR such as "203.0.113.0/24"; write a single address as "203.0.113.7/32".`,
+        `Entry ${index} (${quote(text)}) is not an IPv4 CIDR such as "203.0.113.0/24"; write a single address as "203.0.113.7/32".`,
         { issues: [String(index)] },
     );
 }
@@ -229,7 +230,7 @@ export function chunkCidrs(list: readonly string[], size: number): string[][] {
 export function cidrsContain(list: readonly string[], ip: string): boolean {
     const address = parseIpv4(ip);
     if (address === undefined) {
-        throw new UltravoxError("invalid_input", `${JSON.stringify(ip)} is not an IPv4 address such as "203.0.113.7".`);
+        throw new UltravoxError("invalid_input", `${quote(ip)} is not an IPv4 address such as "203.0.113.7".`);
     }
     if (!Array.isArray(list)) {
         throw new UltravoxError("invalid_input", "Expected an array of IPv4 CIDR strings.");

@@ -4,8 +4,8 @@
  *
  * - `config`: no API key anywhere (the message names only the places its caller reads:
  *   stack config and arguments in a program, `ULTRAVOX_API_KEY` in the CLI, options for the client),
- *   a base URL that is not a URL, carries credentials, a query or a fragment, or uses `http:` off
- *   loopback; a `timeoutMs` or `maxRetries` out of range.
+ *   a setting that is not a string, a base URL that is not a URL, carries credentials, a query or
+ *   a fragment, or uses `http:` off loopback; a `timeoutMs` or `maxRetries` out of range.
  * - `auth`: the API answered 401 or 403: the key is wrong, revoked or of another account.
  * - `not_found`: the API answered 404: check the base URL, and that the account has SIP enabled.
  * - `rate_limited`: 429 still after the retries, or a `Retry-After` past the deadline.
@@ -15,9 +15,12 @@
  * - `network`: the connection was refused, reset or cut short, or the name did not resolve.
  * - `invalid_response`: the answer is not JSON, not declared as JSON, not an object, fails the
  *   schema (`issues` lists the field paths), is over 1 MiB, or does not hold what a PATCH wrote.
- * - `invalid_input`: a renderer, a CIDR tool or the provider was given something it does not
- *   take (the message names the entry or option; `issues` holds its path).
- * - `conflict`: the managed form found that another writer changed the account while it wrote.
+ * - `invalid_input`: a renderer, a CIDR tool, a cross-language function or the provider was given
+ *   something it does not take (the message names the entry or option, never a secret value;
+ *   `issues` holds its path).
+ * - `conflict`: another writer changed the account while the managed form wrote it; the key now
+ *   reaches another account than the one the state records, or than the one read before a write;
+ *   the CLI's allowlist lock is held by another run of the same user, or cannot be taken.
  */
 export type UltravoxErrorCode =
     | "config"

@@ -24,6 +24,20 @@ export interface SipConfigData {
     fingerprint: string;
 }
 
+/** A read that keeps the allowlist entries that are not IPv4 CIDRs apart (`keepOtherRanges`), instead of failing on them. */
+export interface SipConfigWithOtherRanges extends SipConfigData {
+    /** Entries of the account's allowedCidrRanges that are not IPv4 CIDRs (an IPv6 range set in the console), as the API gave them. */
+    otherCidrRanges: string[];
+}
+
+/** How a read parses the answer. */
+export interface ReadOptions {
+    /** Read anew, never joining a read already in flight (after a write). */
+    fresh?: boolean;
+    /** Return entries of allowedCidrRanges that are not IPv4 CIDRs in `otherCidrRanges` (with a warning) instead of failing. */
+    keepOtherRanges?: boolean;
+}
+
 /**
  * `PATCH /api/sip`'s body: every field optional, `fallbackHandler: null` removes the handler.
  * Written out (api/schema.ts checks it equals the zod schema's type) so that no declaration

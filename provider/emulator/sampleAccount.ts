@@ -3,7 +3,7 @@
  * examples/accounts/sample-account.json (a test keeps them equal), built in so that the
  * emulator runs from an installed package, which ships no examples/.
  */
-import type { EmulatorAccount } from "./server";
+import type { EmulatorAccount } from "./types";
 
 export const SAMPLE_ACCOUNT: EmulatorAccount = {
     apiKeys: ["demo1234.demodemodemodemodemodemodemodemo"],

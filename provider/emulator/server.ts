@@ -4,82 +4,19 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { sipConfigPatchSchema } from "../api/schema";
+import { describeIssues, sipConfigPatchSchema, sipConfigSchema } from "../api/schema";
 import { drfErrors } from "./drfErrors";
-import { checkFault, type EmulatorFault, faultBody, RESPONSE_FIELDS } from "./faults";
-
-/** The SIP config exactly as `GET /api/sip` answers it. */
-export interface EmulatorSipConfig {
-    domain: string;
-    allowedCidrRanges?: string[];
-    allowAllAgents?: boolean;
-    allowedAgents: { agentId: string; toUserPattern?: string | null }[];
-    fallbackHandler?: { url: string; secrets: string[] } | null;
-}
-
-export interface EmulatorAccount {
-    /** Keys accepted in `X-API-Key`. */
-    apiKeys: string[];
-    sip: EmulatorSipConfig;
-}
-
-export interface RecordedRequest {
-    method: string;
-    /** Without the query string. */
-    path: string;
-    /** A test server: every header as received, `x-api-key` included. */
-    headers: IncomingHttpHeaders;
-    apiKeyPresent: boolean;
-    apiKeyValid: boolean;
-    /**
-     * The body as text, for requests with a valid key only (at most 64 KiB of it): empty until
-     * read, when never read (a hang), and always for an unauthenticated request.
-     */
-    body: string;
-    /** Whether a fault applied. */
-    fault: boolean;
-    /** The status sent; undefined while unanswered. */
-    status?: number;
-}
-
-export interface EmulatorOptions {
-    /** The account, or the path of a JSON file holding it. */
-    account: EmulatorAccount | string;
-    /** Default 0: a free port. */
-    port?: number;
-    /** Default 127.0.0.1. */
-    host?: string;
-    /** One line per request; never holds a key. */
-    log?: (line: string) => void;
-    /** Serves `POST`/`DELETE /_emulator/faults` for out-of-process tests. */
-    controlApi?: boolean;
-    /** How many requests `requests` keeps, the latest ones. Default 1000. */
-    maxRecordedRequests?: number;
-}
-
-export interface Emulator {
-    /** `http://127.0.0.1:PORT`, no trailing slash. */
-    readonly url: string;
-    readonly port: number;
-    /** A copy of the current state. */
-    readonly account: EmulatorAccount;
-    /**
-     * The latest requests but the control API's (at most `maxRecordedRequests`), in arrival
-     * order: a long-running emulator must not grow with every request it is sent.
-     */
-    readonly requests: RecordedRequest[];
-    /** Forgets the recorded requests: a test starts from an empty log. */
-    clearRequests(): void;
-    readonly pendingFaults: number;
-    addFault(fault: EmulatorFault): void;
-    clearFaults(): void;
-    /** Replaces the SIP config as is, unvalidated: GET may then serve an invalid one. */
-    replaceSip(sip: EmulatorSipConfig): void;
-    /** Stops listening and destroys every connection, hung ones included. */
-    close(): Promise<void>;
-}
+import { checkFault, faultBody, RESPONSE_FIELDS } from "./faults";
+import type {
+    Emulator,
+    EmulatorAccount,
+    EmulatorFault,
+    EmulatorOptions,
+    EmulatorSipConfig,
+    RecordedRequest,
+} from "./types";
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const DEFAULT_MAX_RECORDED_REQUESTS = 1000;
@@ -88,21 +25,48 @@ const MAX_RECORDED_BODY_CHARS = 64 * 1024;
 const CONTROL_PATH = "/_emulator/faults";
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-    const account = typeof options.account === "string" ? await readAccount(options.account) : options.account;
-    checkAccount(account, "The account");
+    let account: EmulatorAccount;
+    if (typeof options.account === "string") {
+        account = await readAccount(options.account);
+    } else {
+        account = options.account;
+        checkAccount(account, "The account");
+    }
     const emulator = new EmulatorServer(structuredClone(account), options);
     await emulator.listen(options.port ?? 0, options.host ?? "127.0.0.1");
     return emulator;
 }
 
+/**
+ * An account file, read and checked as the API's answer would be: a file is what a person writes
+ * by hand, so a missing one or a missing field is named here, not blamed on the API later.
+ * (An account given as an object is left as it is: tests serve invalid configs on purpose.)
+ */
 async function readAccount(file: string): Promise<EmulatorAccount> {
-    const text = await readFile(file, "utf8");
+    let text: string;
     try {
-        return JSON.parse(text) as EmulatorAccount;
+        text = await readFile(file, "utf8");
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why =
+            code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a folder" : `cannot be read (${code})`;
+        throw new Error(`The account file ${file} ${why}; --help shows the account format, or use --sample.`);
+    }
+    let account: EmulatorAccount;
+    try {
+        account = JSON.parse(text) as EmulatorAccount;
     } catch {
         // JSON.parse quotes the text around the error, which may be a key.
         throw new Error(`The account file ${file} is not valid JSON.`);
     }
+    checkAccount(account, `The account file ${file}`);
+    const result = sipConfigSchema.safeParse(account.sip);
+    if (!result.success) {
+        // Paths and rules only (describeIssues): the file's values may be keys or secrets.
+        const fields = describeIssues(result.error.issues).map((issue) => `sip.${issue}`);
+        throw new Error(`The account file ${file} is not an account the API could serve: ${fields.join("; ")}.`);
+    }
+    return account;
 }
 
 function checkAccount(account: EmulatorAccount, what: string): void {

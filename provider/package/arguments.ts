@@ -4,7 +4,7 @@
  * UltravoxError naming it, like the renderers' own checks. Integer ranges are left to the renderers.
  */
 import { UltravoxError } from "../index";
-import { isSecretEnvelope, unwrapSecrets } from "./settings";
+import { isSecretEnvelope } from "./settings";
 
 /** A property in the schema's JSON form (the subset these functions use). */
 export interface PropertySpec {
@@ -25,9 +25,31 @@ export type SchemaTypes = Record<string, { properties: Record<string, PropertySp
 
 type Args = Record<string, unknown>;
 
+/** Checked arguments, unwrapped; the values that arrived as secrets (each string or number inside an envelope); whether any did. */
+export interface CheckedArguments {
+    values: Args;
+    secrets: string[];
+    /** Whether any argument arrived secret, a boolean or an empty list included. */
+    anySecret: boolean;
+}
+
 /** The arguments, null members dropped (the engine's absent optional values), checked against `inputs`. */
-export function checkArguments(args: Args, inputs: ObjectSpec, types: SchemaTypes): Args {
-    return checkObject(args, inputs, "", types);
+export function checkArguments(args: Args, inputs: ObjectSpec, types: SchemaTypes): CheckedArguments {
+    const context: Context = { types, secrets: [], anySecret: false };
+    const values = checkObject(args, inputs, "", context);
+    return { values, secrets: context.secrets, anySecret: context.anySecret };
+}
+
+/** What the checks carry down: the schema's types, and where to note each secret scalar met. */
+interface Context {
+    types: SchemaTypes;
+    secrets: string[];
+    anySecret: boolean;
+}
+
+/** `record[key]` for the record's own keys only: `toString` or `constructor` is not a member. */
+export function ownMember<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+    return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function invalid(message: string, path: string): UltravoxError {
@@ -51,7 +73,7 @@ function checkObject(
     value: unknown,
     spec: { properties: Record<string, PropertySpec>; required?: string[] },
     path: string,
-    types: SchemaTypes,
+    context: Context,
     secret = false,
 ): Args {
     const where = (name: string) => (path === "" ? name : `${path}.${name}`);
@@ -63,14 +85,15 @@ function checkObject(
         // The engine sends an absent optional value as null: absent it is.
         if (member === null || member === undefined) continue;
         const name = path === "" ? given : schemaName(given, spec);
-        const property = spec.properties[name];
+        const property = ownMember(spec.properties, name);
         if (property === undefined) {
+            const takes = Object.keys(spec.properties);
             throw invalid(
-                `${where(name)} is not an input of this function (it takes ${Object.keys(spec.properties).join(", ")}).`,
-                where(name),
+                `${where(shownName(name))} is not an input of this function (${takes.length === 0 ? "it takes none" : `it takes ${takes.join(", ")}`}).`,
+                where(shownName(name)),
             );
         }
-        out[name] = checkValue(member, property, where(name), types, secret);
+        out[name] = checkValue(member, property, where(name), context, secret);
     }
     for (const name of spec.required ?? []) {
         if (out[name] === undefined) throw invalid(`${where(name)} is required.`, where(name));
@@ -84,19 +107,30 @@ function checkObject(
  * has no types for invoke arguments to translate them by: those names are the same members.
  */
 function schemaName(given: string, spec: { properties: Record<string, PropertySpec> }): string {
-    if (given in spec.properties) return given;
+    if (Object.hasOwn(spec.properties, given)) return given;
     const camel = given.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-    return camel in spec.properties ? camel : given;
+    return Object.hasOwn(spec.properties, camel) ? camel : given;
+}
+
+/** An unknown input's name as a message shows it: printable and bounded (it comes from the caller). */
+function shownName(name: string): string {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
+    const printable = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "?");
+    return printable.length > 60 ? `${printable.slice(0, 57)}...` : printable;
 }
 
 /** The value checked against `spec`, secrets unwrapped (the engine's envelopes) as it goes. */
-function checkValue(value: unknown, spec: PropertySpec, path: string, types: SchemaTypes, secret: boolean): unknown {
-    if (isSecretEnvelope(value)) return checkValue(value.value, spec, path, types, true);
-    if (spec.$ref !== undefined) {
-        const type = types[spec.$ref.replace("#/types/", "")];
-        if (type === undefined) throw new Error(`The schema has no type ${spec.$ref}.`);
-        return checkObject(value, type, path, types, secret);
+function checkValue(value: unknown, spec: PropertySpec, path: string, context: Context, secret: boolean): unknown {
+    if (isSecretEnvelope(value)) {
+        context.anySecret = true;
+        return checkValue(value.value, spec, path, context, true);
     }
+    if (spec.$ref !== undefined) {
+        const type = ownMember(context.types, spec.$ref.replace("#/types/", ""));
+        if (type === undefined) throw new Error(`The schema has no type ${spec.$ref}.`);
+        return checkObject(value, type, path, context, secret);
+    }
+    if (secret && (typeof value === "string" || typeof value === "number")) context.secrets.push(String(value));
     const fail = (noun: string) => invalid(`${path} must be ${noun}, got ${shown(value, secret)}.`, path);
     switch (spec.type) {
         case "string":
@@ -112,8 +146,24 @@ function checkValue(value: unknown, spec: PropertySpec, path: string, types: Sch
             return value;
         case "array":
             if (!Array.isArray(value)) throw fail("a list");
-            return value.map((item, index) => checkValue(item, spec.items ?? {}, `${path}[${index}]`, types, secret));
+            return value.map((item, index) => checkValue(item, spec.items ?? {}, `${path}[${index}]`, context, secret));
         default:
-            return unwrapSecrets(value);
+            return unwrapNoting(value, secret, context);
     }
+}
+
+/** A value of no declared shape (a map) unwrapped all the way down, each secret scalar noted in the context. */
+function unwrapNoting(value: unknown, secret: boolean, context: Context): unknown {
+    if (isSecretEnvelope(value)) {
+        context.anySecret = true;
+        return unwrapNoting(value.value, true, context);
+    }
+    if (Array.isArray(value)) return value.map((item) => unwrapNoting(item, secret, context));
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(
+            Object.entries(value).map(([key, member]) => [key, unwrapNoting(member, secret, context)]),
+        );
+    }
+    if (secret && (typeof value === "string" || typeof value === "number")) context.secrets.push(String(value));
+    return value;
 }

@@ -5,6 +5,9 @@
  * what each invoke's arguments are checked against, so the two cannot drift apart. Input names are
  * the TypeScript options' names; a callback option (`onWarning`) becomes the result's `warnings`.
  */
+
+import { redact } from "../core/errors";
+import { quote, withSecretValues } from "../core/quote";
 import {
     asteriskPjsip,
     awsManagedPrefixListArgs,
@@ -16,13 +19,16 @@ import {
     explainInboundCall,
     freeswitchGateway,
     gcpFirewallRules,
+    isUltravoxError,
     kamailioDispatcherList,
     kamailioPermissionsAddress,
     nftablesRuleset,
     type SipRouting,
+    UltravoxError,
     type WarningSink,
 } from "../index";
-import { checkArguments, type ObjectSpec, type PropertySpec, type SchemaTypes } from "./arguments";
+import { checkArguments, type ObjectSpec, ownMember, type PropertySpec, type SchemaTypes } from "./arguments";
+import { secretEnvelope } from "./settings";
 
 export interface TypeSpec extends ObjectSpec {
     type: "object";
@@ -523,12 +529,34 @@ export const packageFunctions: Record<string, PackageFunction> = {
 
 /**
  * Runs the function `token` on `args` (the invoke's arguments as JavaScript, secrets still in
- * their envelopes): the arguments are checked against the function's schema first, which unwraps
- * them, so a wrong type fails with an `invalid_input` UltravoxError naming it, as the renderers'
- * own checks do, and quoting no secret.
+ * their envelopes). The arguments are checked against the function's schema first, which unwraps
+ * them and notes which values were secret. No message quotes a secret value (`withSecretValues`,
+ * and every secret redacted from what escapes), and a result built from a secret input is secret:
+ * each of its members is returned in a secret envelope.
  */
 export function invokePackageFunction(token: string, args: Args, types: SchemaTypes): unknown {
-    const fn = packageFunctions[token];
-    if (fn === undefined) throw new Error(`Unknown function ${token}.`);
-    return fn.run(checkArguments(args, fn.inputs, types));
+    const fn = ownMember(packageFunctions, token);
+    if (fn === undefined) {
+        throw new UltravoxError(
+            "invalid_input",
+            `Unknown function ${quote(token.length > 80 ? `${token.slice(0, 77)}...` : token)}; this plugin's functions are ${Object.keys(packageFunctions).join(", ")}.`,
+        );
+    }
+    const { values, secrets, anySecret } = checkArguments(args, fn.inputs, types);
+    let result: unknown;
+    try {
+        result = withSecretValues(secrets, () => fn.run(values));
+    } catch (error) {
+        throw withoutSecrets(error, secrets);
+    }
+    if (!anySecret || typeof result !== "object" || result === null) return result;
+    return Object.fromEntries(Object.entries(result).map(([name, member]) => [name, secretEnvelope(member)]));
+}
+
+/** An error whose message cannot carry a secret, however the check that threw built it. */
+function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
+    if (secrets.length === 0 || !isUltravoxError(error)) return error;
+    const message = redact(error.message, secrets);
+    if (message === error.message) return error;
+    return new UltravoxError(error.code, message, { issues: error.issues ?? [] });
 }

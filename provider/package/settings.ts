@@ -3,35 +3,50 @@
  * arguments, or for the default provider the stack config in the `ultravox` namespace.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { UltravoxError } from "../index";
 
 export interface ProviderSettings {
     apiKey?: string;
     baseUrl?: string;
+    /**
+     * A setting is an output not known yet (at preview): nothing is read with these settings, as
+     * the TypeScript data source reads nothing then, and the engine's placeholder for the unknown
+     * value is never sent as a key.
+     */
+    unknown: boolean;
 }
 
-/** `args` is the Configure request's struct as JavaScript, secrets still wrapped. */
+const SETTINGS = ["apiKey", "baseUrl"] as const;
+
+/**
+ * `args` is the Configure request's struct as JavaScript, secrets still wrapped. A setting that is
+ * given but not a string is refused, never replaced by the environment's (another account's) key.
+ */
 export function settingsFrom(args: Record<string, unknown>, variables: ReadonlyMap<string, string>): ProviderSettings {
-    const pick = (name: keyof ProviderSettings): string | undefined => {
-        const value = unwrapSecret(args[name]) ?? variables.get(`ultravox:config:${name}`);
-        return typeof value === "string" ? value : undefined;
-    };
-    return { apiKey: pick("apiKey"), baseUrl: pick("baseUrl") };
+    const settings: ProviderSettings = { unknown: false };
+    for (const name of SETTINGS) {
+        const given = Object.hasOwn(args, name) ? unwrapSecret(args[name]) : undefined;
+        const value = given ?? variables.get(`ultravox:config:${name}`);
+        if (value === undefined || value === null) continue;
+        if (value === pulumi.runtime.unknownValue) {
+            settings.unknown = true;
+            continue;
+        }
+        if (typeof value !== "string") {
+            throw new UltravoxError(
+                "config",
+                `The ultravox provider's ${name} must be a string, got ${Array.isArray(value) ? "a list" : `a value of type ${typeof value}`}; set it with \`pulumi config set${name === "apiKey" ? " --secret" : ""} ultravox:${name} <value>\` or the explicit provider's ${name} argument.`,
+            );
+        }
+        settings[name] = value;
+    }
+    return settings;
 }
 
 /** A value the engine sent as a secret arrives as `{ <sig>: <secret sig>, value }`. */
 export function unwrapSecret(value: unknown): unknown {
     if (isSecretEnvelope(value)) return value.value;
     return value;
-}
-
-/** `unwrapSecret` all the way down: an invoke's arguments may hold secrets anywhere. */
-export function unwrapSecrets(value: unknown): unknown {
-    const unwrapped = unwrapSecret(value);
-    if (Array.isArray(unwrapped)) return unwrapped.map(unwrapSecrets);
-    if (typeof unwrapped === "object" && unwrapped !== null) {
-        return Object.fromEntries(Object.entries(unwrapped).map(([key, member]) => [key, unwrapSecrets(member)]));
-    }
-    return unwrapped;
 }
 
 /** `{ <sig>: <secret sig>, value }`: how the engine sends a secret. */

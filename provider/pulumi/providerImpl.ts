@@ -226,6 +226,19 @@ export async function diff(_id: string, olds: SipConfigState, news: ManagedProps
     return { changes: drifted.length > 0 };
 }
 
+/**
+ * A write must land in the account it was read from. When the same key and URL reach another
+ * account between the read and the PATCH (a key re-issued to another account, a base URL now
+ * pointing elsewhere), nothing of that account is recorded as this stack's.
+ */
+function checkWriteLandedIn(expectedDomain: string, domain: string, who: string): void {
+    if (domain === expectedDomain) return;
+    throw new UltravoxError(
+        "conflict",
+        `The account read before the write has domain ${JSON.stringify(expectedDomain)}, but the account that ${who} has domain ${JSON.stringify(domain)}: the key or base URL now reaches another account, and the PATCH may have changed that account. Nothing of it was recorded as this stack's: check that account's SIP config, and the key and base URL (ultravox:apiKey, ultravox:baseUrl or ULTRAVOX_*), then run \`pulumi refresh\` and \`pulumi up\`.`,
+    );
+}
+
 /** Whether a PATCH has left this process: from then on, whatever the failure, the state must be recorded. */
 interface WriteAttempt {
     patchSent: boolean;
@@ -242,6 +255,8 @@ async function writeAndVerify(
     if (fields.length === 0) return before;
     attempt.patchSent = true;
     const answered = await client.patchSipConfig(patch);
+    // First of all: the key may have started reaching another account since `before` was read.
+    checkWriteLandedIn(before.domain, answered.domain, "answered the PATCH");
     const untouched = MANAGED_FIELDS.filter((field) => !fields.includes(field));
     const changedUnderUs = differingFields(liveValues(before, untouched), answered, untouched);
     const notWritten = differingFields(patch, answered, fields);
@@ -252,6 +267,7 @@ async function writeAndVerify(
         );
     }
     const readBack = await client.getSipConfig({ fresh: true });
+    checkWriteLandedIn(before.domain, readBack.domain, "answered the read-back");
     const lost = differingFields(patch, readBack, fields);
     if (changedUnderUs.length > 0 || lost.length > 0) {
         const what = [...new Set([...changedUnderUs, ...lost])].join(", ");
@@ -325,7 +341,7 @@ export async function update(
     if (olds.accountBaseUrl !== undefined && client.baseUrl !== olds.accountBaseUrl) {
         throw new UltravoxError(
             "conflict",
-            `This stack's SipConfig was written through ${olds.accountBaseUrl}, but the base URL is now ${client.baseUrl}: another account. Run \`pulumi up\` again (it replaces the resource), or give back the first base URL.`,
+            `This stack's SipConfig was written through ${client.redacted(olds.accountBaseUrl)}, but the base URL is now ${client.redacted(client.baseUrl)}: another account. Run \`pulumi up\` again (it replaces the resource), or give back the first base URL.`,
         );
     }
     const live = await client.getSipConfig({ fresh: true });

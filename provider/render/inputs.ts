@@ -3,6 +3,7 @@
  * message names the option and what it takes, and whose `issues` holds the option's path.
  */
 import { UltravoxError } from "../core/errors";
+import { quote } from "../core/quote";
 
 export function invalidInput(message: string, issue?: string): UltravoxError {
     return new UltravoxError("invalid_input", message, issue === undefined ? {} : { issues: [issue] });
@@ -11,7 +12,7 @@ export function invalidInput(message: string, issue?: string): UltravoxError {
 /** An integer from `min` to `max`; `noun` names it in the message ("an integer port"). */
 export function checkInteger(value: unknown, name: string, min: number, max: number, noun = "an integer"): number {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-        throw invalidInput(`${name} must be ${noun} from ${min} to ${max}, got ${JSON.stringify(value)}.`, name);
+        throw invalidInput(`${name} must be ${noun} from ${min} to ${max}, got ${quote(value)}.`, name);
     }
     return value;
 }
@@ -33,7 +34,27 @@ const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,79}$/;
 export function checkToken(value: unknown, name: string): string {
     if (typeof value !== "string" || !SAFE_TOKEN.test(value)) {
         throw invalidInput(
-            `${name} ${JSON.stringify(value)} must start with a letter or digit and hold up to 80 letters, digits or "_.+-".`,
+            `${name} ${quote(value)} must start with a letter or digit and hold up to 80 letters, digits or "_.+-".`,
+            name,
+        );
+    }
+    return value;
+}
+
+/** C0 and C1 controls (U+0085 included), DEL, and the line and paragraph separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Free text written into a rendered file or rule (a description, a Kamailio column): no control,
+ * line-separator or paragraph-separator character, in any format, so a value cannot end its line
+ * and add one of its own.
+ */
+export function checkFileText(value: unknown, name: string): string {
+    if (typeof value !== "string") throw invalidInput(`${name} must be a string.`, name);
+    if (LINE_BREAKING.test(value)) {
+        throw invalidInput(
+            `${name} ${quote(value)} holds a control, line-separator or paragraph-separator character, which a rendered file cannot carry.`,
             name,
         );
     }

@@ -1,6 +1,6 @@
 /**
  * How to dial each listed agent under a config: `sip:agent_<id>@<domain>` only when that To
- * user really routes to the agent (as `explainInboundCall` decides it); otherwise the
+ * user certainly routes to the agent (as `explainInboundCall` decides it); otherwise the
  * agent's own `toUserPattern`, which a To user must match to reach it.
  */
 import { agentSipUri, agentToUser, type SipTransport } from "../core/sip";
@@ -18,25 +18,57 @@ export interface AgentDialTarget {
     note: string | null;
 }
 
-/** For each agent in `allowedAgents` (in order): its `sip:agent_<id>@<domain>` address if it routes there, else what to dial. */
-export function agentDialTargets(config: SipRouting, options: { transport?: SipTransport } = {}): AgentDialTarget[] {
-    return config.allowedAgents.map(({ agentId, toUserPattern }) => {
-        const toUser = agentToUser(agentId);
-        const decision = routeToUser(config, toUser);
-        if (decision.agentId === agentId) {
-            return { agentId, uri: agentSipUri(agentId, config.domain, options.transport), toUserPattern, note: null };
-        }
+/**
+ * Whether a call to `agent_<agentId>` certainly reaches that agent under the service's rules
+ * (Python `re`), and if not, why. Certain only when the decision is that agent's and no pattern
+ * before it had to be skipped: every surface that offers an address (the dial targets, the
+ * trunk renderers' dial strings, `show`) asks this, and `explainInboundCall` decides the same way.
+ */
+export function agentRouteCertainty(
+    config: SipRouting,
+    agentId: string,
+): { certain: true } | { certain: false; why: string } {
+    const toUser = agentToUser(agentId);
+    const decision = routeToUser(config, toUser);
+    const pattern = (index: number | undefined) =>
+        `allowedAgents[${index}].toUserPattern ${JSON.stringify(config.allowedAgents[index ?? -1]?.toUserPattern ?? "")}`;
+    if (decision.route === "unknown") {
+        return {
+            certain: false,
+            why: `whether ${toUser} reaches agent ${agentId} cannot be told: ${pattern(decision.matchedIndex)} (agent ${decision.agentId}) ${decision.problem}`,
+        };
+    }
+    if (decision.agentId !== agentId) {
         const instead =
             decision.route === "agent" || decision.route === "allowAllAgents"
                 ? `reaches agent ${decision.agentId}`
                 : decision.route === "fallback"
                   ? "goes to the fallback handler"
                   : "is rejected";
+        return { certain: false, why: `${toUser} ${instead}` };
+    }
+    const [skipped] = decision.skipped;
+    if (skipped !== undefined) {
+        return {
+            certain: false,
+            why: `${toUser} may not reach agent ${agentId}: ${pattern(skipped.index)} (agent ${skipped.agentId}) comes first and cannot be evaluated faithfully here (${skipped.problem}); if the service matches it, the call goes to agent ${skipped.agentId}`,
+        };
+    }
+    return { certain: true };
+}
+
+/** For each agent in `allowedAgents` (in order): its `sip:agent_<id>@<domain>` address if it certainly routes there, else what to dial. */
+export function agentDialTargets(config: SipRouting, options: { transport?: SipTransport } = {}): AgentDialTarget[] {
+    return config.allowedAgents.map(({ agentId, toUserPattern }) => {
+        const route = agentRouteCertainty(config, agentId);
+        if (route.certain) {
+            return { agentId, uri: agentSipUri(agentId, config.domain, options.transport), toUserPattern, note: null };
+        }
         return {
             agentId,
             uri: null,
             toUserPattern,
-            note: `${toUser} ${instead}: dial a To user matching ${toUserPattern} at ${config.domain}.`,
+            note: `${route.why}: dial a To user matching ${toUserPattern} at ${config.domain}.`,
         };
     });
 }

@@ -4,6 +4,7 @@
  */
 import { firstContaining, parseIpv4 } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
+import { quote } from "../core/quote";
 import { hasFallbackHandler, type SipRouting } from "../core/types";
 import { type InboundRoute, routeToUser, type SkippedPattern, type ToUserRoute } from "./route";
 
@@ -48,16 +49,16 @@ function unmatchedReason(config: SipRouting, toUser: string, route: ToUserRoute[
 }
 
 /**
- * What Ultravox does with a call from `sourceIp` to `toUser` under `config`. Throws
- * `invalid_input` for a source that is not an IPv4 address or an empty To user.
+ * The call checked on its own, before any config is read: `invalid_input` for a source that is not
+ * an IPv4 address or an empty To user. Returns the source as an address.
  */
-export function explainInboundCall(config: SipRouting, call: InboundCall): InboundCallExplanation {
+export function checkInboundCall(call: InboundCall): number {
     const { sourceIp, toUser } = call ?? ({} as InboundCall);
     const address = parseIpv4(sourceIp);
     if (address === undefined) {
         throw new UltravoxError(
             "invalid_input",
-            `sourceIp ${JSON.stringify(sourceIp)} is not an IPv4 address such as "203.0.113.7".`,
+            `sourceIp ${quote(sourceIp)} is not an IPv4 address such as "203.0.113.7".`,
             { issues: ["sourceIp"] },
         );
     }
@@ -66,6 +67,16 @@ export function explainInboundCall(config: SipRouting, call: InboundCall): Inbou
             issues: ["toUser"],
         });
     }
+    return address;
+}
+
+/**
+ * What Ultravox does with a call from `sourceIp` to `toUser` under `config`. Throws
+ * `invalid_input` for a source that is not an IPv4 address or an empty To user.
+ */
+export function explainInboundCall(config: SipRouting, call: InboundCall): InboundCallExplanation {
+    const address = checkInboundCall(call);
+    const { sourceIp, toUser } = call;
     const range = firstContaining(config.allowedCidrRanges, address);
     if (range === undefined) {
         const detail =

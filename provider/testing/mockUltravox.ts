@@ -8,8 +8,40 @@ import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { loadSchema } from "../api/loadSchema";
 import { ENV_API_KEY, ENV_BASE_URL } from "../api/settings";
-import { type EmulatorAccount, type EmulatorSipConfig, startEmulator } from "../emulator/server";
+import { startEmulator } from "../emulator/server";
+import type { EmulatorAccount, EmulatorSipConfig } from "../emulator/types";
 import { createSipConfig, readSipConfig, SIP_CONFIG_TYPE } from "./sipConfigMock";
+
+/** The settings one open mock points the environment at. */
+type OpenMock = Record<typeof ENV_API_KEY | typeof ENV_BASE_URL, string>;
+
+/**
+ * Mocks open at once, oldest first, and the environment from before the first of them: closed in
+ * any order, the environment follows the newest mock still open, and the developer's own values
+ * come back when the last one closes.
+ */
+const openMocks: OpenMock[] = [];
+let before: Record<string, string | undefined> = {};
+const NAMES = [ENV_API_KEY, ENV_BASE_URL] as const;
+
+function openMock(mock: OpenMock): void {
+    if (openMocks.length === 0) before = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
+    openMocks.push(mock);
+    for (const name of NAMES) process.env[name] = mock[name];
+}
+
+function closeMock(mock: OpenMock): void {
+    const wasSetByMock = (name: (typeof NAMES)[number]) => openMocks.some((open) => open[name] === process.env[name]);
+    const owned = NAMES.filter(wasSetByMock);
+    openMocks.splice(openMocks.indexOf(mock), 1);
+    const newest = openMocks.at(-1);
+    // Only what a mock set is put back: a test may have set its own value since.
+    for (const name of owned) {
+        const value = newest ? newest[name] : before[name];
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
+}
 
 /** `mockUltravox`'s options. */
 export interface MockUltravoxOptions {
@@ -47,10 +79,9 @@ export async function mockUltravox(
     // Validated as a real read would be: a bad account fails here, not in a test.
     loadSchema().parseSipConfig(structuredClone(full.sip));
     const emulator = await startEmulator({ account: full });
-    const saved = { [ENV_API_KEY]: process.env[ENV_API_KEY], [ENV_BASE_URL]: process.env[ENV_BASE_URL] };
     const apiKey = full.apiKeys[0] ?? "";
-    process.env[ENV_API_KEY] = apiKey;
-    process.env[ENV_BASE_URL] = emulator.url;
+    const opened: OpenMock = { [ENV_API_KEY]: apiKey, [ENV_BASE_URL]: emulator.url };
+    openMock(opened);
     const user = options.mocks;
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
@@ -73,13 +104,7 @@ export async function mockUltravox(
         async close() {
             if (closed) return;
             closed = true;
-            for (const [name, value] of Object.entries(saved)) {
-                // Put back only what is still ours: a test may have set its own since.
-                const ours = name === ENV_API_KEY ? apiKey : emulator.url;
-                if (process.env[name] !== ours) continue;
-                if (value === undefined) delete process.env[name];
-                else process.env[name] = value;
-            }
+            closeMock(opened);
             await emulator.close();
         },
     };

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSchema } from "../api/loadSchema";
 import { UltravoxError } from "../core/errors";
-import type { Emulator } from "../emulator/server";
+import type { Emulator } from "../emulator/types";
 import { SECRET_OUTPUT_NAMES, SIP_CONFIG_ID, toOutputs } from "../pulumi/outputs";
 import * as providerImpl from "../pulumi/providerImpl";
 

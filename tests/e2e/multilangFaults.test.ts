@@ -37,10 +37,17 @@ const SECOND_CIDRS = ["100.64.0.0/10", "192.0.2.0/28"];
 const SECRETS = [TEST_API_KEY, OTHER_API_KEY, ...FIRST_SECRETS, SECOND_SECRET];
 
 /** The package's messages, as `String(error)` of the TypeScript data source's UltravoxError. */
+/** How a Pulumi program's messages name the settings. */
+const PROGRAM_NAMES = {
+    apiKey: "`ultravox:apiKey` or ULTRAVOX_API_KEY",
+    baseUrl: "`ultravox:baseUrl` or ULTRAVOX_BASE_URL",
+    timeoutMs: "timeoutMs",
+};
+
 const MESSAGES = {
     server: "UltravoxError [server]: The Ultravox API failed with HTTP 500 (after 1 attempt). Retry later; nothing was applied. The API said: Internal Server Error",
     invalidBody:
-        "UltravoxError [invalid_response]: The Ultravox API's SIP config failed validation at domain: Invalid input: expected string, received number. Nothing was applied; check the base URL, or report the answer's shape if it is the real API.",
+        "UltravoxError [invalid_response]: The Ultravox API's SIP config failed validation at domain: Invalid input: expected string, received number. Nothing was applied; check the base URL (`ultravox:baseUrl` or ULTRAVOX_BASE_URL), or report the answer's shape if it is the real API.",
     missingKey:
         "UltravoxError [config]: No Ultravox API key found: set it with `pulumi config set --secret ultravox:apiKey <key>`, pass the `apiKey` argument or export ULTRAVOX_API_KEY.",
     timeout: (sipUrl: string) =>
@@ -134,7 +141,8 @@ describe("e2e: YAML, Python and Go: an explicit provider, getSipConfig, and faul
             first.clearFaults();
             first.addFault({ ...fault, times: 1000 });
             const error = await failureOf(() =>
-                new UltravoxClient({ apiKey: TEST_API_KEY, baseUrl: first.url }).getSipConfig(),
+                // Named as a program names its settings (the plain client names its own options).
+                new UltravoxClient({ apiKey: TEST_API_KEY, baseUrl: first.url, settingNames: PROGRAM_NAMES }).getSipConfig(),
             );
             first.clearFaults();
             expect(String(error)).to.equal(message(sipUrl(first)));

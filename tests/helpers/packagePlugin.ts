@@ -31,6 +31,8 @@ export class InvokeError extends Error {
 
 export interface PackagePlugin {
     invoke(token: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+    /** A Read of the SIP config resource by id: its properties (empty when nothing was read). */
+    read(id: string): Promise<Record<string, unknown>>;
     /** Whether the process is still running. */
     alive(): boolean;
     stop(): Promise<void>;
@@ -38,24 +40,40 @@ export interface PackagePlugin {
 
 /**
  * Starts the plugin (with this process's node first on PATH, as the launcher wants Node ≥ 22.12)
- * and configures it with no arguments, so its settings come from `extraEnv` (ULTRAVOX_*).
+ * and configures it with `configure` (default none, so its settings come from `extraEnv`,
+ * ULTRAVOX_*). A Configure that fails stops the plugin and rejects with an InvokeError.
  */
-export async function startPackagePlugin(extraEnv: Record<string, string> = {}): Promise<PackagePlugin> {
+export async function startPackagePlugin(
+    extraEnv: Record<string, string> = {},
+    configure: Record<string, unknown> = {},
+): Promise<PackagePlugin> {
     const env = childEnv({
         PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
         ...extraEnv,
     });
     const child: StartedProcess = start(PLUGIN_LAUNCHER, [], { cwd: REPO_ROOT, env });
     const [, port] = await child.waitForStdout(/^(\d+)\r?\n/, 20_000);
-    const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    // The engine's limits (the Pulumi SDK's), not gRPC's default 4 MiB.
+    const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+        "grpc.max_receive_message_length": 400 * 1024 * 1024,
+        "grpc.max_send_message_length": 400 * 1024 * 1024,
+    });
     await new Promise<void>((resolve, reject) =>
         client.waitForReady(Date.now() + 20_000, (error) => (error ? reject(error) : resolve())),
     );
-    await new Promise<void>((resolve, reject) => {
-        const request = new providerPb.ConfigureRequest().setArgs(Struct.fromJavaScript({}));
-        request.setAcceptsecrets(true).setAcceptresources(true);
-        client.configure(request, (error) => (error ? reject(error) : resolve()));
-    });
+    try {
+        await new Promise<void>((resolve, reject) => {
+            const request = new providerPb.ConfigureRequest().setArgs(
+                Struct.fromJavaScript(configure as Record<string, StructPb.JavaScriptValue>),
+            );
+            request.setAcceptsecrets(true).setAcceptresources(true);
+            client.configure(request, (error) => (error ? reject(new InvokeError(error.details)) : resolve()));
+        });
+    } catch (error) {
+        client.close();
+        await child.stop(2_000);
+        throw error;
+    }
     return {
         invoke(token, args) {
             const request = new providerPb.InvokeRequest()
@@ -65,6 +83,17 @@ export async function startPackagePlugin(extraEnv: Record<string, string> = {}):
                 client.invoke(request, (error, response) => {
                     if (error) reject(new InvokeError(error.details));
                     else resolve((response.getReturn()?.toJavaScript() ?? {}) as Record<string, unknown>);
+                }),
+            );
+        },
+        read(id) {
+            const request = new providerPb.ReadRequest()
+                .setId(id)
+                .setUrn(`urn:pulumi:test::test::ultravox:index:SipConfig::sip`);
+            return new Promise((resolve, reject) =>
+                client.read(request, (error, response) => {
+                    if (error) reject(new InvokeError(error.details));
+                    else resolve((response.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>);
                 }),
             );
         },

@@ -64,7 +64,9 @@ describe("client against a real local server", function () {
             expect(error.code).to.equal("auth");
             expect(error.status).to.equal(status);
             expect(error.message).to.contain(`HTTP ${status}`);
-            expect(error.message).to.contain("ULTRAVOX_API_KEY");
+            // The plain client reads its options only: the message names the one to fix.
+            expect(error.message).to.contain("Check that the `apiKey` option holds a current key of this account.");
+            expect(error.message).to.not.contain("ULTRAVOX_API_KEY");
             // The server echoed the key in its detail: it is redacted, the rest is kept.
             expect(error.message).to.contain("Invalid key [redacted]");
             expect((error.cause as Error).message).to.equal(
@@ -85,7 +87,9 @@ describe("client against a real local server", function () {
         const error = await failure(client().getSipConfig());
         expect(error.code).to.equal("not_found");
         expect(error.status).to.equal(404);
-        expect(error.message).to.contain("ultravox:baseUrl");
+        expect(error.message).to.equal(
+            `GET ${emulator.url}/api/sip answered 404 Not Found. Check the base URL (the \`baseUrl\` option): the API's origin, such as https://api.ultravox.ai, without /api. Check also that the account has SIP enabled. The API said: Not Found`,
+        );
     });
 
     it("retries 429 maxRetries times, then fails rate_limited", async () => {

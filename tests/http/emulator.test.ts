@@ -674,6 +674,8 @@ describe("emulator: CLI", function () {
         expect(noAccount.stderr()).to.match(/^pulumi-ultravox-emulator: --account is required\./);
         const missing = run(["--port", "0", "--account", join(REPO_ROOT, "no-such-account.json")]);
         expect(await missing.exit).to.equal(1);
-        expect(missing.stderr()).to.contain("ENOENT");
+        expect(missing.stderr()).to.equal(
+            `pulumi-ultravox-emulator: The account file ${join(REPO_ROOT, "no-such-account.json")} does not exist; --help shows the account format, or use --sample.\n`,
+        );
     });
 });

@@ -183,12 +183,6 @@ const countResources = () => process.getActiveResourcesInfo().length;
                 resourcesAfter: number;
                 resources: string[];
             };
-            const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(2);
-            console.log(
-                `      heapUsed after gc: ${mb(figures.before)} MB → ${mb(figures.middle)} MB (5k) → ${mb(figures.after)} MB (10k); ` +
-                    `${figures.ms} ms for 10 000 reads (${(figures.ms / 10_000).toFixed(2)} ms each); ` +
-                    `active resources ${figures.resourcesBefore} → ${figures.resourcesAfter}`,
-            );
             expect(figures.after - figures.before).to.be.below(5 * 1024 * 1024);
             expect(figures.after - figures.middle).to.be.below(2.5 * 1024 * 1024);
             // No timer or socket piles up: the same handles as before (a pooled keep-alive socket at most).

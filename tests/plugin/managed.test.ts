@@ -34,6 +34,17 @@ async function startManaged(): Promise<{ emulator: Emulator; plugin: Plugin; pro
     return { emulator, plugin, provider: serialized.text };
 }
 
+/** The error of a call that must fail in the plugin; the test fails if it succeeds. */
+async function refusal(call: Promise<unknown>): Promise<PluginCallError> {
+    try {
+        await call;
+    } catch (error) {
+        expect(error).to.be.instanceOf(PluginCallError);
+        return error as PluginCallError;
+    }
+    throw new Error("the call did not fail");
+}
+
 /** The managed form through the real plugin: Check, Create, Diff, Update, Delete, with the account checked after each. */
 describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
     this.timeout(120_000);
@@ -256,26 +267,49 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
             method: "PATCH",
             before: (em) => em.replaceSip({ ...em.account.sip, allowAllAgents: true }),
         });
-        let caught: unknown;
-        try {
-            await created({ allowedCidrRanges: ["192.0.2.1/32"] });
-        } catch (error) {
-            caught = error;
-        }
-        expect(caught).to.be.instanceOf(PluginCallError);
-        expect((caught as PluginCallError).details).to.contain("Another writer changed the account's SIP config");
-        expect((caught as PluginCallError).details).to.contain("allowAllAgents");
+        const caught = await refusal(created({ allowedCidrRanges: ["192.0.2.1/32"] }));
+        expect(caught.details).to.contain("Another writer changed the account's SIP config");
+        expect(caught.details).to.contain("allowAllAgents");
     });
+
+    for (const [when, fault] of [
+        [
+            "between create's read and its PATCH",
+            (other: typeof rawSipConfig extends () => infer T ? T : never): EmulatorFault => ({
+                method: "PATCH",
+                before: (em) => em.replaceSip(other),
+            }),
+        ],
+        [
+            "between the PATCH and its read-back",
+            (other: typeof rawSipConfig extends () => infer T ? T : never): EmulatorFault => ({
+                method: "PATCH",
+                // The PATCH lands in the first account; the read-back then reaches another.
+                before: (em) => em.addFault({ method: "GET", before: (later) => later.replaceSip(other) }),
+            }),
+        ],
+    ] as const) {
+        it(`the key reaches another account ${when}: a conflict naming both domains, the first account recorded`, async () => {
+            const other = { ...rawSipConfig(), domain: "other-account.sip.ultravox.invalid", allowedCidrRanges: [] };
+            emulator.addFault(fault(other));
+            const caught = await refusal(created({ allowedCidrRanges: ["192.0.2.1/32"] }));
+            const failure = caught;
+            const who = when.startsWith("between create's") ? "answered the PATCH" : "answered the read-back";
+            expect(failure.recorded?.reasons[0]).to.match(/^UltravoxError \[conflict\]: /);
+            expect(failure.details).to.contain(
+                `The account read before the write has domain "acme-test.sip.ultravox.invalid", but the account that ${who} has domain "other-account.sip.ultravox.invalid": the key or base URL now reaches another account, and the PATCH may have changed that account. Nothing of it was recorded as this stack's`,
+            );
+            // The state records the first account and its values from before the write, nothing of the second.
+            expect(failure.recorded?.properties.accountDomain).to.equal("acme-test.sip.ultravox.invalid");
+            expect(failure.recorded?.properties.allowedCidrRanges).to.deep.equal(ORIGINAL_CIDRS);
+            expect(JSON.stringify(failure.recorded?.properties)).to.not.contain("other-account");
+        });
+    }
 
     it("fails, with the state unchanged, when the PATCH is answered with something else", async () => {
         emulator.addFault({ method: "PATCH", body: JSON.stringify({ ...rawSipConfig(), allowedCidrRanges: [] }) });
-        let caught: unknown;
-        try {
-            await created({ allowedCidrRanges: ["192.0.2.1/32"] });
-        } catch (error) {
-            caught = error;
-        }
-        expect((caught as PluginCallError).details).to.contain("does not hold what was written");
+        const caught = await refusal(created({ allowedCidrRanges: ["192.0.2.1/32"] }));
+        expect(caught.details).to.contain("does not hold what was written");
     });
 });
 

@@ -122,7 +122,6 @@ describe("plugin: SipConfig.get through the real dynamic-provider plugin over gR
 
     describe("the consumer program folder", () => {
         it("holds pulumi-ultravox as an installed copy, with its own got and zod", () => {
-            console.log(`      consumer built in ${consumer.buildMs} ms (npm pack + npm install)`);
             const realDir = fs.realpathSync(consumer.dir);
             expect(fs.lstatSync(consumer.packageDir).isSymbolicLink()).to.equal(false);
             // Resolved as a module of the program resolves it (a plain require.resolve from this
@@ -146,7 +145,6 @@ describe("plugin: SipConfig.get through the real dynamic-provider plugin over gR
     describe("the serialized provider, as the SDK makes it", () => {
         it("is small, holds no credential and loads the package's stable subpath", async () => {
             const bytes = Buffer.byteLength(provider.text);
-            console.log(`      serialized provider: ${bytes} bytes`);
             expect(bytes).to.be.below(2048);
             expectNoCredential(provider.text, "the serialized provider");
             expect(provider.text).to.include('require("pulumi-ultravox/provider-impl")');

@@ -426,7 +426,6 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
                 `2 sip:${domain};transport=tcp AX 0`,
                 `3 sip:${domain};transport=tls AX 5 duid=ultravox;maxload=50`,
             ]);
-            console.log(`      kamailio dispatcher: loaded sets 1-3 (udp, tcp, tls) for ${domain}`);
         });
 
         it("skips the flags-0 destination it cannot resolve, saying so, and complains of nothing else", () => {
@@ -460,7 +459,6 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
                 "1 203.0.113.0/24 5060 ultravox",
                 "1 9.0.0.0/8 5060 ultravox",
             ]);
-            console.log("      kamailio permissions: loaded 1 address + 3 subnets, group 1, port 5060, tag ultravox");
         });
 
         it("reads mask 0 as the single address 0.0.0.0, which is why the renderer refuses /0", async () => {
@@ -578,7 +576,6 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
             expect(explainInboundCall(callConfig, { sourceIp: REFUSED, toUser: `agent_${AGENT_A}` }).accepted).to.equal(
                 false,
             );
-            console.log(`      sipp UAC from ${REFUSED}: ${statuses.join(", ")}`);
         });
 
         for (const source of [ALLOWED_HOST, ALLOWED_IN_SUBNET]) {
@@ -596,7 +593,6 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
                     "agent",
                     AGENT_A,
                 ]);
-                console.log(`      sipp UAC from ${source}: ${statuses.join(", ")}`);
             });
         }
 
@@ -622,9 +618,6 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
             );
             const logged = fs.readFileSync(path.join(callDir, "uas.log"), "utf8").trim().split("\n");
             expect(logged).to.deep.equal([`request line: ${requestLine}`, `request line: ${requestLine}`]);
-            console.log(
-                `      sipp UAS on ${uasAddress}:5060 saw 2 INVITEs, R-URI ${agentSipUri(AGENT_A, uasAddress)}`,
-            );
         });
     });
 });

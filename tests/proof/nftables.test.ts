@@ -146,7 +146,6 @@ describe("proof: nftables", () => {
                 const result = await nftCheck(file);
                 expect(result.stderr).to.equal("");
                 expect(result.code).to.equal(0);
-                console.log(`      ${checkMode.label}: accepted (${testCase.name})`);
             });
         }
 
@@ -233,9 +232,6 @@ describe("proof: nftables", () => {
                 nftablesRuleset(["192.0.2.0/24"], { table: "x_counter" }).replaceAll("x_counter", "counter"),
             );
             expect((await nftCheck(keyword)).code).to.equal(1);
-            console.log(
-                `      ${checkMode.label}: ${accepted.length} names accepted, 8 keywords refused by the renderer`,
-            );
         });
 
         it("rejects a broken ruleset (a misspelt type), so the check can fail", async () => {
@@ -302,9 +298,6 @@ describe("proof: nftables", () => {
                 await load(nftablesRuleset(testCase.cidrs, testCase.options));
                 const elements = await listSet(testCase.family, testCase.table, testCase.setName);
                 expect(elements).to.deep.equal(testCase.expectedSet);
-                console.log(
-                    `      nft -f + list set ${testCase.family} ${testCase.table} ${testCase.setName}: [${elements.join(", ")}]`,
-                );
             });
         }
 
@@ -372,7 +365,6 @@ describe("proof: nftables", () => {
                 await load(nftablesRuleset(["127.0.0.2/32"], { dropOthers: true }));
                 const seen = await probe();
                 expect(seen).to.deep.equal({ udp: ["127.0.0.2"], tcp: ["127.0.0.2"] });
-                console.log(`      packets with dropOthers, set [127.0.0.2/32]: arrived from ${JSON.stringify(seen)}`);
             });
 
             it("without dropOthers the file restricts nothing (policy accept), as documented", async () => {

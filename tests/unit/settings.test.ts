@@ -125,7 +125,9 @@ describe("settings: base URL validation", () => {
         ]) {
             const error = thrown(() => validateBaseUrl(url));
             expect(error.code, url).to.equal("config");
-            expect(error.message).to.equal("The Ultravox base URL must not have a query or fragment.");
+            expect(error.message).to.equal(
+                "The Ultravox base URL must not have a query or fragment; set `ultravox:baseUrl` or ULTRAVOX_BASE_URL to something like https://api.ultravox.ai.",
+            );
         }
         // A "?" or "#" percent-encoded in the path is part of the path, not a query.
         expect(validateBaseUrl("https://proxy.example.com/a%3Fb%23c/")).to.equal("https://proxy.example.com/a%3Fb%23c");

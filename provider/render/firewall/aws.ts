@@ -1,6 +1,7 @@
 /** AWS security-group rules and managed prefix lists, shaped like the inputs of `@pulumi/aws`. */
 import { chunk } from "../../core/chunk";
 import { resolveCidrs } from "../../core/cidr";
+import { quote } from "../../core/quote";
 import { checkInteger, invalidInput, refuseOptions } from "../inputs";
 import { type PortProtocol, resolvePorts } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
@@ -20,7 +21,7 @@ const AWS_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
 function checkAwsDescription(description: string): string {
     if (!AWS_DESCRIPTION.test(description)) {
         throw invalidInput(
-            `AWS rejects the description ${JSON.stringify(description)}: up to 255 characters of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*.`,
+            `AWS rejects the description ${quote(description)}: up to 255 characters of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*.`,
             "description",
         );
     }

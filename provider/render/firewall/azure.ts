@@ -1,5 +1,6 @@
 /** Azure network security group rules, shaped like `azure-native.network` SecurityRuleArgs. */
 import { chunk } from "../../core/chunk";
+import { quote } from "../../core/quote";
 import { checkInteger, invalidInput } from "../inputs";
 import { portText } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
@@ -47,7 +48,7 @@ export function azureNsgSecurityRules(
     const namePrefix = options.namePrefix ?? "ultravox-sip";
     if (typeof namePrefix !== "string" || !AZURE_NAME.test(namePrefix)) {
         throw invalidInput(
-            `namePrefix ${JSON.stringify(namePrefix)} must start with a letter or digit and hold up to 63 letters, digits, '.', '_' or '-'.`,
+            `namePrefix ${quote(namePrefix)} must start with a letter or digit and hold up to 63 letters, digits, '.', '_' or '-'.`,
             "namePrefix",
         );
     }

@@ -1,5 +1,6 @@
 /** An nftables file that allows SIP from the CIDRs, reloadable as one transaction. */
 import { withoutNestedCidrs } from "../../core/cidr";
+import { quote } from "../../core/quote";
 import { invalidInput, refuseOptions } from "../inputs";
 import { type PortRange, portText } from "./ports";
 import { type FirewallOptions, prepareRules } from "./rules";
@@ -45,12 +46,12 @@ const NFT_KEYWORDS = new Set(
 function checkNftName(value: string, name: string): string {
     if (typeof value !== "string" || !NFT_NAME.test(value)) {
         throw invalidInput(
-            `${name} ${JSON.stringify(value)} must start with a letter and hold up to 64 letters, digits or '_'.`,
+            `${name} ${quote(value)} must start with a letter and hold up to 64 letters, digits or '_'.`,
             name,
         );
     }
     if (NFT_KEYWORDS.has(value)) {
-        throw invalidInput(`${name} ${JSON.stringify(value)} is an nft keyword, which nft refuses as a name.`, name);
+        throw invalidInput(`${name} ${quote(value)} is an nft keyword, which nft refuses as a name.`, name);
     }
     return value;
 }
@@ -79,7 +80,7 @@ export function nftablesRuleset(cidrs: readonly string[], options: NftablesOptio
     const setName = checkNftName(options.setName ?? "ultravox_sip", "setName");
     const family = options.family ?? "inet";
     if (family !== "inet" && family !== "ip") {
-        throw invalidInput(`family must be "inet" or "ip", got ${JSON.stringify(family)}.`, "family");
+        throw invalidInput(`family must be "inet" or "ip", got ${quote(family)}.`, "family");
     }
     const { cidrs: resolved, ports } = prepareRules(cidrs, options);
     // An interval set refuses overlapping elements.

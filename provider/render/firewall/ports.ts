@@ -1,4 +1,6 @@
 /** The ports a firewall rule opens: SIP signalling by default, RTP media only on request. */
+
+import { quote } from "../../core/quote";
 import { checkInteger, invalidInput } from "../inputs";
 
 /** The transport protocol a firewall rule matches (SIP over TLS is TCP). */
@@ -23,15 +25,12 @@ export const SIP_SIGNALLING_PORTS: readonly PortRange[] = Object.freeze([
 
 function checkPortRange(range: unknown, where: string, protocol?: PortProtocol): PortRange {
     if (typeof range !== "object" || range === null) {
-        throw invalidInput(`${where} must be an object { protocol, from, to }, got ${JSON.stringify(range)}.`, where);
+        throw invalidInput(`${where} must be an object { protocol, from, to }, got ${quote(range)}.`, where);
     }
     const candidate = range as Partial<PortRange>;
     const chosen = protocol ?? candidate.protocol;
     if (chosen !== "udp" && chosen !== "tcp") {
-        throw invalidInput(
-            `${where}.protocol must be "udp" or "tcp", got ${JSON.stringify(candidate.protocol)}.`,
-            where,
-        );
+        throw invalidInput(`${where}.protocol must be "udp" or "tcp", got ${quote(candidate.protocol)}.`, where);
     }
     const from = checkPort(candidate.from, `${where}.from`);
     const to = checkPort(candidate.to, `${where}.to`);

@@ -10,7 +10,7 @@
  */
 import { resolveCidrs } from "../../core/cidr";
 import type { WarningSink } from "../../core/types";
-import { invalidInput } from "../inputs";
+import { checkFileText } from "../inputs";
 import { type PortOptions, type PortRange, portText, resolvePorts } from "./ports";
 
 /** What every firewall renderer takes: the ports to open, what to do with the CIDRs, and descriptions. */
@@ -35,9 +35,7 @@ export function prepareRules(cidrs: readonly string[], options: FirewallOptions)
     const ports = resolvePorts(options);
     const resolved = resolveCidrs(cidrs, options);
     const custom = options.description;
-    if (custom !== undefined && typeof custom !== "string") {
-        throw invalidInput("description must be a string.", "description");
-    }
+    if (custom !== undefined) checkFileText(custom, "description");
     const rtpKey = options.rtp ? `udp/${options.rtp.from}-${options.rtp.to}` : undefined;
     const describe = (port: PortRange) => {
         if (custom !== undefined) return custom;

@@ -1,4 +1,6 @@
 /** The codecs Ultravox accepts, and the names callers may give them. */
+
+import { quote } from "../../core/quote";
 import { invalidInput } from "../inputs";
 
 /** The codecs Ultravox accepts: G.722, G.722.1, G.722.2, Opus, PCMU, PCMA, iLBC. */
@@ -28,10 +30,12 @@ export function resolveCodecs(codecs: readonly string[] = DEFAULT_CODECS): Ultra
     const out: UltravoxCodec[] = [];
     codecs.forEach((name, index) => {
         const key = typeof name === "string" ? name.toLowerCase().replace(/[.\-_ ]/g, "") : "";
-        const codec = CODEC_ALIASES[key] ?? (ULTRAVOX_CODECS as readonly string[]).find((known) => known === key);
+        const codec =
+            (Object.hasOwn(CODEC_ALIASES, key) ? CODEC_ALIASES[key] : undefined) ??
+            (ULTRAVOX_CODECS as readonly string[]).find((known) => known === key);
         if (codec === undefined) {
             throw invalidInput(
-                `codecs[${index}] ${JSON.stringify(name)} is not a codec Ultravox accepts (G.722, G.722.1, G.722.2, Opus, PCMU, PCMA, iLBC).`,
+                `codecs[${index}] ${quote(name)} is not a codec Ultravox accepts (G.722, G.722.1, G.722.2, Opus, PCMU, PCMA, iLBC).`,
                 `codecs.${index}`,
             );
         }

@@ -1,15 +1,17 @@
 /** Kamailio: a dispatcher list for the account's SIP domain and a permissions address file. */
 import { formatIpv4, parseCidr, resolveCidrs } from "../../core/cidr";
+import { quote } from "../../core/quote";
 import { transportParam } from "../../core/sip";
 import type { SipRouting, WarningSink } from "../../core/types";
-import { checkInteger, invalidInput, refuseOptions } from "../inputs";
+import { checkFileText, checkInteger, invalidInput, refuseOptions } from "../inputs";
 import type { RenderedText } from "../rendered";
 import { resolveTrunk, type TrunkOptions } from "./trunk";
 
-/** A value for a column of a Kamailio list file: one token, no spaces, no comment sign. */
+/** A value for a column of a Kamailio list file: one token, no spaces, no comment sign, no control character. */
 function checkColumn(value: unknown, name: string): void {
+    checkFileText(value, name);
     if (typeof value !== "string" || !/^[^\s#]+$/.test(value)) {
-        throw invalidInput(`${name} ${JSON.stringify(value)} must be one token without spaces or "#".`, name);
+        throw invalidInput(`${name} ${quote(value)} must be one token without spaces or "#".`, name);
     }
 }
 

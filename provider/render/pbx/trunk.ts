@@ -5,9 +5,11 @@
  *
  * Each agent is dialled as `sip:agent_<agentId>@<domain>`. That To user reaches the agent only if
  * the first `allowedAgents` pattern it matches is the agent's own (or `allowAllAgents` applies):
- * every generator returns `warnings` when the config routes it elsewhere.
+ * an agent gets an address (a dial string) only where that is certain, and `warnings` say why
+ * for the others.
  */
 import { isHostName } from "../../core/hostName";
+import { quote } from "../../core/quote";
 import {
     agentSipUri,
     agentToUser,
@@ -17,6 +19,7 @@ import {
     type SipTransport,
 } from "../../core/sip";
 import type { SipRouting } from "../../core/types";
+import { agentRouteCertainty } from "../../routing/dial";
 import { routeToUser } from "../../routing/route";
 import { invalidInput } from "../inputs";
 import type { Rendered } from "../rendered";
@@ -52,10 +55,7 @@ export interface ResolvedTrunk extends Rendered {
 
 function checkDomain(domain: unknown): string {
     if (!isHostName(domain)) {
-        throw invalidInput(
-            `The SIP domain ${JSON.stringify(domain)} is not a host name; nothing was generated.`,
-            "domain",
-        );
+        throw invalidInput(`The SIP domain ${quote(domain)} is not a host name; nothing was generated.`, "domain");
     }
     return domain;
 }
@@ -63,7 +63,7 @@ function checkDomain(domain: unknown): string {
 function resolveTransport(transport: unknown): SipTransport {
     const chosen = transport ?? "udp";
     if (!isSipTransport(chosen)) {
-        throw invalidInput(`transport must be "udp", "tcp" or "tls", got ${JSON.stringify(transport)}.`, "transport");
+        throw invalidInput(`transport must be "udp", "tcp" or "tls", got ${quote(transport)}.`, "transport");
     }
     return chosen;
 }
@@ -78,7 +78,7 @@ function resolveAgents(config: SipRouting, requested: readonly string[] | undefi
         const listed = known.includes(agentId);
         if (!listed && !(config.allowAllAgents && isLowercaseAgentId(agentId))) {
             throw invalidInput(
-                `agents[${index}] ${JSON.stringify(given)} is not in allowedAgents${config.allowAllAgents ? " and is not a lowercase agent UUID" : " and allowAllAgents is off"}.`,
+                `agents[${index}] ${quote(given)} is not in allowedAgents${config.allowAllAgents ? " and is not a lowercase agent UUID" : " and allowAllAgents is off"}.`,
                 `agents.${index}`,
             );
         }
@@ -128,11 +128,14 @@ export function resolveTrunk(config: SipRouting, options: TrunkOptions): Resolve
     return {
         domain,
         transport,
-        agents: agentIds.map((agentId) => ({
-            agentId,
-            toUser: agentToUser(agentId),
-            uri: agentSipUri(agentId, domain, transport),
-        })),
+        // An address only where it certainly reaches its agent; the warnings say why for the others.
+        agents: agentIds
+            .filter((agentId) => agentRouteCertainty(config, agentId).certain)
+            .map((agentId) => ({
+                agentId,
+                toUser: agentToUser(agentId),
+                uri: agentSipUri(agentId, domain, transport),
+            })),
         warnings: routingWarnings(config, agentIds),
     };
 }

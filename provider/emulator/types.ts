@@ -1,0 +1,118 @@
+/** The emulator's public shapes: its account, its options, the emulator itself and its faults. */
+import type { IncomingHttpHeaders } from "node:http";
+
+/** The SIP config exactly as `GET /api/sip` answers it. */
+export interface EmulatorSipConfig {
+    domain: string;
+    allowedCidrRanges?: string[];
+    allowAllAgents?: boolean;
+    allowedAgents: { agentId: string; toUserPattern?: string | null }[];
+    fallbackHandler?: { url: string; secrets: string[] } | null;
+}
+
+export interface EmulatorAccount {
+    /** Keys accepted in `X-API-Key`. */
+    apiKeys: string[];
+    sip: EmulatorSipConfig;
+}
+
+export interface RecordedRequest {
+    method: string;
+    /** Without the query string. */
+    path: string;
+    /** A test server: every header as received, `x-api-key` included. */
+    headers: IncomingHttpHeaders;
+    apiKeyPresent: boolean;
+    apiKeyValid: boolean;
+    /**
+     * The body as text, for requests with a valid key only (at most 64 KiB of it): empty until
+     * read, when never read (a hang), and always for an unauthenticated request.
+     */
+    body: string;
+    /** Whether a fault applied. */
+    fault: boolean;
+    /** The status sent; undefined while unanswered. */
+    status?: number;
+}
+
+export interface EmulatorOptions {
+    /** The account, or the path of a JSON file holding it. */
+    account: EmulatorAccount | string;
+    /** Default 0: a free port. */
+    port?: number;
+    /** Default 127.0.0.1. */
+    host?: string;
+    /** One line per request; never holds a key. */
+    log?: (line: string) => void;
+    /** Serves `POST`/`DELETE /_emulator/faults` for out-of-process tests. */
+    controlApi?: boolean;
+    /** How many requests `requests` keeps, the latest ones. Default 1000. */
+    maxRecordedRequests?: number;
+}
+
+export interface Emulator {
+    /** `http://127.0.0.1:PORT`, no trailing slash. */
+    readonly url: string;
+    readonly port: number;
+    /** A copy of the current state. */
+    readonly account: EmulatorAccount;
+    /**
+     * The latest requests but the control API's (at most `maxRecordedRequests`), in arrival
+     * order: a long-running emulator must not grow with every request it is sent.
+     */
+    readonly requests: RecordedRequest[];
+    /** Forgets the recorded requests: a test starts from an empty log. */
+    clearRequests(): void;
+    readonly pendingFaults: number;
+    addFault(fault: EmulatorFault): void;
+    clearFaults(): void;
+    /** Replaces the SIP config as is, unvalidated: GET may then serve an invalid one. */
+    replaceSip(sip: EmulatorSipConfig): void;
+    /** Stops listening and destroys every connection, hung ones included. */
+    close(): Promise<void>;
+}
+
+/**
+ * Applies to the next `times` matching requests, in the order added. A fault with only
+ * `delayMs` and/or `before` delays or precedes the normal answer; any other field replaces it.
+ */
+export interface EmulatorFault {
+    /** Only requests with this method match. Default: any. */
+    method?: "GET" | "PATCH";
+    /** How many matching requests it applies to. Default 1. */
+    times?: number;
+    /** Runs before the request is handled: simulates another writer racing a PATCH. */
+    before?: (emulator: Emulator) => void | Promise<void>;
+    /** Waits this long before answering (or hanging). */
+    delayMs?: number;
+    /** Accepts the request and never answers. */
+    hang?: boolean;
+    /**
+     * Handles the request as usual (a PATCH is applied), then waits this long before answering:
+     * a write that lands but whose answer comes after the client's deadline.
+     */
+    answerDelayMs?: number;
+    /** Handles the request as usual (a PATCH is applied), then resets the connection unanswered. */
+    resetAfterApply?: boolean;
+    /** Default 200, or 302 with `redirectTo`. */
+    status?: number;
+    headers?: Record<string, string>;
+    /** Default: the SIP config for a 2xx, `{"detail": <reason>}` for other statuses, empty for a redirect. */
+    body?: string | Buffer;
+    /** A generated body of exactly this many bytes (valid JSON when 10 or more). */
+    bodyBytes?: number;
+    /** Default `application/json` (none for a redirect without a body). */
+    contentType?: string;
+    retryAfter?: string;
+    /** Sets `Location`; the status defaults to 302. */
+    redirectTo?: string;
+    /** Sends the status and headers (with the full Content-Length), then nothing. */
+    stallAfterHeaders?: boolean;
+    /** Sends this many body bytes, then resets the connection (TCP RST). */
+    resetAfterBytes?: number;
+    /** Leaves out Content-Length: the body goes out chunked. */
+    chunked?: boolean;
+    /** Sends the body in pieces of `chunkBytes` (default 16 KiB) with this pause between them. */
+    chunkDelayMs?: number;
+    chunkBytes?: number;
+}
