@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run gen-sdks [-- <folder>]: writes the ultravox package's Python and Go SDKs, generated from
-# the schema in provider/package/schema.ts by .tools/bin/ultravox-sdkgen (tools/pulumi-cli/sdkgen,
-# built by npm run pulumi-cli), into provider/package/sdk/ (or <folder>, which the currency test uses).
+# the schema in provider/package/schema.ts by .tools/bin/ultravox-sdkgen (tools/sdkgen, built by
+# npm run pulumi-cli), into provider/package/sdk/ (or <folder>, which the currency test uses).
 # The SDKs are never edited by hand: change the schema and run this.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,13 +1,17 @@
 /**
- * When the client retries and how long it waits. The functions are pure: the clock (`now`) and
- * the random source are parameters, so the schedule is unit-tested without waiting.
+ * When the client retries and how long it waits. `retryAfterMs` and `backoffMs` are pure (the
+ * clock, `now`, and the random source are parameters), so the schedule is unit-tested without
+ * waiting; `sleep` is the one that waits, on the real timers.
  */
 import { randomInt } from "node:crypto";
 
 /** Statuses worth another try: rate limited, or a proxy or gateway that could not reach the API. */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
-/** Resets and a body cut short (how a reset mid-body surfaces) are retried; refusals and DNS failures are not. */
+/**
+ * Resets, a body cut short (how a reset mid-body surfaces) and a temporary DNS failure
+ * (EAI_AGAIN) are retried; a refused connection and a name that does not exist (ENOTFOUND) are not.
+ */
 export const RETRY_NETWORK_CODES: ReadonlySet<string> = new Set([
     "ECONNRESET",
     "EPIPE",
