@@ -142,7 +142,11 @@ describe("e2e: YAML, Python and Go: an explicit provider, getSipConfig, and faul
             first.addFault({ ...fault, times: 1000 });
             const error = await failureOf(() =>
                 // Named as a program names its settings (the plain client names its own options).
-                new UltravoxClient({ apiKey: TEST_API_KEY, baseUrl: first.url, settingNames: PROGRAM_NAMES }).getSipConfig(),
+                new UltravoxClient({
+                    apiKey: TEST_API_KEY,
+                    baseUrl: first.url,
+                    settingNames: PROGRAM_NAMES,
+                }).getSipConfig(),
             );
             first.clearFaults();
             expect(String(error)).to.equal(message(sipUrl(first)));
