@@ -18,7 +18,7 @@ export const VARIANTS: Record<string, Program> = {
     },
     "SipConfig.get": async () => {
         const ultravox: typeof import("pulumi-ultravox") = require("pulumi-ultravox");
-        return { domain: ultravox.SipConfig.get("ultravox-sip").domain };
+        return { domain: ultravox.SipConfig.get("ultravox-sip", "sip").domain };
     },
     "do-nothing dynamic resource (read)": async () => {
         const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");

@@ -9,7 +9,7 @@ import { type BenchResult, type BenchRow, DO_NOTHING_PROGRAM, runIfMain, seriali
 const GOAL_BYTES = 1536;
 
 const PROGRAM = `
-ultravox.SipConfig.get("read-form");
+ultravox.SipConfig.get("read-form", "sip");
 new ultravox.SipConfig("managed-form", { allowedCidrRanges: ["203.0.113.0/24"], allowAllAgents: false });
 ${DO_NOTHING_PROGRAM}
 `;

@@ -7,16 +7,27 @@
  */
 
 export { UltravoxClient, type UltravoxClientOptions } from "./api/client";
-export type { ConnectionOptions } from "./api/settings";
+export type { ConnectionOptions, SettingNames } from "./api/settings";
 export {
     aggregateCidrs,
+    type CanonicalCidrOptions,
     canonicalCidrs,
     chunkCidrs,
     cidrsContain,
 } from "./core/cidr";
-export { isUltravoxError, UltravoxError, type UltravoxErrorCode } from "./core/errors";
+export { isUltravoxError, UltravoxError, type UltravoxErrorCode, type UltravoxErrorOptions } from "./core/errors";
 export { agentSipUri, type SipTransport } from "./core/sip";
-export type { AgentAllowance, FallbackHandler, SipConfigData, SipRouting, WarningSink } from "./core/types";
+export type {
+    AgentAllowance,
+    FallbackHandler,
+    ReadOptions,
+    SipConfigData,
+    SipConfigPatch,
+    SipConfigWithOtherRanges,
+    SipRouting,
+    WarningSink,
+} from "./core/types";
+export type { ConnectionInputs } from "./pulumi/connectionInputs";
 export {
     type GetSipConfigArgs,
     type GetSipConfigOutputArgs,
@@ -34,7 +45,6 @@ export {
     type AwsSecurityGroupChunkOptions,
     type AwsSecurityGroupIngressRule,
     awsManagedPrefixListArgs,
-    awsManagedPrefixListEntries,
     awsPrefixListIngress,
     awsSecurityGroupIngress,
     awsSecurityGroupIngressChunks,
@@ -51,7 +61,6 @@ export { type FreeswitchGateway, type FreeswitchGatewayOptions, freeswitchGatewa
 export {
     type KamailioDispatcherOptions,
     type KamailioPermissionsOptions,
-    kamailioDispatcher,
     kamailioDispatcherList,
     kamailioPermissionsAddress,
 } from "./render/pbx/kamailio";

@@ -60,7 +60,15 @@ build_cached() {
     tmp="$cache.tmp.$$"
     rm -rf "$tmp"
     mkdir -p "$tmp"
-    (cd "$module" && go build -trimpath -o "$tmp/$name" "$@") || die "go build of $what failed (see above)."
+    # In the background, with a line every 30 s: a cold build takes minutes and says nothing itself.
+    (cd "$module" && go build -trimpath -o "$tmp/$name" "$@") &
+    local pid=$! waited=0
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 1
+        waited=$((waited + 1))
+        if [ $((waited % 30)) -eq 0 ]; then say "still building $what ($waited s)"; fi
+    done
+    wait "$pid" || die "go build of $what failed (see above)."
     rm -rf "$cache"
     mv "$tmp" "$cache"
     say "built $what in $(($(date +%s) - start)) s: $built"

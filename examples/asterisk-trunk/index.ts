@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ultravox from "pulumi-ultravox";
 
 const cfg = new pulumi.Config();
-const sip = ultravox.SipConfig.get("ultravox-sip");
+const sip = ultravox.SipConfig.get("ultravox-sip", "sip");
 
 const options: ultravox.AsteriskPjsipOptions = {
     transport: (cfg.get("transport") ?? "udp") as ultravox.SipTransport,

@@ -3,7 +3,7 @@
 // Credentials: `pulumi config set --secret ultravox:apiKey <key>` (or ULTRAVOX_API_KEY).
 import * as ultravox from "pulumi-ultravox";
 
-const sip = ultravox.SipConfig.get("ultravox-sip");
+const sip = ultravox.SipConfig.get("ultravox-sip", "sip");
 
 export const sipDomain = sip.domain;
 export const allowedCidrRanges = sip.allowedCidrRanges;

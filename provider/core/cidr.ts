@@ -147,6 +147,7 @@ function keyToCidr(key: number): string {
     return `${formatIpv4((key - prefix) / 64)}/${prefix}`;
 }
 
+/** What `canonicalCidrs` takes besides the list. */
 export interface CanonicalCidrOptions {
     /** Told about each entry whose host bits were zeroed. */
     onWarning?: WarningSink;

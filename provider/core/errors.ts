@@ -35,6 +35,7 @@ export type UltravoxErrorCode =
     | "invalid_input"
     | "conflict";
 
+/** What `UltravoxError`'s constructor takes besides the code and the message. */
 export interface UltravoxErrorOptions {
     status?: number;
     cause?: unknown;

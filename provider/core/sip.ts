@@ -7,10 +7,10 @@ import { UltravoxError } from "./errors";
 import { isHostName } from "./hostName";
 
 /** The SIP transports Ultravox accepts; `udp` is its default. */
-export const SIP_TRANSPORTS = ["udp", "tcp", "tls"] as const;
+export const SIP_TRANSPORTS: readonly SipTransport[] = ["udp", "tcp", "tls"];
 
 /** A SIP transport Ultravox accepts. */
-export type SipTransport = (typeof SIP_TRANSPORTS)[number];
+export type SipTransport = "udp" | "tcp" | "tls";
 
 export function isSipTransport(value: unknown): value is SipTransport {
     return (SIP_TRANSPORTS as readonly unknown[]).includes(value);

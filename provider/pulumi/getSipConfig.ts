@@ -45,6 +45,12 @@ export async function getSipConfig(
  * yet (a resource still to be created) the result is unknown and no request is sent. The other
  * invoke options (`provider`, `version`, `parent`, ...) have no meaning for a read made by the
  * program itself and are ignored.
+ *
+ * @example
+ * ```ts
+ * const config = ultravox.getSipConfigOutput();
+ * export const agentCount = config.apply((c) => c.allowedAgents.length);
+ * ```
  */
 export function getSipConfigOutput(
     args: GetSipConfigOutputArgs = {},

@@ -27,7 +27,12 @@ export interface ManagedProps extends ConnectionOptions, ManagedInputs {
     restoreOnDelete?: boolean;
 }
 
-export type SipConfigState = SipConfigOutputs &
+/**
+ * What the provider records in the state for a SipConfig (its own name: not the public
+ * `SipConfigState`): the outputs, the connection settings, and for the managed form what the
+ * stack owns, what it wrote and which account it wrote to.
+ */
+export type RecordedState = SipConfigOutputs &
     ConnectionOptions & {
         /** Managed form only: the fields this stack owns, and their values before it took them over. */
         managedFields?: ManagedField[];
@@ -73,8 +78,8 @@ function clientFor(props: ConnectionOptions): UltravoxClient {
  * Outputs: the live config, plus the explicit connection settings so that a refresh (which
  * hands the provider the old outputs only) reaches the same account. The key is a secret output.
  */
-function stateOf(data: SipConfigData, props: ConnectionOptions): SipConfigState {
-    const state: SipConfigState = { ...toOutputs(data) };
+function stateOf(data: SipConfigData, props: ConnectionOptions): RecordedState {
+    const state: RecordedState = { ...toOutputs(data) };
     if (props.apiKey) state.apiKey = props.apiKey;
     if (props.baseUrl) state.baseUrl = props.baseUrl;
     if (typeof props.timeoutMs === "number") state.timeoutMs = props.timeoutMs;
@@ -96,7 +101,7 @@ function managedState(
     written: SipConfigPatch,
     account: AccountIdentity,
     attempted?: SipConfigPatch,
-): SipConfigState {
+): RecordedState {
     return {
         ...stateOf(data, props),
         managedFields: fields,
@@ -112,7 +117,7 @@ function managedState(
  * The base URL a recorded state's account is reached at: an explicit one, else the one recorded
  * at the last write (stack config or environment may since point at another account).
  */
-function recordedConnection(props: SipConfigState): ConnectionOptions {
+function recordedConnection(props: RecordedState): ConnectionOptions {
     return { ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl };
 }
 
@@ -120,7 +125,7 @@ function recordedConnection(props: SipConfigState): ConnectionOptions {
  * Refuses to act on another account than the one the state records: its values would be
  * written (or restored) into the wrong account.
  */
-function checkSameAccount(props: SipConfigState, live: SipConfigData, action: string): void {
+function checkSameAccount(props: RecordedState, live: SipConfigData, action: string): void {
     if (props.accountDomain === undefined || props.accountDomain === live.domain) return;
     throw new UltravoxError(
         "conflict",
@@ -128,7 +133,7 @@ function checkSameAccount(props: SipConfigState, live: SipConfigData, action: st
     );
 }
 
-export async function read(id: string, props: SipConfigState): Promise<pulumi.dynamic.ReadResult<SipConfigState>> {
+export async function read(id: string, props: RecordedState): Promise<pulumi.dynamic.ReadResult<RecordedState>> {
     if (Array.isArray(props.managedFields)) {
         // A refresh of the managed form: live values of the recorded account, ownership records kept.
         const client = clientFor(recordedConnection(props));
@@ -190,7 +195,7 @@ export async function check(
 /** Another account is a replacement: the old one is let go (restored), the new one taken over. */
 const REPLACE_ACCOUNT = { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
 
-export async function diff(_id: string, olds: SipConfigState, news: ManagedProps): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(_id: string, olds: RecordedState, news: ManagedProps): Promise<pulumi.dynamic.DiffResult> {
     // Another base URL is another account: explicit, or resolved from stack config or the environment.
     if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) return REPLACE_ACCOUNT;
     const settingsKnown = !containsUnknown([news.apiKey, news.baseUrl, news.timeoutMs, news.maxRetries]);
@@ -289,7 +294,7 @@ function afterWriteFailure(
     error: unknown,
     attempt: WriteAttempt,
     id: string,
-    state: SipConfigState,
+    state: RecordedState,
     providerText: unknown,
 ): unknown {
     if (error instanceof Error && attempt.patchSent) {
@@ -333,7 +338,7 @@ export async function refuseCreateOfRead(): Promise<never> {
 
 export async function update(
     id: string,
-    olds: SipConfigState,
+    olds: RecordedState,
     news: ManagedProps & { __provider?: string },
 ): Promise<pulumi.dynamic.UpdateResult> {
     const client = clientFor(news);
@@ -373,7 +378,7 @@ export async function update(
  * while it still holds what the stack last wrote: a value an operator set since is kept (and
  * named in a warning), never overwritten with a stale one.
  */
-export async function deleteResource(_id: string, props: SipConfigState): Promise<void> {
+export async function deleteResource(_id: string, props: RecordedState): Promise<void> {
     // A read resource is never deleted by the engine; this guards a hand-edited state.
     if (!Array.isArray(props.managedFields) || props.restoreOnDelete === false) return;
     const client = clientFor(recordedConnection(props));

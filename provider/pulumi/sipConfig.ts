@@ -38,7 +38,7 @@ export interface SipConfigArgs extends SipConfigGetArgs {
 
 /**
  * An Ultravox account's SIP config.
- * - `SipConfig.get(name)` reads it as a data source: at `pulumi preview` and at `pulumi up`,
+ * - `SipConfig.get(name, "sip")` reads it as a data source: at `pulumi preview` and at `pulumi up`,
  *   with no state to own (destroy just forgets it).
  * - `new SipConfig(name, args)` owns the fields given in `args`: one stack per account should.
  */
@@ -66,47 +66,74 @@ export class SipConfig extends pulumi.dynamic.Resource {
      * Reads the account's existing SIP config, in the shape of any Pulumi resource's `get`:
      * `SipConfig.get(name, "sip", state?, opts?)`. An account has exactly one SIP config, so its
      * id is always `"sip"`; `state` says where to read from (`apiKey`, `baseUrl`, ...).
+     *
+     * @example
+     * ```ts
+     * const sip = ultravox.SipConfig.get("ultravox-sip", "sip");
+     * export const pbxAllowlist = sip.allowedCidrRanges;
+     * // Another account, with its own key (stored as a secret):
+     * const other = ultravox.SipConfig.get("other", "sip", { apiKey: config.requireSecret("otherKey") });
+     * ```
      */
     static get(
         name: string,
         id: pulumi.Input<pulumi.ID>,
-        state?: SipConfigState,
-        opts?: pulumi.CustomResourceOptions,
-    ): SipConfig;
-    /** The earlier form, kept: `SipConfig.get(name, { apiKey, baseUrl }, opts?)`, the id being `"sip"`. */
-    static get(name: string, args?: SipConfigGetArgs, opts?: pulumi.CustomResourceOptions): SipConfig;
-    static get(
-        name: string,
-        idOrArgs?: pulumi.Input<pulumi.ID> | SipConfigGetArgs,
-        stateOrOpts?: SipConfigState | pulumi.CustomResourceOptions,
-        maybeOpts?: pulumi.CustomResourceOptions,
+        state: SipConfigState = {},
+        opts: pulumi.CustomResourceOptions = {},
     ): SipConfig {
-        const sdkShape = isIdInput(idOrArgs);
-        const args = ((sdkShape ? stateOrOpts : idOrArgs) ?? {}) as SipConfigGetArgs;
-        const opts = ((sdkShape ? maybeOpts : stateOrOpts) ?? {}) as pulumi.CustomResourceOptions;
+        const args: SipConfigGetArgs = state;
+        if (typeof id === "object" && id !== null && !pulumi.Output.isInstance(id) && !(id instanceof Promise)) {
+            // The earlier form, SipConfig.get(name, { apiKey, baseUrl }), from JavaScript.
+            throw new UltravoxError(
+                "invalid_input",
+                `SipConfig.get("${name}") was given an object where the id goes: it takes the id "${SIP_CONFIG_ID}" second and the connection settings third, as Pulumi's generated SDKs do: SipConfig.get("${name}", "${SIP_CONFIG_ID}", { apiKey, baseUrl }).`,
+            );
+        }
         if (opts.import !== undefined) {
             throw new UltravoxError(
                 "invalid_input",
                 `SipConfig.get("${name}") was given opts.import: a read has nothing to import, it only reads the account's SIP config. To own the config from this stack, use \`new SipConfig(name, args)\` instead (no import needed: it takes over the fields given).`,
             );
         }
-        const id = readId(args);
-        if (!sdkShape) return new SipConfig(name, args, { ...opts, id });
-        const given = idOrArgs as pulumi.Input<pulumi.ID>;
-        if (typeof given === "string") {
-            checkId(name, given);
-            return new SipConfig(name, args, { ...opts, id });
+        const readIdValue = readId(args);
+        if (typeof id === "string") {
+            checkId(name, id);
+            return new SipConfig(name, args, { ...opts, id: readIdValue });
         }
         // An id known only later (another resource's output) is checked when it is.
         return new SipConfig(name, args, {
             ...opts,
-            id: pulumi.all([given, id]).apply(([resolved, readIdValue]) => {
+            id: pulumi.all([id, readIdValue]).apply(([resolved, value]) => {
                 checkId(name, resolved);
-                return readIdValue;
+                return value;
             }),
         });
     }
 
+    /** The engine's type token of both forms (the dynamic provider's, with this package's module and type). */
+    static readonly __pulumiType = "pulumi-nodejs:dynamic/ultravox:SipConfig";
+
+    /**
+     * Whether `obj` is a `SipConfig`, also one made by another copy of this package (as in
+     * Pulumi's generated SDKs, which compare the type token rather than use `instanceof`).
+     */
+    static override isInstance(obj: unknown): obj is SipConfig {
+        if (obj === undefined || obj === null) return false;
+        return (obj as { __pulumiType?: unknown }).__pulumiType === SipConfig.__pulumiType;
+    }
+
+    /**
+     * The managed form: the fields given in `args` are written at create and update, drift is
+     * shown by preview and set back by up, and destroy gives back the values from before.
+     *
+     * @example
+     * ```ts
+     * const pbxIp = new aws.ec2.Eip("pbx");
+     * const allowlist = new ultravox.SipConfig("pbx-allowlist", {
+     *     allowedCidrRanges: [pulumi.interpolate`${pbxIp.publicIp}/32`],
+     * });
+     * ```
+     */
     constructor(name: string, args: SipConfigArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
         const reading = opts.id !== undefined;
         const props: pulumi.Inputs = {
@@ -173,11 +200,6 @@ function readId(args: SipConfigGetArgs): pulumi.Input<string> {
     );
     if (settings.length === 0) return SIP_CONFIG_ID;
     return pulumi.unsecret(pulumi.all(settings).apply(() => SIP_CONFIG_ID));
-}
-
-/** Whether `get`'s second argument is an id (the SDK's shape) rather than the earlier args object. */
-function isIdInput(value: unknown): value is pulumi.Input<pulumi.ID> {
-    return typeof value === "string" || pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
 /** An account has one SIP config, `"sip"`: any other id is a mistake, named at once. */

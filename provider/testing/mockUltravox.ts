@@ -69,6 +69,15 @@ export interface MockUltravox {
  * program falls back to (`ULTRAVOX_API_KEY`, `ULTRAVOX_BASE_URL`) point at an emulator on
  * 127.0.0.1, so nothing reaches the network; stack config (`ultravox:apiKey`/`baseUrl`) and
  * explicit settings still win over them, as always.
+ *
+ * @example
+ * ```ts
+ * const uv = await mockUltravox({ domain: "acme.sip.ultravox.ai", allowedAgents: [], allowedCidrRanges: ["203.0.113.0/24"] });
+ * pulumi.runtime.setMocks(uv.mocks);
+ * const program = await import("./index"); // the stack under test
+ * // ... assert on its outputs, then:
+ * await uv.close();
+ * ```
  */
 export async function mockUltravox(
     account: EmulatorSipConfig | EmulatorAccount,

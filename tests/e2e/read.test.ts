@@ -9,11 +9,10 @@ import type * as automation from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { asteriskPjsip, nftablesRuleset } from "pulumi-ultravox";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
-import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B, account, DOMAIN, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { REPO_ROOT } from "../helpers/repo";
 import { Engine, failureOf, occurrences, programAt, requirePulumi, stateResource, Transcript } from "./helpers/engine";
 
-const DOMAIN = "acme-test.sip.ultravox.invalid";
 const CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
 const HANDLER_URL = "https://pbx.example.com/ultravox/fallback";
 const SECRETS = (rawSipConfig().fallbackHandler as { secrets: string[] }).secrets;

@@ -83,7 +83,7 @@ describe("e2e: engine semantics", function () {
                 projectName: "uv-platform",
                 stackName: "tenant-a",
                 program: async () => {
-                    const sip = SipConfig.get("ultravox-sip");
+                    const sip = SipConfig.get("ultravox-sip", "sip");
                     return { domain: sip.domain, cidrCount: sip.allowedCidrRanges.apply((c) => c.length) };
                 },
             },

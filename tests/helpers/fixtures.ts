@@ -4,6 +4,9 @@ import type { EmulatorAccount, EmulatorSipConfig } from "pulumi-ultravox/emulato
 export const TEST_API_KEY = "t3stk3y0.abcdefghijklmnopqrstuvwxyz012345";
 export const OTHER_API_KEY = "0th3rk3y.zyxwvutsrqponmlkjihgfedcba543210";
 
+/** The SIP domain of the fixture account. */
+export const DOMAIN = "acme-test.sip.ultravox.invalid";
+
 export const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
 export const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
@@ -16,7 +19,7 @@ export type SipFixture = EmulatorSipConfig & Record<string, unknown>;
 /** A raw SipConfig as GET /api/sip returns it. */
 export function rawSipConfig(): SipFixture {
     return {
-        domain: "acme-test.sip.ultravox.invalid",
+        domain: DOMAIN,
         allowedCidrRanges: ["203.0.113.0/24", "10.1.2.3/24", "198.51.100.7/32", "203.0.113.0/24", "9.0.0.0/8"],
         allowAllAgents: false,
         allowedAgents: [{ agentId: AGENT_B, toUserPattern: "^support$" }, { agentId: AGENT_A }],

@@ -16,7 +16,7 @@ import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Consumer } from "./consumer";
 import { childEnv, type Exit, runNode, type StartedProcess, start } from "./process";
 
-/** The URN the engine gives `SipConfig.get("ultravox-sip")` in project `proj`, stack `dev`. */
+/** The URN the engine gives `SipConfig.get("ultravox-sip", "sip")` in project `proj`, stack `dev`. */
 export const SIP_CONFIG_URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::ultravox-sip";
 
 /** How the engine encodes an unknown value (a preview's not-yet-known input) on the wire. */
@@ -402,7 +402,7 @@ export interface SerializedProvider {
 }
 
 export interface SerializeOptions {
-    /** `new SipConfig(name, args)` (the managed provider) instead of `SipConfig.get(name, args)`. */
+    /** `new SipConfig(name, args)` (the managed provider) instead of `SipConfig.get(name, "sip", state)`. */
     managed?: boolean;
     /** Arguments of the constructor or `get`; plain values (the program wraps apiKey as a secret itself). */
     args?: Props;
@@ -414,7 +414,7 @@ export interface SerializeOptions {
 const RESULT_MARK = "@@serialized-provider@@";
 
 /**
- * The program side, in the consumer folder: `SipConfig.get("ultravox-sip", args)` (or, managed,
+ * The program side, in the consumer folder: `SipConfig.get("ultravox-sip", "sip", args)` (or, managed,
  * `new SipConfig("ultravox-sip", args)`) under `pulumi.runtime.setMocks`, which serializes the
  * provider on the SDK's own path; the request's `__provider` is printed back.
  */
@@ -440,7 +440,7 @@ pulumi.runtime.setMocks({
 }, "proj", "dev").then(() => {
     const { SipConfig } = require("pulumi-ultravox");
     if (managed) new SipConfig("ultravox-sip", args);
-    else SipConfig.get("ultravox-sip", args);
+    else SipConfig.get("ultravox-sip", "sip", args);
 });
 `;
 

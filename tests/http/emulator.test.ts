@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { type Emulator, type EmulatorAccount, type EmulatorSipConfig, startEmulator } from "pulumi-ultravox/emulator";
-import { fromJavaScript } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B, fromJavaScript } from "../helpers/fixtures";
 import { type StartedProcess, start } from "../helpers/process";
 import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
 
@@ -14,8 +14,6 @@ const SAMPLE_KEY = "demo1234.demodemodemodemodemodemodemodemo";
 
 const KEY = "t3stk3y0.abcdefghijklmnopqrstuvwxyz012345";
 const WRONG_KEY = "wr0ngk3y.zyxwvutsrqponmlkjihgfedcba543210";
-const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
-const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
 function sip(): EmulatorSipConfig {
     return {

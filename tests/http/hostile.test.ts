@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { type SipConfigData, UltravoxClient, type UltravoxClientOptions, UltravoxError } from "pulumi-ultravox";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
 import type { SipFixture } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B } from "../helpers/fixtures";
 import { clientModule } from "../helpers/internal";
 import { expectNoSecret } from "../helpers/leaks";
 
@@ -20,8 +21,6 @@ const FALLBACK_SECRETS = ["hostile-fallback-secret-one-0001", "hostile-fallback-
 const SHORT_SECRET = "shrt5ecr";
 const SECRETS = [API_KEY, ...FALLBACK_SECRETS, SHORT_SECRET];
 
-const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
-const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 const DOMAIN = "hostile.sip.ultravox.invalid";
 const { MAX_BODY_BYTES } = clientModule;
 

@@ -1,9 +1,7 @@
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B, account, DOMAIN, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { installMockEngine, type MockEngine, settle } from "../helpers/mockEngine";
-
-const DOMAIN = "acme-test.sip.ultravox.invalid";
 
 // setMocks is process-wide: this file runs in a process of its own (scripts/run-tests.js).
 describe("setMocks: examples/asterisk-trunk", () => {

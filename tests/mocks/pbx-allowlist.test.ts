@@ -1,8 +1,7 @@
 import { expect } from "chai";
-import { AGENT_A, TEST_API_KEY } from "../helpers/fixtures";
+import { AGENT_A, DOMAIN, TEST_API_KEY } from "../helpers/fixtures";
 import { installMockEngine, isRpcSecret, type MockEngine, settle, unwrapRpcSecret } from "../helpers/mockEngine";
 
-const DOMAIN = "acme-test.sip.ultravox.invalid";
 const PBX_IP = "203.0.113.50";
 const FALLBACK_URL = "https://pbx.example.com/ultravox/fallback";
 const FALLBACK_SECRET = "pbx-allowlist-fallback-secret-0123456789";

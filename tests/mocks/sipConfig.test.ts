@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { AGENT_A, AGENT_B, account, OTHER_API_KEY, TEST_API_KEY } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B, account, fromJavaScript, OTHER_API_KEY, TEST_API_KEY } from "../helpers/fixtures";
 import { installMockEngine, isRpcSecret, type MockEngine, settle, unwrapRpcSecret } from "../helpers/mockEngine";
 
 // setMocks is process-wide: this file runs in a process of its own (scripts/run-tests.js).
@@ -37,7 +37,7 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
     };
 
     it("SipConfig.get resolves every output to the exact values, with only the handler secret", async () => {
-        const sip = ultravox.SipConfig.get("ultravox-sip");
+        const sip = ultravox.SipConfig.get("ultravox-sip", "sip");
         expect(await settle(sip.domain)).to.deep.equal({ value: "acme-test.sip.ultravox.invalid", secret: false });
         expect(await settle(sip.allowedCidrRanges)).to.deep.equal({
             value: ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"],
@@ -54,7 +54,7 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
     });
 
     it("SipConfig.routing is one plain Output of what the renderers read", async () => {
-        const sip = ultravox.SipConfig.get("routing");
+        const sip = ultravox.SipConfig.get("routing", "sip");
         const routing = await settle(sip.routing);
         expect(routing).to.deep.equal({
             secret: false,
@@ -66,7 +66,7 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
                 fallbackHandlerUrl: expectedHandler.url,
             },
         });
-        const text = await settle(sip.routing.apply((value) => ultravox.kamailioDispatcher(value)));
+        const text = await settle(sip.routing.apply((value) => ultravox.kamailioDispatcherList(value).text));
         expect(text.secret).to.equal(false);
         expect(text.value).to.contain("sip:acme-test.sip.ultravox.invalid");
         const call = ultravox.explainInboundCall(routing.value, { sourceIp: "192.0.2.1", toUser: "support" });
@@ -84,7 +84,7 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
     });
 
     it("SipConfig.get with an explicit secret key and base URL reads the other account", async () => {
-        const sip = ultravox.SipConfig.get("other", { apiKey: OTHER_API_KEY, baseUrl: other.url });
+        const sip = ultravox.SipConfig.get("other", "sip", { apiKey: OTHER_API_KEY, baseUrl: other.url });
         expect(await settle(sip.domain)).to.deep.equal({ value: "other.sip.ultravox.invalid", secret: false });
         expect(await settle(sip.fallbackHandler)).to.deep.equal({ value: null, secret: true });
         const read = engine.resources.find((resource) => resource.name === "other");
@@ -123,11 +123,33 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
         expect(engine.resources.some((resource) => resource.name === "wrong-id")).to.equal(false);
     });
 
-    it("SipConfig.get refuses opts.import in both forms: a read has nothing to import", () => {
-        for (const call of [
-            () => ultravox.SipConfig.get("imported", "sip", {}, { import: "sip" }),
-            () => ultravox.SipConfig.get("imported", {}, { import: "sip" }),
-        ]) {
+    it("SipConfig.get from JavaScript in the removed form (settings where the id goes) says what it takes", () => {
+        let thrown: unknown;
+        try {
+            ultravox.SipConfig.get("old-form", fromJavaScript<string>({ apiKey: OTHER_API_KEY }));
+        } catch (error) {
+            thrown = error;
+        }
+        expect((thrown as InstanceType<typeof ultravox.UltravoxError>).code).to.equal("invalid_input");
+        expect((thrown as Error).message).to.equal(
+            'SipConfig.get("old-form") was given an object where the id goes: it takes the id "sip" second and the connection settings third, as Pulumi\'s generated SDKs do: SipConfig.get("old-form", "sip", { apiKey, baseUrl }).',
+        );
+        expect((thrown as Error).message).to.not.contain(OTHER_API_KEY);
+    });
+
+    it("SipConfig.isInstance tells a SipConfig from other resources and values", () => {
+        const sip = ultravox.SipConfig.get("instance", "sip");
+        expect(ultravox.SipConfig.isInstance(sip)).to.equal(true);
+        expect(ultravox.SipConfig.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/ultravox:SipConfig" })).to.equal(
+            true,
+        );
+        for (const other of [undefined, null, {}, "sip", { __pulumiType: "aws:ec2/eip:Eip" }]) {
+            expect(ultravox.SipConfig.isInstance(other)).to.equal(false);
+        }
+    });
+
+    it("SipConfig.get refuses opts.import: a read has nothing to import", () => {
+        for (const call of [() => ultravox.SipConfig.get("imported", "sip", {}, { import: "sip" })]) {
             let thrown: unknown;
             try {
                 call();
@@ -144,7 +166,7 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
 
     it("getSipConfigOutput gives the same values; the whole result is secret as it holds the handler's secrets", async () => {
         const result = await settle(ultravox.getSipConfigOutput());
-        const sip = ultravox.SipConfig.get("again");
+        const sip = ultravox.SipConfig.get("again", "sip");
         expect(result.secret).to.equal(true);
         expect(result.value).to.deep.equal({
             domain: "acme-test.sip.ultravox.invalid",
@@ -160,7 +182,7 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
     it("getSipConfigOutput is not secret when the account has no fallback secrets, and takes Input args", async () => {
         const { secret, value } = await settle(
             ultravox.getSipConfigOutput({
-                apiKey: ultravox.SipConfig.get("k").fallbackHandlerUrl.apply(() => OTHER_API_KEY),
+                apiKey: ultravox.SipConfig.get("k", "sip").fallbackHandlerUrl.apply(() => OTHER_API_KEY),
                 baseUrl: other.url,
             }),
         );

@@ -1,10 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B, account, DOMAIN, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { installMockEngine, type MockEngine, settle } from "../helpers/mockEngine";
 
-const DOMAIN = "acme-test.sip.ultravox.invalid";
 const CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
 const HANDLER_URL = "https://pbx.example.com/ultravox/fallback";
 

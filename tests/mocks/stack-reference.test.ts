@@ -1,8 +1,8 @@
 import { expect } from "chai";
+import { DOMAIN } from "../helpers/fixtures";
 import { installMockEngine, type MockEngine, settle } from "../helpers/mockEngine";
 
 const SIP_STACK = "acme/ultravox-sip-outputs/prod";
-const DOMAIN = "acme-test.sip.ultravox.invalid";
 
 // setMocks is process-wide: this file runs in a process of its own (scripts/run-tests.js).
 describe("setMocks: examples/stack-reference", () => {

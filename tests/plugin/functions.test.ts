@@ -26,10 +26,9 @@ import {
     type WarningSink,
 } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B, account, DOMAIN, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { InvokeError, type PackagePlugin, startPackagePlugin } from "../helpers/packagePlugin";
 
-const DOMAIN = "acme-test.sip.ultravox.invalid";
 /** As the API serves them: one with host bits set (a warning), one twice. */
 const RAW_CIDRS: string[] = rawSipConfig().allowedCidrRanges ?? [];
 /** The read's routing values for the fixture account (what `SipConfig.get` gives). */

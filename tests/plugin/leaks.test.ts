@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
 import { type Consumer, getConsumer } from "../helpers/consumer";
+import { AGENT_A } from "../helpers/fixtures";
 import {
     type Plugin,
     PluginCallError,
@@ -36,7 +37,6 @@ const EXPLICIT_KEY = `expl1c1t.${MARK}explicitkey00000000000`;
 const FALLBACK_SECRETS = [`${MARK}-fallback-secret-one-01`, `${MARK}-fallback-secret-two-02`];
 const MARKERS = [CONFIG_KEY, ENV_KEY, EXPLICIT_KEY, ...FALLBACK_SECRETS, MARK];
 
-const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
 const FALLBACK_URL = "https://pbx.example.com/ultravox/fallback";
 const SIP = {
     domain: "leaks.sip.ultravox.invalid",
@@ -104,8 +104,8 @@ const write = () => fs.writeFileSync(request.resultFile, JSON.stringify(report))
     const outputNames = ["domain", "allowedCidrRanges", "allowAllAgents", "allowedAgents", "fallbackHandler",
         "fallbackHandlerUrl", "fingerprint", "apiKey", "id"];
     const reads = {
-        "from-config": ultravox.SipConfig.get("from-config"),
-        explicit: ultravox.SipConfig.get("explicit", { apiKey: request.explicitKey, baseUrl: request.baseUrl }),
+        "from-config": ultravox.SipConfig.get("from-config", "sip"),
+        explicit: ultravox.SipConfig.get("explicit", "sip", { apiKey: request.explicitKey, baseUrl: request.baseUrl }),
     };
     report.outputs = {};
     for (const [name, resource] of Object.entries(reads)) {
@@ -115,7 +115,7 @@ const write = () => fs.writeFileSync(request.resultFile, JSON.stringify(report))
         }
     }
     // A read whose answer fails validation at its last agent: no output may resolve, nothing downstream may run.
-    const failing = ultravox.SipConfig.get("failing", { baseUrl: request.failingUrl });
+    const failing = ultravox.SipConfig.get("failing", "sip", { baseUrl: request.failingUrl });
     report.downstreamRan = false;
     failing.allowedAgents.apply(() => { report.downstreamRan = true; });
     failing.domain.apply(() => { report.downstreamRan = true; });

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
 import { type Consumer, getConsumer } from "../helpers/consumer";
+import { AGENT_A, AGENT_B } from "../helpers/fixtures";
 import {
     type Plugin,
     PluginCallError,
@@ -28,8 +29,6 @@ const REVOKED_API_KEY = "r3v0k3d0.revoked0revoked0revoked0revoked0";
 const FALLBACK_SECRETS = ["fallback-marker-secret-one-0001", "fallback-marker-secret-two-0002"];
 const EVERY_KEY = [API_KEY, ENV_API_KEY, OTHER_API_KEY, REVOKED_API_KEY];
 
-const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
-const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 const FALLBACK_URL = "https://pbx.example.com/ultravox/fallback";
 
 /** The main account, as GET /api/sip answers: unsorted, a duplicate, host bits set, a default pattern. */

@@ -1,5 +1,5 @@
 /**
- * Every TypeScript snippet in the README, type-checked as a user's program: in a project laid
+ * Every TypeScript snippet in the README and docs/, type-checked as a user's program: in a project laid
  * out like Pulumi's TypeScript template (Pulumi.yaml, package.json, the template's tsconfig:
  * CommonJS, strict, no esModuleInterop, no skipLibCheck) against the packed package. A snippet
  * gets the imports and placeholders it needs declared before it (a `const sip` it continues
@@ -50,7 +50,7 @@ const PRELUDES: Record<string, string> = {
     "// allowlist.test.ts: mocha": "",
 };
 
-describe("README: every TypeScript snippet compiles in a Pulumi template project", function () {
+describe("README and docs/: every TypeScript snippet compiles in a Pulumi template project", function () {
     this.timeout(240_000);
 
     it("type-checks each snippet with the imports and placeholders it needs, and no top-level await", async () => {
@@ -61,12 +61,13 @@ describe("README: every TypeScript snippet compiles in a Pulumi template project
         for (const [index, block] of blocks.entries()) {
             const key = Object.keys(PRELUDES).find((start) => block.code.startsWith(start));
             if (key === undefined) {
-                unknown.push(`README.md:${block.line}: ${block.code.split("\n")[0]}`);
+                unknown.push(`${block.file}:${block.line}: ${block.code.split("\n")[0]}`);
                 continue;
             }
             used.add(key);
             const named = /^\/\/ ([\w.-]+\.ts):/.exec(block.code)?.[1];
-            files[named ?? `snippet-${index + 1}-line-${block.line}.ts`] = `${PRELUDES[key]}${block.code}`;
+            files[named ?? `snippet-${index + 1}-${block.file.replace(/\W+/g, "-")}-line-${block.line}.ts`] =
+                `${PRELUDES[key]}${block.code}`;
         }
         // A new snippet needs its prelude here; a snippet that went away, its entry removed.
         expect(unknown).to.deep.equal([]);

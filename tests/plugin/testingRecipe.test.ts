@@ -1,5 +1,5 @@
 /**
- * The README's "Test your stack" example, as a user runs it: its files written into a program
+ * docs/testing.md's example, as a user runs it: its files written into a program
  * folder with the packed package installed, compiled with Pulumi's template tsconfig, and its
  * mocha tests run. A change to `pulumi-ultravox/testing` that breaks the recipe fails here.
  */
@@ -7,14 +7,14 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { getConsumer, PULUMI_TEMPLATE_TSCONFIG, typeCheckProject } from "../helpers/consumer";
 import { runNode } from "../helpers/process";
-import { sectionFiles } from "../helpers/readme";
+import { pageFiles } from "../helpers/readme";
 import { REPO_ROOT } from "../helpers/repo";
 
-describe("README: Test your stack, run as a user runs it", function () {
+describe("docs/testing.md: testing a stack, run as a user runs it", function () {
     this.timeout(240_000);
 
     it("compiles with Pulumi's template tsconfig, and its mocha tests pass against the packed package", async () => {
-        const files = sectionFiles("Test your stack");
+        const files = pageFiles("docs/testing.md");
         expect(Object.keys(files)).to.deep.equal(["index.ts", "index.test.ts", "allowlist.ts", "allowlist.test.ts"]);
         const consumer = await getConsumer();
         const compiled = await typeCheckProject(consumer, "test-your-stack", {

@@ -1,6 +1,6 @@
 /**
  * Proof against a real Kamailio (Debian kamailio) and real SIP calls (sipp, Debian sip-tester):
- * the dispatcher list from `kamailioDispatcher` and the address file from
+ * the dispatcher list from `kamailioDispatcherList` and the address file from
  * `kamailioPermissionsAddress` load with exactly the entries meant, and a Kamailio built on them
  * forwards an INVITE from an allowed source to `agent_<id>@<domain>` (a sipp UAS standing in for
  * Ultravox) while refusing any other source with 403.
@@ -15,7 +15,7 @@ import { expect } from "chai";
 import {
     agentSipUri,
     explainInboundCall,
-    kamailioDispatcher,
+    kamailioDispatcherList,
     kamailioPermissionsAddress,
     type SipConfigData,
     UltravoxError,
@@ -387,16 +387,16 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
             // and TLS with priority and attrs; and the default flags 0, which must resolve a
             // domain that never will (.invalid), so Kamailio skips that one, as documented.
             const dispatcher = [
-                kamailioDispatcher(FIXTURE_CONFIG, { flags: 16 }),
-                kamailioDispatcher(FIXTURE_CONFIG, { setId: 2, flags: 16, transport: "tcp" }),
-                kamailioDispatcher(FIXTURE_CONFIG, {
+                kamailioDispatcherList(FIXTURE_CONFIG, { flags: 16 }).text,
+                kamailioDispatcherList(FIXTURE_CONFIG, { setId: 2, flags: 16, transport: "tcp" }).text,
+                kamailioDispatcherList(FIXTURE_CONFIG, {
                     setId: 3,
                     flags: 16,
                     priority: 5,
                     transport: "tls",
                     attrs: "duid=ultravox;maxload=50",
-                }),
-                kamailioDispatcher(FIXTURE_CONFIG, { setId: 4 }),
+                }).text,
+                kamailioDispatcherList(FIXTURE_CONFIG, { setId: 4 }).text,
             ].join("");
             // Group 1 rendered (port and tag set); group 2 a hand-written /0 line, the one mask the
             // renderer refuses, to see what Kamailio makes of it.
@@ -481,7 +481,12 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
 
     it("refuses to start on a broken address file, so loading can fail", async () => {
         const broken = kamailioPermissionsAddress(["127.0.0.2/32"]).replace("1 127.0.0.2 32 0", "1 127.0.0.2 33 0");
-        const cfg = setUp("broken", kamailioDispatcher(FIXTURE_CONFIG, { flags: 16 }), broken, await freeUdpPort());
+        const cfg = setUp(
+            "broken",
+            kamailioDispatcherList(FIXTURE_CONFIG, { flags: 16 }).text,
+            broken,
+            await freeUdpPort(),
+        );
         const result = await run(tools.kamailio as string, [...kamailioArgs(cfg), "-f", cfg], { timeoutMs: 10_000 });
         expect(result.timedOut).to.equal(false);
         expect(result.code).to.not.equal(0);
@@ -513,7 +518,7 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
             kamailioPort = await freeUdpPort();
             const cfg = setUp(
                 "call",
-                kamailioDispatcher(callConfig),
+                kamailioDispatcherList(callConfig).text,
                 kamailioPermissionsAddress(callConfig.allowedCidrRanges),
                 kamailioPort,
             );

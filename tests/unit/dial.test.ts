@@ -7,11 +7,9 @@ import {
     explainInboundCall,
     type SipConfigData,
 } from "pulumi-ultravox";
+import { AGENT_A, AGENT_B, DOMAIN } from "../helpers/fixtures";
 
-const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
-const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 const AGENT_C = "0c0ffee0-0000-4000-8000-00000000000c";
-const DOMAIN = "acme-test.sip.ultravox.invalid";
 
 /** A: default pattern; B: "support" only; C: unanchored "agent_" (so it catches A's address too, listed after A). */
 function sipConfig(overrides: Partial<SipConfigData> = {}): SipConfigData {

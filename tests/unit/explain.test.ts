@@ -6,10 +6,8 @@ import {
     type SipConfigData,
     UltravoxError,
 } from "pulumi-ultravox";
-import { fromJavaScript } from "../helpers/fixtures";
+import { AGENT_A, AGENT_B, fromJavaScript } from "../helpers/fixtures";
 
-const AGENT_A = "2f1c7e0a-4b1d-4c53-9a7e-1d2b3c4d5e6f";
-const AGENT_B = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 const AGENT_C = "0c0ffee0-0000-4000-8000-00000000000c";
 const AGENT_D = "5d5d5d5d-6e6e-4f4f-8a8a-9b9b9b9b9b9b";
 const FALLBACK = { url: "https://pbx.example.com/ultravox/fallback", secrets: ["fallback-secret-0123"] };

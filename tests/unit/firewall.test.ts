@@ -3,7 +3,6 @@ import type { ec2 } from "@pulumi/aws/types/input";
 import { expect } from "chai";
 import {
     awsManagedPrefixListArgs,
-    awsManagedPrefixListEntries,
     awsPrefixListIngress,
     awsSecurityGroupIngress,
     awsSecurityGroupIngressChunks,
@@ -238,8 +237,7 @@ describe("firewall: awsSecurityGroupIngressChunks", () => {
 });
 
 describe("firewall: awsManagedPrefixListArgs", () => {
-    it("is what the deprecated awsManagedPrefixListEntries names", () => {
-        expect(awsManagedPrefixListEntries).to.equal(awsManagedPrefixListArgs);
+    it("gives the list's arguments for one CIDR", () => {
         expect(awsManagedPrefixListArgs(["192.0.2.9/24"])).to.deep.equal({
             addressFamily: "IPv4",
             entries: [{ cidr: "192.0.2.0/24", description: "pulumi-ultravox" }],
@@ -248,9 +246,9 @@ describe("firewall: awsManagedPrefixListArgs", () => {
     });
 });
 
-describe("firewall: awsManagedPrefixListEntries", () => {
+describe("firewall: awsManagedPrefixListArgs' entries and size", () => {
     it("gives entries and a maxEntries equal to their number", () => {
-        const list = awsManagedPrefixListEntries(CIDRS);
+        const list = awsManagedPrefixListArgs(CIDRS);
         expect(list).to.deep.equal({
             addressFamily: "IPv4",
             entries: [
@@ -264,30 +262,30 @@ describe("firewall: awsManagedPrefixListEntries", () => {
     });
 
     it("keeps maxEntries at least 1 for an empty list, and takes a larger one", () => {
-        expect(awsManagedPrefixListEntries([])).to.deep.equal({ addressFamily: "IPv4", entries: [], maxEntries: 1 });
-        expect(awsManagedPrefixListEntries(CIDRS, { maxEntries: 10, description: "PBX" }).maxEntries).to.equal(10);
-        expect(awsManagedPrefixListEntries(CIDRS, { description: "PBX" }).entries[0]).to.deep.equal({
+        expect(awsManagedPrefixListArgs([])).to.deep.equal({ addressFamily: "IPv4", entries: [], maxEntries: 1 });
+        expect(awsManagedPrefixListArgs(CIDRS, { maxEntries: 10, description: "PBX" }).maxEntries).to.equal(10);
+        expect(awsManagedPrefixListArgs(CIDRS, { description: "PBX" }).entries[0]).to.deep.equal({
             cidr: "192.0.2.0/24",
             description: "PBX",
         });
     });
 
     it("refuses more than 1000 entries, naming the count", () => {
-        const error = invalidInput(() => awsManagedPrefixListEntries(manyCidrs(1001)));
+        const error = invalidInput(() => awsManagedPrefixListArgs(manyCidrs(1001)));
         expect(error.message).to.contain("1001 CIDRs").and.to.contain("at most 1000");
-        expect(awsManagedPrefixListEntries(manyCidrs(1000)).maxEntries).to.equal(1000);
+        expect(awsManagedPrefixListArgs(manyCidrs(1000)).maxEntries).to.equal(1000);
     });
 
     it("fits after aggregation when asked", () => {
-        const list = awsManagedPrefixListEntries(manyCidrs(1024), { aggregate: true });
+        const list = awsManagedPrefixListArgs(manyCidrs(1024), { aggregate: true });
         expect(list.entries).to.deep.equal([{ cidr: "10.0.0.0/14", description: "pulumi-ultravox" }]);
     });
 
     it("refuses a maxEntries below the entries or above 1000", () => {
-        expect(invalidInput(() => awsManagedPrefixListEntries(CIDRS, { maxEntries: 1 })).message).to.contain(
+        expect(invalidInput(() => awsManagedPrefixListArgs(CIDRS, { maxEntries: 1 })).message).to.contain(
             "below the 2 entries",
         );
-        invalidInput(() => awsManagedPrefixListEntries(CIDRS, { maxEntries: 1001 }));
+        invalidInput(() => awsManagedPrefixListArgs(CIDRS, { maxEntries: 1001 }));
     });
 });
 

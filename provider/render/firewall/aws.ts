@@ -157,9 +157,3 @@ export function awsManagedPrefixListArgs(
     }
     return { addressFamily: "IPv4", entries: resolved.map((cidr) => ({ cidr, description })), maxEntries };
 }
-
-/**
- * The former name of `awsManagedPrefixListArgs`, which returns the list's arguments, not only its entries.
- * @deprecated Use `awsManagedPrefixListArgs`.
- */
-export const awsManagedPrefixListEntries: typeof awsManagedPrefixListArgs = awsManagedPrefixListArgs;

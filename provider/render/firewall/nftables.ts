@@ -73,6 +73,14 @@ function nftPorts(ranges: readonly PortRange[]): string {
  *
  * Reloading is idempotent: the file declares the table, deletes it and defines it again, in
  * one atomic transaction. CIDRs nested in another are left out (the set would refuse them).
+ *
+ * @example
+ * ```ts
+ * const sip = ultravox.SipConfig.get("ultravox-sip", "sip");
+ * export const ruleset = sip.allowedCidrRanges.apply((cidrs) =>
+ *     ultravox.nftablesRuleset(cidrs, { rtp: { from: 10000, to: 20000 } }),
+ * );
+ * ```
  */
 export function nftablesRuleset(cidrs: readonly string[], options: NftablesOptions = {}): string {
     refuseOptions(options, ["description"], "nftablesRuleset", "the file's header comment says what wrote its rules.");

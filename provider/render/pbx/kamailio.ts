@@ -56,14 +56,6 @@ export function kamailioDispatcherList(config: SipRouting, options: KamailioDisp
     return { text, warnings: trunk.warnings };
 }
 
-/**
- * The text of `kamailioDispatcherList`.
- * @deprecated Drops the routing warnings: use `kamailioDispatcherList(config, options)` and show its `warnings`.
- */
-export function kamailioDispatcher(config: SipRouting, options: KamailioDispatcherOptions = {}): string {
-    return kamailioDispatcherList(config, options).text;
-}
-
 /** What `kamailioPermissionsAddress` takes: the file's columns, and what to do with the CIDRs. */
 export interface KamailioPermissionsOptions {
     /** Default 1 (what allow_source_address() checks without an argument). */

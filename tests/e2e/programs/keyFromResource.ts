@@ -17,6 +17,6 @@ class KeyHolder extends pulumi.dynamic.Resource {
 }
 
 const holder = new KeyHolder("holder", new pulumi.Config().requireSecret("otherKey"));
-const sip = ultravox.SipConfig.get("other-account", { apiKey: holder.key });
+const sip = ultravox.SipConfig.get("other-account", "sip", { apiKey: holder.key });
 
 export const otherDomain = sip.domain;

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
             stackName: "dev",
             projectName: "uv-sdk-version",
             program: async () => {
-                const sip = ultravox.SipConfig.get("ultravox-sip");
+                const sip = ultravox.SipConfig.get("ultravox-sip", "sip");
                 const fn = ultravox.getSipConfigOutput();
                 return {
                     domain: sip.domain,
