@@ -96,7 +96,7 @@ export class UltravoxClient {
 
     /** A URL as a message may quote it: the key redacted wherever it was pasted (host or path), in any case. */
     #shown(url: string): string {
-        return this.redacted(url);
+        return redact(url, [this.#apiKey]);
     }
 
     /**
@@ -169,11 +169,6 @@ export class UltravoxClient {
         return options.keepOtherRanges
             ? parseSipConfig(json, this.#onWarning, { keepOtherRanges: true, baseUrlName })
             : parseSipConfig(json, this.#onWarning, { baseUrlName });
-    }
-
-    /** `text` as this client may show it: its key redacted wherever it appears, in any case. */
-    redacted(text: string): string {
-        return redact(text, [this.#apiKey]);
     }
 
     async #requestJson(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<unknown> {

@@ -346,7 +346,7 @@ export async function update(
     if (olds.accountBaseUrl !== undefined && client.baseUrl !== olds.accountBaseUrl) {
         throw new UltravoxError(
             "conflict",
-            `This stack's SipConfig was written through ${client.redacted(olds.accountBaseUrl)}, but the base URL is now ${client.redacted(client.baseUrl)}: another account. Run \`pulumi up\` again (it replaces the resource), or give back the first base URL.`,
+            `This stack's SipConfig was written through another base URL than the one now configured (neither is quoted: a key pasted into one would show): another account. Run \`pulumi up\` again (it replaces the resource), or give back the first base URL.`,
         );
     }
     const live = await client.getSipConfig({ fresh: true });
