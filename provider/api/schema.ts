@@ -8,6 +8,7 @@ import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { isHostName } from "../core/hostName";
 import { defaultToUserPattern, MAX_PATTERN_LENGTH, normalizeAgentId } from "../core/sip";
+import { hasLineBreaking } from "../core/text";
 import type { SipConfigData, SipConfigPatch, SipConfigWithOtherRanges, WarningSink } from "../core/types";
 
 export const MAX_AGENTS = 20;
@@ -19,8 +20,6 @@ const ipv4Cidr = z.string().refine(isIpv4Cidr, { message: "Not an IPv4 CIDR (a.b
 
 /** An allowlist entry the package cannot use (an IPv6 range set in the console): kept only to be shown and removed. */
 export const MAX_OTHER_RANGE_LENGTH = 100;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
-const CONTROL_OR_SEPARATOR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export const agentAllowanceSchema = z.object({
     // Django's UUIDField accepts any 8-4-4-4-12 hex string, whatever its version bits.
@@ -33,7 +32,7 @@ export const fallbackHandlerSchema = z.object({
     // (Checked before z.url, which would trim a trailing line break away instead of refusing it.)
     url: z
         .string()
-        .refine((url) => !CONTROL_OR_SEPARATOR.test(url), { message: "Has a control character" })
+        .refine((url) => !hasLineBreaking(url), { message: "Has a control character" })
         .pipe(z.url({ message: "Not a URL" })),
     secrets: z.array(z.string().max(MAX_SECRET_LENGTH)).min(1).max(MAX_SECRETS),
 });
@@ -56,7 +55,7 @@ const lenientSipConfigSchema = sipConfigSchema.extend({
             z
                 .string()
                 .max(MAX_OTHER_RANGE_LENGTH)
-                .refine((entry) => !CONTROL_OR_SEPARATOR.test(entry), { message: "Has a control character" }),
+                .refine((entry) => !hasLineBreaking(entry), { message: "Has a control character" }),
         )
         .nullish(),
 });

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { UltravoxClient } from "../api/client";
 import { canonicalCidrs, cidrContains, formatIpv4, parseCidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
+import { hasLineBreaking } from "../core/text";
 import type { WarningSink } from "../core/types";
 import { withLocalLock } from "./localLock";
 import { clientFrom } from "./options";
@@ -77,8 +78,7 @@ export function wantedEntries(
 }
 
 function isPrintableEntry(text: string): boolean {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
-    return text.length <= 100 && !/[\u0000-\u0020\u007f-\u009f\u2028\u2029]/.test(text);
+    return text.length <= 100 && !text.includes(" ") && !hasLineBreaking(text);
 }
 
 /** The account's allowlist as the CLI reads it: IPv4 CIDRs, and the other entries kept apart. */

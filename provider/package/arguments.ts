@@ -3,6 +3,7 @@
  * are generated from): a wrong type, an unknown or a missing input is an `invalid_input`
  * UltravoxError naming it, like the renderers' own checks. Integer ranges are left to the renderers.
  */
+import { replaceLineBreaking } from "../core/text";
 import { UltravoxError } from "../index";
 import { isSecretEnvelope } from "./settings";
 
@@ -114,8 +115,7 @@ function schemaName(given: string, spec: { properties: Record<string, PropertySp
 
 /** An unknown input's name as a message shows it: printable and bounded (it comes from the caller). */
 function shownName(name: string): string {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
-    const printable = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "?");
+    const printable = replaceLineBreaking(name, "?");
     return printable.length > 60 ? `${printable.slice(0, 57)}...` : printable;
 }
 

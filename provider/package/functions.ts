@@ -558,5 +558,5 @@ function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
     if (secrets.length === 0 || !isUltravoxError(error)) return error;
     const message = redact(error.message, secrets);
     if (message === error.message) return error;
-    return new UltravoxError(error.code, message, { issues: error.issues ?? [] });
+    return new UltravoxError(error.code, message, error.issues === undefined ? {} : { issues: error.issues });
 }

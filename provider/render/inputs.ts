@@ -4,6 +4,7 @@
  */
 import { UltravoxError } from "../core/errors";
 import { quote } from "../core/quote";
+import { hasLineBreaking } from "../core/text";
 
 export function invalidInput(message: string, issue?: string): UltravoxError {
     return new UltravoxError("invalid_input", message, issue === undefined ? {} : { issues: [issue] });
@@ -41,10 +42,6 @@ export function checkToken(value: unknown, name: string): string {
     return value;
 }
 
-/** C0 and C1 controls (U+0085 included), DEL, and the line and paragraph separators. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 /**
  * Free text written into a rendered file or rule (a description, a Kamailio column): no control,
  * line-separator or paragraph-separator character, in any format, so a value cannot end its line
@@ -52,7 +49,7 @@ const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  */
 export function checkFileText(value: unknown, name: string): string {
     if (typeof value !== "string") throw invalidInput(`${name} must be a string.`, name);
-    if (LINE_BREAKING.test(value)) {
+    if (hasLineBreaking(value)) {
         throw invalidInput(
             `${name} ${quote(value)} holds a control, line-separator or paragraph-separator character, which a rendered file cannot carry.`,
             name,
