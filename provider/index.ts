@@ -15,6 +15,7 @@ export {
     chunkCidrs,
     cidrsContain,
 } from "./core/cidr";
+export type { Clock, ClockTimer } from "./core/clock";
 export { isUltravoxError, UltravoxError, type UltravoxErrorCode, type UltravoxErrorOptions } from "./core/errors";
 export { agentSipUri, type SipTransport } from "./core/sip";
 export type {

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Got } from "got";
+import { type Clock, type ClockTimer, systemClock } from "../core/clock";
 import { redact, sanitizedCause, UltravoxError } from "../core/errors";
 import type { ReadOptions, SipConfigData, SipConfigPatch, SipConfigWithOtherRanges, WarningSink } from "../core/types";
 import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
@@ -35,6 +36,11 @@ export interface UltravoxClientOptions extends ConnectionOptions {
     onWarning?: WarningSink;
     /** How the caller's user sets the key, base URL and timeout, for messages. Default: this client's options. */
     settingNames?: SettingNames;
+    /**
+     * The clock the deadline and the waits between retries run on. Default: the real one.
+     * A test passes a fake clock to assert the schedule without waiting for it.
+     */
+    clock?: Clock;
 }
 
 let gotPromise: Promise<Got> | undefined;
@@ -58,6 +64,7 @@ export class UltravoxClient {
     readonly #apiKey: string;
     readonly #onWarning: WarningSink | undefined;
     readonly #names: SettingNames;
+    readonly #clock: Clock;
 
     constructor(options: UltravoxClientOptions) {
         // Explicit options only: the plain client reads no stack config and no environment.
@@ -88,6 +95,7 @@ export class UltravoxClient {
             );
         }
         this.#onWarning = options.onWarning;
+        this.#clock = options.clock ?? systemClock;
     }
 
     get sipUrl(): string {
@@ -124,24 +132,25 @@ export class UltravoxClient {
      * again itself with the time it has left.
      */
     async #join(pending: Promise<unknown>): Promise<unknown> {
-        const deadline = Date.now() + this.timeoutMs;
-        let timer: NodeJS.Timeout | undefined;
+        const clock = this.#clock;
+        const deadline = clock.now() + this.timeoutMs;
+        let timer: ClockTimer | undefined;
         const ownTimeout = this.#timeoutError("GET");
         const ownDeadline = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(ownTimeout), this.timeoutMs);
+            timer = clock.setTimeout(() => reject(ownTimeout), this.timeoutMs);
             timer.unref?.();
         });
         try {
             return await Promise.race([pending, ownDeadline]);
         } catch (error) {
             // Told apart by identity, not by the clock: a timer may fire a millisecond before
-            // Date.now() says the deadline has come, and this caller's own timeout must not read again.
+            // now() says the deadline has come, and this caller's own timeout must not read again.
             const theirTimeout = error !== ownTimeout && error instanceof UltravoxError && error.code === "timeout";
-            const left = deadline - Date.now();
+            const left = deadline - clock.now();
             if (!theirTimeout || left <= 0) throw error;
             return await this.#requestJson("GET", undefined, left);
         } finally {
-            clearTimeout(timer);
+            if (timer !== undefined) clock.clearTimeout(timer);
         }
     }
 
@@ -178,9 +187,10 @@ export class UltravoxClient {
 
     async #requestWithRetries(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<RawResponse> {
         const got = await loadGot();
-        const deadline = Date.now() + timeoutMs;
+        const clock = this.#clock;
+        const deadline = clock.now() + timeoutMs;
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), timeoutMs);
+        const timer = clock.setTimeout(() => controller.abort(), timeoutMs);
         timer.unref?.();
         try {
             for (let attempt = 0; ; attempt++) {
@@ -190,8 +200,8 @@ export class UltravoxClient {
                 } catch (error) {
                     const failure = this.#classifyThrown(error, controller.signal.aborted, method);
                     const wait = backoffMs(attempt);
-                    if (failure.retryable && attempt < this.maxRetries && Date.now() + wait < deadline) {
-                        await sleep(wait, controller.signal).catch(() => undefined);
+                    if (failure.retryable && attempt < this.maxRetries && clock.now() + wait < deadline) {
+                        await sleep(wait, controller.signal, clock).catch(() => undefined);
                         if (!controller.signal.aborted) continue;
                         throw this.#timeoutError(method);
                     }
@@ -199,9 +209,9 @@ export class UltravoxClient {
                 }
                 if (response.status >= 200 && response.status < 300) return response;
                 if (RETRY_STATUSES.has(response.status) && attempt < this.maxRetries) {
-                    const wait = retryAfterMs(response.headers["retry-after"]) ?? backoffMs(attempt);
-                    if (Date.now() + wait < deadline) {
-                        await sleep(wait, controller.signal).catch(() => undefined);
+                    const wait = retryAfterMs(response.headers["retry-after"], clock.now()) ?? backoffMs(attempt);
+                    if (clock.now() + wait < deadline) {
+                        await sleep(wait, controller.signal, clock).catch(() => undefined);
                         if (!controller.signal.aborted) continue;
                         throw this.#timeoutError(method);
                     }
@@ -214,7 +224,7 @@ export class UltravoxClient {
                 );
             }
         } finally {
-            clearTimeout(timer);
+            clock.clearTimeout(timer);
         }
     }
 

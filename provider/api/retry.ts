@@ -1,9 +1,10 @@
 /**
  * When the client retries and how long it waits. `retryAfterMs` and `backoffMs` are pure (the
  * clock, `now`, and the random source are parameters), so the schedule is unit-tested without
- * waiting; `sleep` is the one that waits, on the real timers.
+ * waiting; `sleep` is the one that waits, on the clock it is given.
  */
 import { randomInt } from "node:crypto";
+import { type Clock, systemClock } from "../core/clock";
 
 /** Statuses worth another try: rate limited, or a proxy or gateway that could not reach the API. */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
@@ -52,18 +53,18 @@ export function backoffMs(attempt: number, random: (min: number, maxExclusive: n
     return random(Math.floor(ceiling / 2), ceiling + 1);
 }
 
-/** Resolves after `ms`; rejects at once when `signal` aborts (the call's deadline). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms` on `clock`; rejects at once when `signal` aborts (the call's deadline). */
+export function sleep(ms: number, signal: AbortSignal, clock: Clock = systemClock): Promise<void> {
     return new Promise((resolve, reject) => {
         if (signal.aborted) {
             reject(new Error("aborted"));
             return;
         }
         const onAbort = () => {
-            clearTimeout(timer);
+            clock.clearTimeout(timer);
             reject(new Error("aborted"));
         };
-        const timer = setTimeout(() => {
+        const timer = clock.setTimeout(() => {
             signal.removeEventListener("abort", onAbort);
             resolve();
         }, ms);

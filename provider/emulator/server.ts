@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { describeIssues, sipConfigPatchSchema, sipConfigSchema } from "../api/schema";
+import { type Clock, type ClockTimer, systemClock } from "../core/clock";
 import { drfErrors } from "./drfErrors";
 import { checkFault, faultBody, RESPONSE_FIELDS } from "./faults";
 import type {
@@ -89,7 +90,8 @@ class EmulatorServer implements Emulator {
     #keyHashes: Buffer[];
     #faults: { fault: EmulatorFault; left: number }[] = [];
     #sockets = new Set<Socket>();
-    #timers = new Set<NodeJS.Timeout>();
+    /** Pending delays, each with the clock it runs on. */
+    #timers = new Map<ClockTimer, Clock>();
     #closed = false;
     readonly #server = createServer((req, res) => {
         this.#handle(req, res).catch((error: unknown) => {
@@ -155,7 +157,7 @@ class EmulatorServer implements Emulator {
 
     close(): Promise<void> {
         this.#closed = true;
-        for (const timer of this.#timers) clearTimeout(timer);
+        for (const [timer, clock] of this.#timers) clock.clearTimeout(timer);
         this.#timers.clear();
         const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
         for (const socket of this.#sockets) socket.destroy();
@@ -166,14 +168,18 @@ class EmulatorServer implements Emulator {
         this.#options.log?.(line);
     }
 
-    /** A timer that close() cancels; the awaiting handler is then simply dropped. */
-    #sleep(ms: number): Promise<void> {
+    get #clock(): Clock {
+        return this.#options.clock ?? systemClock;
+    }
+
+    /** A fault's delay, on the emulator's clock; close() cancels it and the awaiting handler is dropped. */
+    #sleep(ms: number, clock: Clock = this.#clock): Promise<void> {
         return new Promise((resolve) => {
-            const timer = setTimeout(() => {
+            const timer = clock.setTimeout(() => {
                 this.#timers.delete(timer);
                 resolve();
             }, ms);
-            this.#timers.add(timer);
+            this.#timers.set(timer, clock);
         });
     }
 
@@ -314,8 +320,9 @@ class EmulatorServer implements Emulator {
         }
         if (fault.resetAfterBytes !== undefined) {
             await new Promise<void>((resolve) => res.write(body.subarray(0, fault.resetAfterBytes), () => resolve()));
-            // Let the bytes reach the client before the RST, which would discard them.
-            await this.#sleep(50);
+            // Let the bytes reach the client before the RST, which would discard them: real time
+            // for real sockets, whatever the faults' clock.
+            await this.#sleep(50, systemClock);
             const socket = res.socket;
             if (socket && !socket.destroyed) socket.resetAndDestroy();
             this.#log(`${record.method} ${record.path} ${status} reset after ${fault.resetAfterBytes} bytes (fault)`);

@@ -1,5 +1,6 @@
 /** The emulator's public shapes: its account, its options, the emulator itself and its faults. */
 import type { IncomingHttpHeaders } from "node:http";
+import type { Clock } from "../core/clock";
 
 /** The SIP config exactly as `GET /api/sip` answers it. */
 export interface EmulatorSipConfig {
@@ -48,6 +49,11 @@ export interface EmulatorOptions {
     controlApi?: boolean;
     /** How many requests `requests` keeps, the latest ones. Default 1000. */
     maxRecordedRequests?: number;
+    /**
+     * The clock the faults' delays run on (`delayMs`, `answerDelayMs`, `chunkDelayMs`). Default:
+     * the real one. A test passes a fake clock (the client's, say) to step through a schedule.
+     */
+    clock?: Clock;
 }
 
 export interface Emulator {

@@ -50,6 +50,19 @@ export function skipBecause(context: Mocha.Context, reason: string): never {
     return context.skip();
 }
 
+/**
+ * Waits until `condition` holds: for something observable (a request recorded, a line printed, a
+ * timer scheduled), never for a stretch of time. Polls on each turn of the event loop at first,
+ * then every 5 ms so as not to take a core from a child process; fails after `limitMs`, naming `what`.
+ */
+export async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+    const started = Date.now();
+    for (let turn = 0; !condition(); turn++) {
+        if (Date.now() - started > limitMs) throw new Error(`still waiting, after ${limitMs} ms, for ${what}`);
+        await new Promise((resolve) => (turn < 100 ? setImmediate(resolve) : setTimeout(resolve, 5)));
+    }
+}
+
 /** Polls `check` every 50 ms until it returns true; false after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

@@ -1,8 +1,15 @@
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { expect } from "chai";
-import { type SipConfigData, UltravoxClient, type UltravoxClientOptions, UltravoxError } from "pulumi-ultravox";
+import {
+    type Clock,
+    type SipConfigData,
+    UltravoxClient,
+    type UltravoxClientOptions,
+    UltravoxError,
+} from "pulumi-ultravox";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
+import { FakeClock, isPending, until } from "../helpers/fakeClock";
 import { AGENT_A, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { expectNoSecret } from "../helpers/leaks";
 
@@ -10,9 +17,11 @@ describe("client against a real local server", function () {
     this.timeout(15_000);
     let emulator: Emulator;
     let elsewhere: Emulator;
+    // The client's deadline and retries and the emulator's delays run on it: schedules are exact.
+    const clock = new FakeClock();
 
     before(async () => {
-        emulator = await startEmulator({ account: account() });
+        emulator = await startEmulator({ account: account(), clock });
         elsewhere = await startEmulator({ account: account("elsewhere.00000000000000000000000000000000") });
     });
     after(async () => {
@@ -20,6 +29,7 @@ describe("client against a real local server", function () {
         await elsewhere?.close();
     });
     beforeEach(() => {
+        clock.reset();
         emulator.clearFaults();
         emulator.requests.length = 0;
         elsewhere.requests.length = 0;
@@ -27,6 +37,11 @@ describe("client against a real local server", function () {
 
     function client(options: Partial<UltravoxClientOptions> = {}): UltravoxClient {
         return new UltravoxClient({ apiKey: TEST_API_KEY, baseUrl: emulator.url, ...options });
+    }
+
+    /** A client on the fake clock, for the cases that assert a schedule. */
+    function timed(options: Partial<UltravoxClientOptions> = {}): UltravoxClient {
+        return client({ clock, ...options });
     }
 
     async function failure(promise: Promise<unknown>): Promise<UltravoxError> {
@@ -102,12 +117,16 @@ describe("client against a real local server", function () {
 
     it("honours Retry-After in seconds before retrying", async () => {
         fault({ status: 429, retryAfter: "1" });
-        const started = Date.now();
-        const data = await client().getSipConfig();
-        const elapsed = Date.now() - started;
-        expect(data.domain).to.equal("acme-test.sip.ultravox.invalid");
+        const read = timed().getSipConfig();
+        await clock.scheduledCount(2);
+        // The deadline, then the wait the server asked for.
+        expect(clock.scheduled).to.deep.equal([30_000, 1_000]);
+        await clock.tick(999);
+        expect(emulator.requests).to.have.length(1);
+        await clock.tick(1);
+        expect((await read).domain).to.equal("acme-test.sip.ultravox.invalid");
         expect(emulator.requests).to.have.length(2);
-        expect(elapsed).to.be.within(950, 2500);
+        expect(clock.elapsed).to.equal(1_000);
     });
 
     it("retries 502, 503 and 504, then succeeds", async () => {
@@ -121,11 +140,15 @@ describe("client against a real local server", function () {
 
     it("backs off exponentially (with jitter) when there is no Retry-After", async () => {
         fault({ status: 503, times: 2 });
-        const started = Date.now();
-        await client().getSipConfig();
-        // 100–200 ms, then 200–400 ms.
-        expect(Date.now() - started).to.be.within(280, 1500);
+        await clock.drive(timed().getSipConfig());
         expect(emulator.requests).to.have.length(3);
+        const [deadline, first, second, ...more] = clock.scheduled;
+        expect(deadline).to.equal(30_000);
+        // Equal jitter: half the ceiling to the ceiling, 200 ms and then 400 ms.
+        expect(first).to.be.within(100, 200);
+        expect(second).to.be.within(200, 400);
+        expect(more).to.deep.equal([]);
+        expect(clock.elapsed).to.equal((first ?? 0) + (second ?? 0));
     });
 
     it("fails server on a 5xx still there after the retries, and does not retry 500", async () => {
@@ -196,36 +219,46 @@ describe("client against a real local server", function () {
         );
     });
 
-    it("times out a server that never answers, within the deadline", async () => {
+    it("times out a server that never answers, at the deadline", async () => {
         fault({ hang: true });
-        const started = Date.now();
-        const error = await failure(client({ timeoutMs: 400 }).getSipConfig());
-        expect(error.code).to.equal("timeout");
-        expect(Date.now() - started).to.be.within(380, 1200);
+        const read = failure(timed({ timeoutMs: 400 }).getSipConfig());
+        await until(() => emulator.requests.length === 1, "the request");
+        await clock.tick(399);
+        expect(await isPending(read)).to.equal(true);
+        await clock.tick(1);
+        expect((await read).code).to.equal("timeout");
+        expect(clock.elapsed).to.equal(400);
     });
 
     it("keeps one deadline over all the retries", async () => {
+        // Each answer takes 300 ms; the fourth request is still waiting for its answer at 1 s.
         fault({ status: 503, retryAfter: "0", delayMs: 300, times: 10 });
-        const started = Date.now();
-        const error = await failure(client({ timeoutMs: 1000, maxRetries: 10 }).getSipConfig());
+        const error = await failure(clock.drive(timed({ timeoutMs: 1000, maxRetries: 10 }).getSipConfig()));
         expect(error.code).to.equal("timeout");
-        expect(Date.now() - started).to.be.within(950, 1600);
-        expect(emulator.requests.length).to.be.within(3, 4);
+        expect(clock.scheduled).to.deep.equal([1000, 300, 0, 300, 0, 300, 0, 300]);
+        expect(clock.elapsed).to.equal(1000);
+        expect(emulator.requests).to.have.length(4);
+        emulator.clearFaults();
     });
 
     it("stops retrying when the Retry-After would pass the deadline", async () => {
         fault({ status: 429, retryAfter: "10", times: 5 });
-        const started = Date.now();
-        const error = await failure(client({ timeoutMs: 2000 }).getSipConfig());
+        const error = await failure(timed({ timeoutMs: 2000 }).getSipConfig());
         expect(error.code).to.equal("rate_limited");
-        expect(Date.now() - started).to.be.below(1000);
+        // Only the deadline was ever set: no wait for a retry that could not happen in time.
+        expect(clock.scheduled).to.deep.equal([2000]);
+        expect(clock.elapsed).to.equal(0);
         expect(emulator.requests).to.have.length(1);
     });
 
-    it("times out a server that sends headers then stalls", async () => {
+    it("times out a server that sends headers then stalls, at the deadline", async () => {
         fault({ stallAfterHeaders: true });
-        const error = await failure(client({ timeoutMs: 400 }).getSipConfig());
-        expect(error.code).to.equal("timeout");
+        const read = failure(timed({ timeoutMs: 400 }).getSipConfig());
+        await until(() => emulator.requests[0]?.status === 200, "the headers");
+        await clock.tick(399);
+        expect(await isPending(read)).to.equal(true);
+        await clock.tick(1);
+        expect((await read).code).to.equal("timeout");
     });
 
     it("maps connection refused to network", async () => {
@@ -240,9 +273,12 @@ describe("client against a real local server", function () {
 
     it("retries a connection reset mid-body, then fails network", async () => {
         fault({ resetAfterBytes: 10, bodyBytes: 5000, times: 10 });
-        const error = await failure(client({ maxRetries: 2 }).getSipConfig());
+        const error = await failure(clock.drive(timed({ maxRetries: 2 }).getSipConfig()));
         expect(error.code).to.equal("network");
         expect(emulator.requests).to.have.length(3);
+        // The deadline, then a backoff before each retry.
+        expect(clock.scheduled).to.have.length(3);
+        emulator.clearFaults();
     });
 
     it("maps a body that is not JSON to invalid_response", async () => {
@@ -297,64 +333,84 @@ describe("client against a real local server", function () {
 
     it("shares one request among concurrent reads with the same key and base URL", async () => {
         fault({ delayMs: 150 });
-        const results = await Promise.all(Array.from({ length: 5 }, () => client().getSipConfig()));
+        const results = await clock.drive(Promise.all(Array.from({ length: 5 }, () => timed().getSipConfig())), 5);
         expect(emulator.requests).to.have.length(1);
         for (const result of results) expect(result.fingerprint).to.equal(results[0]?.fingerprint);
         // Once settled, the next read goes out again.
-        await client().getSipConfig();
+        await timed().getSipConfig();
         expect(emulator.requests).to.have.length(2);
     });
 
+    /** The shared read's request has reached the emulator, which is waiting out its delay. */
+    async function sharedReadWaiting(timers: number): Promise<void> {
+        await until(() => emulator.requests.length === 1, "the shared request");
+        await clock.scheduledCount(timers);
+    }
+
     it("a caller that joins a shared read keeps its own shorter deadline", async () => {
         fault({ delayMs: 1_500 });
-        const patient = client({ timeoutMs: 10_000 }).getSipConfig();
-        const started = Date.now();
-        const hurried = await failure(client({ timeoutMs: 300 }).getSipConfig());
-        expect(hurried.code).to.equal("timeout");
-        expect(hurried.message).to.contain("did not complete within 300 ms");
-        expect(Date.now() - started).to.be.lessThan(1_200);
+        const patient = timed({ timeoutMs: 10_000 }).getSipConfig();
+        const hurried = failure(timed({ timeoutMs: 300 }).getSipConfig());
+        // The joiner's deadline, the shared read's deadline, the emulator's delay.
+        await sharedReadWaiting(3);
+        expect([...clock.scheduled].sort((a, b) => a - b)).to.deep.equal([300, 1_500, 10_000]);
+        await clock.tick(300);
+        const error = await hurried;
+        expect(error.code).to.equal("timeout");
+        expect(error.message).to.contain("did not complete within 300 ms");
+        expect(await isPending(patient)).to.equal(true);
+        await clock.tick(1_200);
         expect((await patient).domain).to.equal("acme-test.sip.ultravox.invalid");
+        expect(clock.elapsed).to.equal(1_500);
         expect(emulator.requests).to.have.length(1);
     });
 
     it("a joining caller whose own deadline fires while the clock says time is left does not read again", async () => {
-        // Timers and Date.now() can disagree by a few ms under load; here by 50 ms, on purpose.
+        // A timer may fire before the clock says its time has come: here the joiner's clock reads
+        // 50 ms behind once 200 ms have passed, so at its 300 ms timer it believes 50 ms are left.
         fault({ delayMs: 1_000 });
-        const realNow = Date.now;
-        const started = realNow();
-        Date.now = () => {
-            const now = realNow();
-            return now - started > 200 ? now - 50 : now;
+        const lagging: Clock = {
+            now: () => (clock.elapsed > 200 ? clock.now() - 50 : clock.now()),
+            setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+            clearTimeout: (timer) => clock.clearTimeout(timer),
         };
-        try {
-            const patient = client({ timeoutMs: 10_000 }).getSipConfig();
-            const hurried = await failure(client({ timeoutMs: 300 }).getSipConfig());
-            expect(hurried.code).to.equal("timeout");
-            expect((await patient).domain).to.equal("acme-test.sip.ultravox.invalid");
-        } finally {
-            Date.now = realNow;
-        }
+        const patient = timed({ timeoutMs: 10_000 }).getSipConfig();
+        const hurried = failure(client({ timeoutMs: 300, clock: lagging }).getSipConfig());
+        await sharedReadWaiting(3);
+        await clock.tick(300);
+        expect((await hurried).code).to.equal("timeout");
+        await clock.tick(700);
+        expect((await patient).domain).to.equal("acme-test.sip.ultravox.invalid");
         expect(emulator.requests).to.have.length(1);
     });
 
     it("a caller that joins a shared read keeps its own longer deadline when the other's ends first", async () => {
         fault({ delayMs: 1_000 });
-        const hurried = failure(client({ timeoutMs: 300, maxRetries: 0 }).getSipConfig());
-        const patient = client({ timeoutMs: 10_000 }).getSipConfig();
+        const hurried = failure(timed({ timeoutMs: 300, maxRetries: 0 }).getSipConfig());
+        const patient = timed({ timeoutMs: 10_000 }).getSipConfig();
+        // The shared read's deadline (300 ms), the joiner's (10 s), the emulator's delay.
+        await sharedReadWaiting(3);
+        await clock.tick(300);
         expect((await hurried).code).to.equal("timeout");
+        // The patient caller reads again on its own, with the 9.7 s it has left; the second
+        // request is answered at once (the fault was spent on the first).
+        await until(() => emulator.requests.length === 2, "the patient caller's own read");
         expect((await patient).domain).to.equal("acme-test.sip.ultravox.invalid");
-        // The patient caller read again on its own once the shared read was given up.
-        expect(emulator.requests).to.have.length(2);
+        expect(clock.scheduled.slice(3)).to.deep.equal([9_700]);
+        expect(clock.elapsed).to.equal(300);
     });
 
     it("every caller of a shared read receives the warnings, on its own sink", async () => {
         fault({ delayMs: 150 });
         const first: string[] = [];
         const second: string[] = [];
-        await Promise.all([
-            client({ onWarning: (message) => first.push(message) }).getSipConfig(),
-            client({ onWarning: (message) => second.push(message) }).getSipConfig(),
-        ]);
+        await clock.drive(
+            Promise.all([
+                timed({ onWarning: (message) => first.push(message) }).getSipConfig(),
+                timed({ onWarning: (message) => second.push(message) }).getSipConfig(),
+            ]),
+            2,
+        );
         expect(emulator.requests).to.have.length(1);
         const expected = ["CIDR 10.1.2.3/24 has host bits set; using 10.1.2.0/24."];
         expect(first).to.deep.equal(expected);

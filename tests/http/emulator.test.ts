@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { type Emulator, type EmulatorAccount, type EmulatorSipConfig, startEmulator } from "pulumi-ultravox/emulator";
+import { FakeClock, isPending, until } from "../helpers/fakeClock";
 import { AGENT_A, AGENT_B, fromJavaScript } from "../helpers/fixtures";
 import { type StartedProcess, start } from "../helpers/process";
 import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
@@ -85,14 +86,6 @@ function rawGet(
         });
         request.on("error", reject);
     });
-}
-
-async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-        if (Date.now() > deadline) throw new Error("timed out waiting");
-        await new Promise((done) => setTimeout(done, 5));
-    }
 }
 
 describe("emulator: the SIP API", () => {
@@ -394,9 +387,13 @@ describe("emulator: faults", () => {
     let emulator: Emulator;
     let logLines: string[];
 
+    // The faults' delays run on it: a case moves time itself.
+    const clock = new FakeClock();
+
     beforeEach(async () => {
         logLines = [];
-        emulator = await startEmulator({ account: account(), log: (line) => logLines.push(line) });
+        clock.reset();
+        emulator = await startEmulator({ account: account(), log: (line) => logLines.push(line), clock });
     });
     afterEach(() => emulator.close());
 
@@ -448,9 +445,13 @@ describe("emulator: faults", () => {
 
     it("delays the normal answer", async () => {
         emulator.addFault({ delayMs: 150 });
-        const started = Date.now();
-        const answer = await call(emulator, "GET", "/api/sip");
-        expect(Date.now() - started).to.be.at.least(140);
+        const answered = call(emulator, "GET", "/api/sip");
+        await clock.scheduledCount(1);
+        expect(clock.scheduled).to.deep.equal([150]);
+        await clock.tick(149);
+        expect(await isPending(answered)).to.equal(true);
+        await clock.tick(1);
+        const answer = await answered;
         expect(answer.status).to.equal(200);
         expect(answer.json).to.deep.equal(sip());
     });
@@ -514,13 +515,16 @@ describe("emulator: faults", () => {
 
     it("streams an oversized body slowly, chunked", async () => {
         emulator.addFault({ bodyBytes: 2 * 1024 * 1024, chunked: true, chunkDelayMs: 20, chunkBytes: 256 * 1024 });
-        const started = Date.now();
-        const response = await fetch(`${emulator.url}/api/sip`);
-        expect(response.headers.get("content-length")).to.equal(null);
-        expect(response.headers.get("transfer-encoding")).to.equal("chunked");
-        expect((await response.arrayBuffer()).byteLength).to.equal(2 * 1024 * 1024);
+        const read = async () => {
+            const response = await fetch(`${emulator.url}/api/sip`);
+            expect(response.headers.get("content-length")).to.equal(null);
+            expect(response.headers.get("transfer-encoding")).to.equal("chunked");
+            return (await response.arrayBuffer()).byteLength;
+        };
+        expect(await clock.drive(read(), 0)).to.equal(2 * 1024 * 1024);
         // 8 chunks, 7 pauses.
-        expect(Date.now() - started).to.be.at.least(7 * 20 - 5);
+        expect(clock.scheduled).to.deep.equal(Array(7).fill(20));
+        expect(clock.elapsed).to.equal(140);
     });
 
     it("stalls after the headers", async () => {
@@ -528,11 +532,11 @@ describe("emulator: faults", () => {
         const { response, received, ended } = await rawGet(emulator);
         expect(response.statusCode).to.equal(200);
         expect(response.headers["content-length"]).to.equal(String(Buffer.byteLength(JSON.stringify(sip()))));
-        await new Promise((done) => setTimeout(done, 200));
-        expect(received().length).to.equal(0);
         expect(emulator.requests[0]?.status).to.equal(200);
         await emulator.close();
         expect(await ended).to.be.instanceOf(Error);
+        // Not a byte of the body came before the connection was closed.
+        expect(received().length).to.equal(0);
         expect(logLines).to.deep.equal(["GET /api/sip 200 stalled (fault)"]);
     });
 
@@ -561,13 +565,12 @@ describe("emulator: faults", () => {
             () => "answered",
             () => "failed",
         );
-        await until(() => emulator.requests.length === 1);
-        const raced = await Promise.race([pending, new Promise((done) => setTimeout(() => done("open"), 200))]);
-        expect(raced).to.equal("open");
+        // Once the handler has parked the request, nothing is left that could answer it.
+        await until(() => logLines.includes("GET /api/sip hanging (fault)"), "the request to be parked");
+        expect(await isPending(pending)).to.equal(true);
         expect(emulator.requests[0]?.status).to.equal(undefined);
-        const started = Date.now();
+        // close() does not wait for the parked request: it ends the connection.
         await emulator.close();
-        expect(Date.now() - started).to.be.below(500);
         expect(await pending).to.equal("failed");
     });
 
@@ -577,10 +580,11 @@ describe("emulator: faults", () => {
             () => "answered",
             () => "failed",
         );
-        await until(() => emulator.requests.length === 1);
-        const started = Date.now();
+        await clock.scheduledCount(1);
+        expect(clock.pending).to.equal(1);
         await emulator.close();
-        expect(Date.now() - started).to.be.below(500);
+        // The delay was cancelled, not left to run: no timer is pending.
+        expect(clock.pending).to.equal(0);
         expect(await delayed).to.equal("failed");
     });
 });
@@ -638,13 +642,13 @@ describe("emulator: CLI", function () {
 
     it("serves the sample account until SIGTERM, logging without the key", async () => {
         const cli = run(["--port", "0", "--account", SAMPLE_ACCOUNT]);
-        await until(() => cli.stdout().includes("\n"), 10_000);
+        await until(() => cli.stdout().includes("\n"), "the emulator's first line");
         const match = /^Ultravox emulator listening on (http:\/\/127\.0\.0\.1:(\d+))\n$/.exec(cli.stdout());
         expect(match, cli.stdout()).to.not.equal(null);
         const response = await fetch(`${match?.[1]}/api/sip`, { headers: { "x-api-key": SAMPLE_KEY } });
         expect(response.status).to.equal(200);
         expect(((await response.json()) as { domain: string }).domain).to.equal("demo-account.sip.ultravox.invalid");
-        await until(() => cli.stderr().includes("GET /api/sip 200"));
+        await until(() => cli.stderr().includes("GET /api/sip 200"), "the request's log line");
         cli.child.kill("SIGTERM");
         expect(await cli.exit).to.equal(0);
         expect(cli.stderr()).to.equal("GET /api/sip 200\n");

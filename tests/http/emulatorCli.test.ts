@@ -9,17 +9,10 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { type StartedProcess, start } from "../helpers/process";
 import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
+import { until } from "../helpers/tools";
 
 const CLI = join(DIST_DIR, "emulator/main.js");
 const SAMPLE_FILE = join(REPO_ROOT, "examples/accounts/sample-account.json");
-
-async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-        if (Date.now() > deadline) throw new Error("timed out waiting");
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-}
 
 function isAlive(pid: number): boolean {
     try {
@@ -48,7 +41,7 @@ describe("emulator: the CLI from an installed package", function () {
     }
 
     async function listening(cli: { stdout(): string }): Promise<string> {
-        await until(() => cli.stdout().includes("\n"));
+        await until(() => cli.stdout().includes("\n"), "the emulator's first line");
         const url = /^Ultravox emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(cli.stdout())?.[1];
         if (!url) throw new Error(`unexpected output: ${cli.stdout()}`);
         return url;
@@ -103,12 +96,12 @@ describe("emulator: the CLI from an installed package", function () {
         parent.stdout?.on("data", (chunk: Buffer) => {
             out += chunk.toString();
         });
-        await until(() => out.includes("Ultravox emulator listening on"));
+        await until(() => out.includes("Ultravox emulator listening on"), "the emulator to listen");
         const pid = Number(out.split("\n")[0]);
         pids.push(pid);
         expect(isAlive(pid)).to.equal(true);
         parent.kill("SIGKILL");
-        await until(() => !isAlive(pid), 5_000);
+        await until(() => !isAlive(pid), "the emulator to exit");
         expect(isAlive(pid)).to.equal(false);
     });
 });

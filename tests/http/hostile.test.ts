@@ -1,14 +1,15 @@
 /**
  * A hostile API: every way an HTTP answer can go wrong, driven through the emulator's faults
  * (and a raw TCP server for what is not HTTP at all). Each case names the `UltravoxError` code
- * it must end in, is bounded in time (no hang), counts the requests sent, and checks that no
- * error (message, stack, cause chain, util.inspect) holds the key or a fallback secret.
+ * it must end in, counts the requests sent, and checks that no error (message, stack, cause
+ * chain, util.inspect) holds the key or a fallback secret. The client and the emulator run on one
+ * fake clock: each case's schedule (waits, deadline) is asserted exactly, in fake milliseconds.
  */
 import { createServer, type Server, type Socket } from "node:net";
-import { performance } from "node:perf_hooks";
 import { expect } from "chai";
 import { type SipConfigData, UltravoxClient, type UltravoxClientOptions, UltravoxError } from "pulumi-ultravox";
 import { type Emulator, type EmulatorFault, startEmulator } from "pulumi-ultravox/emulator";
+import { FAKE_EPOCH, FakeClock, isPending, until } from "../helpers/fakeClock";
 import type { SipFixture } from "../helpers/fixtures";
 import { AGENT_A, AGENT_B } from "../helpers/fixtures";
 import { clientModule } from "../helpers/internal";
@@ -58,17 +59,18 @@ function paddedSip(size: number): string {
 interface Outcome {
     data: SipConfigData | undefined;
     error: UltravoxError | undefined;
+    /** Fake milliseconds from the start of the read to its end. */
     elapsedMs: number;
 }
 
-/** Runs one read; whatever it throws must be an UltravoxError that holds no secret. */
-async function outcomeOf(read: Promise<SipConfigData>): Promise<Outcome> {
-    const started = performance.now();
+/** Runs one read on `clock`; whatever it throws must be an UltravoxError that holds no secret. */
+async function outcomeOf(read: Promise<SipConfigData>, clock: FakeClock): Promise<Outcome> {
+    const started = clock.elapsed;
     try {
         const data = await read;
-        return { data, error: undefined, elapsedMs: performance.now() - started };
+        return { data, error: undefined, elapsedMs: clock.elapsed - started };
     } catch (error) {
-        const elapsedMs = performance.now() - started;
+        const elapsedMs = clock.elapsed - started;
         expect(error, String(error)).to.be.instanceOf(UltravoxError);
         expectNoSecret(error, SECRETS);
         return { data: undefined, error: error as UltravoxError, elapsedMs };
@@ -112,15 +114,17 @@ describe("hostile API: every way an answer can go wrong", function () {
     this.timeout(20_000);
     let emulator: Emulator;
     let elsewhere: Emulator;
+    const clock = new FakeClock();
 
     before(async () => {
-        emulator = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() } });
+        emulator = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() }, clock });
         elsewhere = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() } });
     });
     after(async () => {
         await Promise.all([emulator?.close(), elsewhere?.close()]);
     });
     beforeEach(() => {
+        clock.reset();
         emulator.clearFaults();
         emulator.requests.length = 0;
         elsewhere.requests.length = 0;
@@ -131,12 +135,24 @@ describe("hostile API: every way an answer can go wrong", function () {
     });
 
     function client(options: Partial<UltravoxClientOptions> = {}, baseUrl = emulator.url): UltravoxClient {
-        return new UltravoxClient({ apiKey: API_KEY, baseUrl, ...options });
+        return new UltravoxClient({ apiKey: API_KEY, baseUrl, clock, ...options });
     }
 
+    /** One read with `faults` queued, every timer run as its turn comes (FakeClock.drive). */
     function read(faults: EmulatorFault[], options: Partial<UltravoxClientOptions> = {}): Promise<Outcome> {
         for (const fault of faults) emulator.addFault(fault);
-        return outcomeOf(client(options).getSipConfig());
+        return outcomeOf(clock.drive(client(options).getSipConfig()), clock);
+    }
+
+    /** One read with `faults` queued whose timers are never run: it must end at fake time 0. */
+    function readAtOnce(faults: EmulatorFault[]): Promise<Outcome> {
+        for (const fault of faults) emulator.addFault(fault);
+        return outcomeOf(client().getSipConfig(), clock);
+    }
+
+    /** The read's timers: its deadline, then each wait before a retry. */
+    function expectWaits(timeoutMs: number, waits: number[]): void {
+        expect(clock.scheduled).to.deep.equal([timeoutMs, ...waits]);
     }
 
     describe("bodies that are not a SIP config: invalid_response, at once, never retried", () => {
@@ -172,13 +188,15 @@ describe("hostile API: every way an answer can go wrong", function () {
         ];
         for (const [what, fault, message, status] of cases) {
             it(`${what}`, async () => {
-                const outcome = await read([fault]);
+                const outcome = await readAtOnce([fault]);
                 const error = expectCode(outcome, "invalid_response");
                 expect(error.status).to.equal(status);
                 expect(error.message).to.match(message);
                 expect(error.message).to.contain("nothing was applied");
                 expect(emulator.requests).to.have.length(1);
-                expect(outcome.elapsedMs).to.be.below(2_000);
+                // At once, and never retried: no wait was even scheduled.
+                expect(outcome.elapsedMs).to.equal(0);
+                expectWaits(30_000, []);
             });
         }
 
@@ -230,55 +248,87 @@ describe("hostile API: every way an answer can go wrong", function () {
         }
 
         it("refuses a declared 16 MiB body from its headers alone", async () => {
-            const outcome = await read([{ bodyBytes: 16 * 1024 * 1024 }]);
+            const outcome = await readAtOnce([{ bodyBytes: 16 * 1024 * 1024 }]);
             expectCode(outcome, "invalid_response");
             expect(emulator.requests).to.have.length(1);
-            expect(outcome.elapsedMs).to.be.below(2_000);
+            expect(outcome.elapsedMs).to.equal(0);
         });
 
         // 8 MiB in 64 KiB pieces every 50 ms: the whole body would take 128 × 50 ms = 6.4 s.
         const slow = { bodyBytes: 8 * 1024 * 1024, chunkBytes: 64 * 1024, chunkDelayMs: 50 } as const;
 
-        it("refuses a slow chunked body once 1 MiB has arrived (~0.85 s), not after all 6.4 s of it", async () => {
-            const outcome = await read([{ ...slow, chunked: true }]);
-            expectCode(outcome, "invalid_response");
-            // 17 pieces must arrive first: 16 pauses of 50 ms.
-            expect(outcome.elapsedMs).to.be.within(700, 3_500);
-            expect(emulator.requests).to.have.length(1);
+        // Real time, on its own emulator: the pieces must reach the client as they are sent, and a
+        // fake clock would send them as fast as the test can run timers. Margins are wide.
+        it("refuses a slow chunked body once 1 MiB has arrived (~0.85 s), not after all 6.4 s of it (real time)", async () => {
+            const realTime = await startEmulator({ account: { apiKeys: [API_KEY], sip: validSip() } });
+            try {
+                realTime.addFault({ ...slow, chunked: true });
+                const started = Date.now();
+                const read = new UltravoxClient({ apiKey: API_KEY, baseUrl: realTime.url }).getSipConfig();
+                const error = await read.then(
+                    () => undefined,
+                    (caught: unknown) => caught as UltravoxError,
+                );
+                expect(error?.code).to.equal("invalid_response");
+                expectNoSecret(error, SECRETS);
+                // 17 pieces must arrive first (16 pauses of 50 ms); all of them would take 6.4 s.
+                expect(Date.now() - started).to.be.within(700, 5_000);
+                expect(realTime.requests).to.have.length(1);
+            } finally {
+                await realTime.close();
+            }
         });
 
         it("refuses a slow body with a declared Content-Length over the cap before its first piece", async () => {
-            const outcome = await read([slow]);
+            const outcome = await readAtOnce([slow]);
             expectCode(outcome, "invalid_response");
-            expect(outcome.elapsedMs).to.be.below(1_000);
+            expect(outcome.elapsedMs).to.equal(0);
         });
     });
 
     describe("connections that go wrong: timeout or network, within the deadline", () => {
+        /** A read whose server sends nothing more once `arrived` holds: it ends only at its deadline. */
+        async function readUntilDeadline(fault: EmulatorFault, arrived: () => boolean): Promise<Outcome> {
+            emulator.addFault(fault);
+            const outcome = outcomeOf(client({ timeoutMs: 500, maxRetries: 3 }).getSipConfig(), clock);
+            await until(arrived, "the request to reach its fault");
+            await clock.tick(499);
+            expect(await isPending(outcome), "still waiting 1 ms before the deadline").to.equal(true);
+            await clock.tick(1);
+            return outcome;
+        }
+
         it("a server that accepts and never answers: timeout at the deadline", async () => {
-            const outcome = await read([{ hang: true }], { timeoutMs: 500, maxRetries: 3 });
+            const outcome = await readUntilDeadline({ hang: true }, () => emulator.requests.length === 1);
             const error = expectCode(outcome, "timeout");
             expect(error.message).to.contain("within 500 ms");
-            expect(outcome.elapsedMs).to.be.within(480, 2_000);
+            expect(outcome.elapsedMs).to.equal(500);
             expect(emulator.requests).to.have.length(1);
         });
 
         it("a server that answers the headers, then stalls: timeout at the deadline", async () => {
-            const outcome = await read([{ stallAfterHeaders: true }], { timeoutMs: 500 });
+            const outcome = await readUntilDeadline(
+                { stallAfterHeaders: true },
+                () => emulator.requests[0]?.status === 200,
+            );
             expectCode(outcome, "timeout");
-            expect(outcome.elapsedMs).to.be.within(480, 2_000);
+            expect(outcome.elapsedMs).to.equal(500);
+            expect(emulator.requests).to.have.length(1);
         });
 
         it("a server that answers after the deadline: timeout at the deadline, not at the answer", async () => {
             const outcome = await read([{ delayMs: 5_000 }], { timeoutMs: 500 });
             expectCode(outcome, "timeout");
-            expect(outcome.elapsedMs).to.be.within(480, 2_000);
+            expect(outcome.elapsedMs).to.equal(500);
+            expectWaits(500, [5_000]);
         });
 
         it("a body that trickles in slower than the deadline: timeout", async () => {
+            // 40 pieces 100 ms apart would take 3.9 s: the 700 ms deadline ends it.
             const outcome = await read([{ bodyBytes: 400, chunkBytes: 10, chunkDelayMs: 100 }], { timeoutMs: 700 });
             expectCode(outcome, "timeout");
-            expect(outcome.elapsedMs).to.be.within(680, 2_200);
+            expect(outcome.elapsedMs).to.equal(700);
+            expect(emulator.requests).to.have.length(1);
         });
 
         it("a slow body that completes within the deadline is read whole", async () => {
@@ -286,6 +336,8 @@ describe("hostile API: every way an answer can go wrong", function () {
             const outcome = await read([{ body, chunkBytes: 64, chunkDelayMs: 20 }], { timeoutMs: 10_000 });
             expect(outcome.error).to.equal(undefined);
             expect(outcome.data).to.deep.equal(EXPECTED);
+            // One pause of 20 ms between each two pieces of 64 bytes.
+            expect(outcome.elapsedMs).to.equal((Math.ceil(body.length / 64) - 1) * 20);
         });
 
         for (const resetAfterBytes of [0, 100]) {
@@ -335,11 +387,15 @@ describe("hostile API: every way an answer can go wrong", function () {
             it(`a server that ${what}: network (${code}), ${retried ? "retried" : "not retried"}`, async () => {
                 const server = await rawServer(behave);
                 try {
-                    const outcome = await outcomeOf(client({ maxRetries: 2 }, server.url).getSipConfig());
+                    const outcome = await outcomeOf(
+                        clock.drive(client({ maxRetries: 2 }, server.url).getSipConfig()),
+                        clock,
+                    );
                     const error = expectCode(outcome, "network");
                     expect(error.message).to.contain(code);
                     expect(server.connections()).to.equal(retried ? 3 : 1);
-                    expect(outcome.elapsedMs).to.be.below(5_000);
+                    // The deadline, then a backoff before each retry.
+                    expect(clock.scheduled).to.have.length(retried ? 3 : 1);
                 } finally {
                     await server.close();
                 }
@@ -437,64 +493,51 @@ describe("hostile API: every way an answer can go wrong", function () {
     });
 
     describe("429 storms: Retry-After of every shape, within maxRetries and the deadline", () => {
+        /** A wait of exactly this many ms, or one drawn from [min, max] (the backoff's jitter). */
+        type Wait = number | [number, number];
         interface StormCase {
             retryAfter: string;
             what: string;
             maxRetries: number;
-            timeoutMs: number;
             requests: number;
-            elapsedMs: [number, number];
+            /** The wait before each retry. */
+            waits: Wait[];
         }
+        const TIMEOUT_MS = 5_000;
         const storms: StormCase[] = [
-            { retryAfter: "0", what: "zero", maxRetries: 3, timeoutMs: 5_000, requests: 4, elapsedMs: [0, 1_500] },
-            {
-                retryAfter: "1",
-                what: "one second",
-                maxRetries: 1,
-                timeoutMs: 5_000,
-                requests: 2,
-                elapsedMs: [950, 2_500],
-            },
+            { retryAfter: "0", what: "zero", maxRetries: 3, requests: 4, waits: [0, 0, 0] },
+            { retryAfter: "1", what: "one second", maxRetries: 1, requests: 2, waits: [1_000] },
             // Capped at MAX_RETRY_AFTER_MS (20 s), which is past the deadline: no wait, no retry.
-            {
-                retryAfter: "999999999",
-                what: "huge",
-                maxRetries: 3,
-                timeoutMs: 5_000,
-                requests: 1,
-                elapsedMs: [0, 1_000],
-            },
-            {
-                retryAfter: "9".repeat(400),
-                what: "too big for a double",
-                maxRetries: 3,
-                timeoutMs: 5_000,
-                requests: 1,
-                elapsedMs: [0, 1_000],
-            },
+            { retryAfter: "999999999", what: "huge", maxRetries: 3, requests: 1, waits: [] },
+            { retryAfter: "9".repeat(400), what: "too big for a double", maxRetries: 3, requests: 1, waits: [] },
             {
                 retryAfter: "Fri, 31 Dec 2099 23:59:59 GMT",
                 what: "a far-future date",
                 maxRetries: 3,
-                timeoutMs: 5_000,
                 requests: 1,
-                elapsedMs: [0, 1_000],
+                waits: [],
             },
             {
                 retryAfter: "2099-01-01T00:00:00Z",
                 what: "a far-future ISO date",
                 maxRetries: 3,
-                timeoutMs: 5_000,
                 requests: 1,
-                elapsedMs: [0, 1_000],
+                waits: [],
             },
             {
                 retryAfter: "Thu, 01 Jan 1970 00:00:00 GMT",
                 what: "a past date",
                 maxRetries: 3,
-                timeoutMs: 5_000,
                 requests: 4,
-                elapsedMs: [0, 1_500],
+                waits: [0, 0, 0],
+            },
+            // Two seconds after the fake clock's start (whole seconds, as HTTP dates have).
+            {
+                retryAfter: new Date(FAKE_EPOCH + 2_000).toUTCString(),
+                what: "a date two seconds ahead",
+                maxRetries: 1,
+                requests: 2,
+                waits: [2_000],
             },
             // Garbage falls back to backoff: 100–200 ms, then 200–400 ms.
             ...["-1", "-30", "soon", "", "1,5", "0x10", "1e3", "Infinity", "NaN", "1 2"].map(
@@ -502,9 +545,11 @@ describe("hostile API: every way an answer can go wrong", function () {
                     retryAfter,
                     what: `garbage ${JSON.stringify(retryAfter)}`,
                     maxRetries: 2,
-                    timeoutMs: 5_000,
                     requests: 3,
-                    elapsedMs: [290, 2_000],
+                    waits: [
+                        [100, 200],
+                        [200, 400],
+                    ],
                 }),
             ),
         ];
@@ -512,22 +557,21 @@ describe("hostile API: every way an answer can go wrong", function () {
             it(`${storm.what}: ${storm.requests} request(s), then rate_limited`, async () => {
                 const outcome = await read([{ status: 429, retryAfter: storm.retryAfter, times: storm.requests }], {
                     maxRetries: storm.maxRetries,
-                    timeoutMs: storm.timeoutMs,
+                    timeoutMs: TIMEOUT_MS,
                 });
                 const error = expectCode(outcome, "rate_limited", 429);
                 expect(error.message).to.contain(`after ${storm.requests} attempt${storm.requests === 1 ? "" : "s"})`);
                 expect(emulator.requests).to.have.length(storm.requests);
-                expect(outcome.elapsedMs).to.be.within(...storm.elapsedMs);
+                const [deadline, ...waits] = clock.scheduled;
+                expect(deadline).to.equal(TIMEOUT_MS);
+                expect(waits).to.have.length(storm.waits.length);
+                storm.waits.forEach((wait, index) => {
+                    if (typeof wait === "number") expect(waits[index]).to.equal(wait);
+                    else expect(waits[index]).to.be.within(...wait);
+                });
+                expect(outcome.elapsedMs).to.equal(waits.reduce((sum, wait) => sum + wait, 0));
             });
         }
-
-        it("a date two seconds ahead: waits until then (1–2 s, the date has whole seconds), once", async () => {
-            const retryAfter = new Date(Date.now() + 2_000).toUTCString();
-            const outcome = await read([{ status: 429, retryAfter, times: 2 }], { maxRetries: 1, timeoutMs: 10_000 });
-            expectCode(outcome, "rate_limited", 429);
-            expect(emulator.requests).to.have.length(2);
-            expect(outcome.elapsedMs).to.be.within(900, 3_000);
-        });
 
         it("a 1 s Retry-After storm under a 1.5 s deadline: one retry, then stops short of the deadline", async () => {
             const outcome = await read([{ status: 429, retryAfter: "1", times: 2 }], {
@@ -536,7 +580,8 @@ describe("hostile API: every way an answer can go wrong", function () {
             });
             expectCode(outcome, "rate_limited", 429);
             expect(emulator.requests).to.have.length(2);
-            expect(outcome.elapsedMs).to.be.within(950, 1_700);
+            expectWaits(1_500, [1_000]);
+            expect(outcome.elapsedMs).to.equal(1_000);
         });
     });
 
@@ -575,7 +620,8 @@ describe("hostile API: every way an answer can go wrong", function () {
                     expectCode(outcome, code, status);
                 }
                 expect(emulator.requests).to.have.length(requests);
-                expect(outcome.elapsedMs).to.be.below(5_000);
+                // The deadline, then one wait before each retry.
+                expect(clock.scheduled).to.have.length(requests);
             });
         }
     });

@@ -1,13 +1,14 @@
 /**
- * Load on loopback: concurrent reads share one request, 10 000 sequential reads hold memory
+ * Load on loopback: concurrent reads share one request, 5 000 sequential reads hold memory
  * flat (measured in a child process with --expose-gc, so only the client is on its heap), and a
- * 429 storm keeps every client within maxRetries and its deadline.
+ * 429 storm keeps every client within maxRetries and its deadline. Delays and waits run on fake
+ * clocks (tests/helpers/fakeClock.ts): the schedules are exact.
  */
 import * as path from "node:path";
-import { performance } from "node:perf_hooks";
 import { expect } from "chai";
 import { type SipConfigData, UltravoxClient, type UltravoxClientOptions, UltravoxError } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { FakeClock } from "../helpers/fakeClock";
 import { expectNoSecret } from "../helpers/leaks";
 import { childEnv, runNode } from "../helpers/process";
 import { REPO_ROOT } from "../helpers/repo";
@@ -33,13 +34,12 @@ const EXPECTED = {
 /** A distinct key per storm client, so that no two share a request; faults apply before the key is checked. */
 const stormKey = (index: number) => `st0rm${String(index).padStart(3, "0")}.${"k".repeat(32)}`;
 
-async function settled<T>(promise: Promise<T>): Promise<{ value?: T; error?: UltravoxError; elapsedMs: number }> {
-    const started = performance.now();
+async function settled<T>(promise: Promise<T>): Promise<{ value?: T; error?: UltravoxError }> {
     try {
-        return { value: await promise, elapsedMs: performance.now() - started };
+        return { value: await promise };
     } catch (error) {
         expect(error).to.be.instanceOf(UltravoxError);
-        return { error: error as UltravoxError, elapsedMs: performance.now() - started };
+        return { error: error as UltravoxError };
     }
 }
 
@@ -52,28 +52,36 @@ function withoutFingerprint(data: SipConfigData | undefined): Omit<SipConfigData
 describe("load: shared reads, flat memory, retry storms", function () {
     this.timeout(60_000);
     let emulator: Emulator;
+    // The emulator's delays and the shared reads' deadlines: time moves only when a case runs it.
+    const clock = new FakeClock();
 
     before(async () => {
-        emulator = await startEmulator({ account: { apiKeys: [API_KEY, OTHER_KEY], sip: SIP } });
+        emulator = await startEmulator({ account: { apiKeys: [API_KEY, OTHER_KEY], sip: SIP }, clock });
     });
     after(async () => {
         await emulator?.close();
     });
     beforeEach(() => {
+        clock.reset();
         emulator.clearFaults();
         emulator.requests.length = 0;
     });
 
     function client(options: Partial<UltravoxClientOptions> = {}): UltravoxClient {
-        return new UltravoxClient({ apiKey: API_KEY, baseUrl: emulator.url, ...options });
+        return new UltravoxClient({ apiKey: API_KEY, baseUrl: emulator.url, clock, ...options });
     }
 
     describe("200 concurrent reads in one process", () => {
         it("send exactly one HTTP request and all get the same config, each its own copy", async () => {
             // The answer takes 200 ms, so every read below starts while the first is in flight.
             emulator.addFault({ delayMs: 200 });
-            const results = await Promise.all(Array.from({ length: 200 }, () => client().getSipConfig()));
+            // 200 deadlines: the first read's and each joiner's.
+            const results = await clock.drive(
+                Promise.all(Array.from({ length: 200 }, () => client().getSipConfig())),
+                200,
+            );
             expect(emulator.requests).to.have.length(1);
+            expect(clock.elapsed).to.equal(200);
             const first = results[0] as SipConfigData;
             expect(withoutFingerprint(first)).to.deep.equal(EXPECTED);
             for (const result of results) expect(result).to.deep.equal(first);
@@ -90,7 +98,10 @@ describe("load: shared reads, flat memory, retry storms", function () {
 
         it("share a failure too: one request, 200 identical errors, and nothing cached afterwards", async () => {
             emulator.addFault({ status: 500, delayMs: 100 });
-            const outcomes = await Promise.all(Array.from({ length: 200 }, () => settled(client().getSipConfig())));
+            const outcomes = await clock.drive(
+                Promise.all(Array.from({ length: 200 }, () => settled(client().getSipConfig()))),
+                200,
+            );
             expect(emulator.requests).to.have.length(1);
             for (const outcome of outcomes) {
                 expect(outcome.value).to.equal(undefined);
@@ -113,7 +124,7 @@ describe("load: shared reads, flat memory, retry storms", function () {
                       ? client({ apiKey: OTHER_KEY }).getSipConfig()
                       : client({ baseUrl: otherUrl }).getSipConfig(),
             );
-            await Promise.all(reads);
+            await clock.drive(Promise.all(reads), 200);
             expect(emulator.requests).to.have.length(3);
             expect(emulator.requests.map((request) => request.headers["x-api-key"]).sort()).to.deep.equal(
                 [API_KEY, API_KEY, OTHER_KEY].sort(),
@@ -122,12 +133,12 @@ describe("load: shared reads, flat memory, retry storms", function () {
 
         it("fresh reads (a read-back after a write) are never shared", async () => {
             emulator.addFault({ delayMs: 100, times: 5 });
-            await Promise.all(Array.from({ length: 5 }, () => client().getSipConfig({ fresh: true })));
+            await clock.drive(Promise.all(Array.from({ length: 5 }, () => client().getSipConfig({ fresh: true }))), 5);
             expect(emulator.requests).to.have.length(5);
         });
     });
 
-    describe("10 000 sequential reads", () => {
+    describe("5 000 sequential reads", () => {
         // Runs in a child process: only the client is on the measured heap; the emulator stays here.
         const script = `
 const { UltravoxClient } = require(${JSON.stringify(path.join(REPO_ROOT, "dist", "index.js"))});
@@ -146,9 +157,9 @@ const countResources = () => process.getActiveResourcesInfo().length;
     const before = heapAfterGc();
     const resourcesBefore = countResources();
     const started = Date.now();
-    for (let i = 0; i < 5000; i++) await read();
+    for (let i = 0; i < 2500; i++) await read();
     const middle = heapAfterGc();
-    for (let i = 0; i < 5000; i++) await read();
+    for (let i = 0; i < 2500; i++) await read();
     const after = heapAfterGc();
     process.stdout.write(JSON.stringify({
         before, middle, after, ms: Date.now() - started,
@@ -157,7 +168,7 @@ const countResources = () => process.getActiveResourcesInfo().length;
 })().catch((error) => { console.error(String(error)); process.exit(1); });
 `;
 
-        it("hold the heap flat (< 5 MB growth; < 2.5 MB in the second half) and leak no handles", async function () {
+        it("hold the heap flat (< 2.5 MB growth, 500 bytes a read; < 1.25 MB in the second half) and leak no handles", async function () {
             this.timeout(90_000);
             // The emulator records every request: drop the records as they come, or this process grows.
             const trim = setInterval(() => {
@@ -183,8 +194,8 @@ const countResources = () => process.getActiveResourcesInfo().length;
                 resourcesAfter: number;
                 resources: string[];
             };
-            expect(figures.after - figures.before).to.be.below(5 * 1024 * 1024);
-            expect(figures.after - figures.middle).to.be.below(2.5 * 1024 * 1024);
+            expect(figures.after - figures.before).to.be.below(2.5 * 1024 * 1024);
+            expect(figures.after - figures.middle).to.be.below(1.25 * 1024 * 1024);
             // No timer or socket piles up: the same handles as before (a pooled keep-alive socket at most).
             expect(figures.resourcesAfter).to.be.at.most(figures.resourcesBefore);
             expect(stderrWithoutWarnings(run.stderr)).to.equal("");
@@ -195,31 +206,36 @@ const countResources = () => process.getActiveResourcesInfo().length;
         for (const maxRetries of [0, 1, 3, 5]) {
             it(`maxRetries ${maxRetries}: exactly ${maxRetries + 1} request(s), then rate_limited`, async () => {
                 emulator.addFault({ status: 429, retryAfter: "0", times: 100 });
-                const outcome = await settled(client({ maxRetries }).getSipConfig());
+                const outcome = await settled(clock.drive(client({ maxRetries }).getSipConfig()));
                 expect(outcome.error?.code).to.equal("rate_limited");
                 expect(emulator.requests).to.have.length(maxRetries + 1);
+                expect(clock.scheduled).to.deep.equal([30_000, ...Array(maxRetries).fill(0)]);
                 emulator.clearFaults();
             });
         }
 
         it("Retry-After 1 s under a 2.5 s deadline with maxRetries 10: 3 requests, done before the deadline", async () => {
             emulator.addFault({ status: 429, retryAfter: "1", times: 100 });
-            const outcome = await settled(client({ maxRetries: 10, timeoutMs: 2_500 }).getSipConfig());
+            const outcome = await settled(clock.drive(client({ maxRetries: 10, timeoutMs: 2_500 }).getSipConfig()));
             expect(outcome.error?.code).to.equal("rate_limited");
             expect(emulator.requests).to.have.length(3);
-            expect(outcome.elapsedMs).to.be.within(1_950, 2_600);
+            // Two waits of 1 s; a third would end past the deadline, so it is not started.
+            expect(clock.scheduled).to.deep.equal([2_500, 1_000, 1_000]);
+            expect(clock.elapsed).to.equal(2_000);
             emulator.clearFaults();
         });
 
         it("50 clients at once, Retry-After 0, maxRetries 3: exactly 4 requests each, 200 in all", async () => {
             emulator.addFault({ status: 429, retryAfter: "0", times: 10_000 });
-            const started = performance.now();
+            // Fifty clients busy at once: each on its own clock, driven on its own.
             const outcomes = await Promise.all(
-                Array.from({ length: 50 }, (_, index) =>
-                    settled(client({ apiKey: stormKey(index), maxRetries: 3 }).getSipConfig()),
-                ),
+                Array.from({ length: 50 }, (_, index) => {
+                    const own = new FakeClock();
+                    return settled(
+                        own.drive(client({ apiKey: stormKey(index), maxRetries: 3, clock: own }).getSipConfig()),
+                    );
+                }),
             );
-            expect(performance.now() - started).to.be.below(10_000);
             expect(outcomes.map((outcome) => outcome.error?.code)).to.deep.equal(Array(50).fill("rate_limited"));
             expect(emulator.requests).to.have.length(200);
             const perKey = new Map<string, number>();
@@ -233,24 +249,42 @@ const countResources = () => process.getActiveResourcesInfo().length;
 
         it("50 clients at once, no Retry-After (jittered backoff), 1 s deadline, maxRetries 10: each stops by its deadline", async () => {
             emulator.addFault({ status: 429, times: 10_000 });
+            const clocks = Array.from({ length: 50 }, () => new FakeClock());
             const outcomes = await Promise.all(
-                Array.from({ length: 50 }, (_, index) =>
-                    settled(client({ apiKey: stormKey(index), maxRetries: 10, timeoutMs: 1_000 }).getSipConfig()),
+                clocks.map((own, index) =>
+                    settled(
+                        own.drive(
+                            client({
+                                apiKey: stormKey(index),
+                                maxRetries: 10,
+                                timeoutMs: 1_000,
+                                clock: own,
+                            }).getSipConfig(),
+                        ),
+                    ),
                 ),
             );
-            for (const outcome of outcomes) {
-                // A retry may start just before the deadline and be cut off by it: timeout, not rate_limited.
-                expect(outcome.error?.code).to.be.oneOf(["rate_limited", "timeout"]);
-                expect(outcome.elapsedMs).to.be.below(1_600);
-            }
             const perKey = new Map<string, number>();
             for (const request of emulator.requests) {
                 const key = String(request.headers["x-api-key"]);
                 perKey.set(key, (perKey.get(key) ?? 0) + 1);
             }
             expect(perKey.size).to.equal(50);
-            // Backoff 100–200, 200–400, 400–800 ms: the 4th wait would pass 1 s, so 3 or 4 requests each.
-            for (const count of perKey.values()) expect(count).to.be.within(3, 4);
+            clocks.forEach((own, index) => {
+                expect(outcomes[index]?.error?.code).to.equal("rate_limited");
+                // The deadline, then backoffs of 100–200, 200–400, 400–800 ms while they end before it.
+                const [deadline, ...waits] = own.scheduled;
+                expect(deadline).to.equal(1_000);
+                const ceilings = [200, 400, 800];
+                waits.forEach((wait, attempt) => {
+                    expect(wait).to.be.within((ceilings[attempt] ?? 0) / 2, ceilings[attempt] ?? 0);
+                });
+                expect(own.elapsed).to.equal(waits.reduce((sum, wait) => sum + wait, 0));
+                expect(own.elapsed).to.be.below(1_000);
+                expect(perKey.get(stormKey(index))).to.equal(waits.length + 1);
+            });
+            // Jitter spreads the clients out: they do not all retry at the same moment.
+            expect(new Set(clocks.map((own) => own.scheduled[1])).size).to.be.above(1);
             emulator.clearFaults();
         });
     });

@@ -1,0 +1,25 @@
+/**
+ * The time a component reads and the timers it waits on. Every wait in the package (the
+ * client's deadline and retries, the emulator's delays) goes through one, so a test can hand
+ * in a fake clock and assert the exact schedule instead of racing the wall clock.
+ */
+
+/** A scheduled timer: what `setTimeout` gave back, to pass to `clearTimeout`. */
+export interface ClockTimer {
+    /** Lets the process exit while the timer is pending (Node's timers have it; a fake may not). */
+    unref?(): unknown;
+}
+
+export interface Clock {
+    /** Milliseconds since the epoch, as `Date.now()`. */
+    now(): number;
+    setTimeout(callback: () => void, ms: number): ClockTimer;
+    clearTimeout(timer: ClockTimer): void;
+}
+
+/** The real clock: `Date.now()` and Node's timers, looked up at each call (so a test's fakes apply too). */
+export const systemClock: Clock = {
+    now: () => Date.now(),
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
