@@ -36,8 +36,7 @@ export {
     getSipConfig,
     getSipConfigOutput,
 } from "./pulumi/getSipConfig";
-export type { SipConfigOutputs } from "./pulumi/outputs";
-export { SipConfig, type SipConfigArgs, type SipConfigGetArgs, type SipConfigState } from "./pulumi/sipConfig";
+export { SipConfig, type SipConfigArgs, type SipConfigState } from "./pulumi/sipConfig";
 export {
     type AwsManagedPrefixList,
     type AwsPrefixListIngressOptions,

@@ -14,7 +14,8 @@ import { canonicalCidrs, cidrContains, formatIpv4, parseCidr } from "../core/cid
 import { UltravoxError } from "../core/errors";
 import { hasLineBreaking } from "../core/text";
 import type { WarningSink } from "../core/types";
-import { withLocalLock } from "./localLock";
+import { tempFolder } from "./io";
+import { lockFolder, withLocalLock } from "./localLock";
 import { clientFrom } from "./options";
 import type { Options } from "./parse";
 import { UsageError } from "./usageError";
@@ -133,12 +134,16 @@ export async function changeAllowlist(
     command: "allow" | "disallow",
     wanted: WantedEntries,
     options: Options,
+    env: NodeJS.ProcessEnv,
     onWarning: WarningSink,
 ): Promise<AllowlistOutcome> {
-    const client = clientFrom(options, onWarning);
+    const client = clientFrom(options, env, onWarning);
     // Runs on this machine take turns; the re-reads below guard against writers elsewhere.
-    const list = await withLocalLock(client.baseUrl, client.timeoutMs * MAX_ALLOWLIST_ATTEMPTS, () =>
-        readModifyWrite(command, wanted, client),
+    const list = await withLocalLock(
+        client.baseUrl,
+        client.timeoutMs * MAX_ALLOWLIST_ATTEMPTS,
+        () => readModifyWrite(command, wanted, client),
+        lockFolder(tempFolder(env)),
     );
     if (command === "allow") return { output: list.output, code: 0, warnings: [] };
     // Matching is by entry: a removed (or absent) range inside a broader entry stays allowed. Said, and exit 5.

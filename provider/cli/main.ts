@@ -7,46 +7,62 @@
 import { isUltravoxError, type UltravoxError } from "../core/errors";
 import { checkInboundCall, explainInboundCall } from "../routing/explain";
 import { changeAllowlist, type WantedEntries, wantedEntries } from "./allowlist";
+import { type CliIo, processIo } from "./io";
 import { COMMANDS, clientFrom, commandHelp, EXIT_OUTPUT_CLOSED, HELP_HINT, USAGE, VERSION } from "./options";
 import { type Options, parse } from "./parse";
 import { checkRenderArguments, render, renderUsesCidrs } from "./render";
 import { json, masked, table } from "./show";
-import { printableValue, writeErr, writeOut } from "./terminal";
+import { printable, printableValue } from "./terminal";
 import { UsageError } from "./usageError";
 import { CommandWarnings } from "./warnings";
 
-export async function main(argv: string[]): Promise<number> {
+/** One run of the CLI: its exit code. Whatever it did not expect is said on stderr, with code 3. */
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+    try {
+        return await main(argv, io);
+    } catch (error) {
+        io.err(
+            printable(
+                `pulumi-ultravox: unexpected error: ${printableValue((error as Error)?.message ?? String(error))}\n`,
+            ),
+        );
+        return 3;
+    }
+}
+
+async function main(argv: string[], io: CliIo): Promise<number> {
+    // Everything written is made printable: API data may hold control characters.
+    const out = (text: string) => io.out(printable(text));
+    const err = (text: string) => io.err(printable(text));
     let options: Options;
     let positionals: string[];
     try {
         ({ values: options, positionals } = parse(argv));
     } catch (error) {
-        writeErr(`pulumi-ultravox: ${printableValue(parseErrorLine(error as Error))}\n${HELP_HINT}\n`);
+        err(`pulumi-ultravox: ${printableValue(parseErrorLine(error as Error))}\n${HELP_HINT}\n`);
         return 2;
     }
     const [command, argument] = positionals;
     if (options.version) {
-        process.stdout.write(`${VERSION}\n`);
+        out(`${VERSION}\n`);
         return 0;
     }
     if (command === "help" || (options.help && command)) {
         const topic = command === "help" ? argument : command;
         if (topic === undefined) {
-            process.stdout.write(USAGE);
+            out(USAGE);
             return 0;
         }
         const help = commandHelp(topic);
         if (help === undefined) {
-            process.stderr.write(
-                `pulumi-ultravox: no command ${JSON.stringify(topic)}; commands: ${COMMANDS.join(", ")}.\n`,
-            );
+            err(`pulumi-ultravox: no command ${JSON.stringify(topic)}; commands: ${COMMANDS.join(", ")}.\n`);
             return 2;
         }
-        process.stdout.write(help);
+        out(help);
         return 0;
     }
     if (options.help || !command) {
-        (options.help ? writeOut : writeErr)(USAGE);
+        (options.help ? out : err)(USAGE);
         return options.help ? 0 : 2;
     }
     const warnings = new CommandWarnings();
@@ -55,19 +71,19 @@ export async function main(argv: string[]): Promise<number> {
     try {
         // Every argument is checked before any request is made: a typo costs no API call.
         const checked = checkArguments(command, argument, positionals, options);
-        const { output, code } = await run(command, argument, checked, options, warnings);
-        warnings.flush(outputUsesCidrs);
-        writeOut(output);
+        const { output, code } = await run(command, argument, checked, options, io.env, warnings);
+        warnings.flush(outputUsesCidrs, err);
+        out(output);
         return code;
     } catch (error) {
-        warnings.flush(outputUsesCidrs);
+        warnings.flush(outputUsesCidrs, err);
         if (error instanceof UsageError) {
-            writeErr(`pulumi-ultravox: ${error.message}\n${HELP_HINT}\n`);
+            err(`pulumi-ultravox: ${error.message}\n${HELP_HINT}\n`);
             return 2;
         }
         if (isUltravoxError(error)) {
             const { code, message } = error as UltravoxError;
-            writeErr(`pulumi-ultravox: ${code}: ${printableValue(message)}\n`);
+            err(`pulumi-ultravox: ${code}: ${printableValue(message)}\n`);
             // Input the CLI was given and cannot take (a CIDR, an address, a render option) is a usage error.
             return code === "invalid_input" ? 2 : 3;
         }
@@ -106,10 +122,11 @@ async function run(
     argument: string | undefined,
     wanted: WantedEntries | undefined,
     options: Options,
+    env: NodeJS.ProcessEnv,
     warnings: CommandWarnings,
 ): Promise<{ output: string; code: number }> {
     // Entries set elsewhere that are not IPv4 are shown and warned of, never a reason to fail.
-    const read = () => clientFrom(options, warnings.onReadWarning).getSipConfig({ keepOtherRanges: true });
+    const read = () => clientFrom(options, env, warnings.onReadWarning).getSipConfig({ keepOtherRanges: true });
     switch (command) {
         case "show": {
             const config = await read();
@@ -137,7 +154,13 @@ async function run(
         }
         case "allow":
         case "disallow": {
-            const outcome = await changeAllowlist(command, wanted as WantedEntries, options, warnings.onReadWarning);
+            const outcome = await changeAllowlist(
+                command,
+                wanted as WantedEntries,
+                options,
+                env,
+                warnings.onReadWarning,
+            );
             warnings.add(outcome.warnings);
             return { output: outcome.output, code: outcome.code };
         }
@@ -167,15 +190,7 @@ function exitQuietlyWhenOutputCloses(stream: NodeJS.WriteStream): void {
 if (require.main === module) {
     exitQuietlyWhenOutputCloses(process.stdout);
     exitQuietlyWhenOutputCloses(process.stderr);
-    main(process.argv.slice(2)).then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (error: unknown) => {
-            writeErr(
-                `pulumi-ultravox: unexpected error: ${printableValue((error as Error)?.message ?? String(error))}\n`,
-            );
-            process.exitCode = 3;
-        },
-    );
+    void runCli(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
 }

@@ -95,10 +95,10 @@ const CLI_SETTING_NAMES: SettingNames = {
     timeoutMs: "--timeout-ms",
 };
 
-/** The client the options describe; what parsing the account reports goes to `onWarning`. */
-export function clientFrom(options: Options, onWarning: WarningSink): UltravoxClient {
+/** The client the options and `env` describe; what parsing the account reports goes to `onWarning`. */
+export function clientFrom(options: Options, env: NodeJS.ProcessEnv, onWarning: WarningSink): UltravoxClient {
     return clientFromSources(
-        { args: { baseUrl: options["base-url"] }, env: process.env, baseUrlArgument: "--base-url" },
+        { args: { baseUrl: options["base-url"] }, env, baseUrlArgument: "--base-url" },
         { timeoutMs: timeoutOption(options["timeout-ms"]), onWarning, settingNames: CLI_SETTING_NAMES },
     );
 }

@@ -31,11 +31,3 @@ export function printable(text: string): string {
 export function printableValue(text: string): string {
     return text.replace(CONTROLS, escaped);
 }
-
-export function writeOut(text: string): void {
-    process.stdout.write(printable(text));
-}
-
-export function writeErr(text: string): void {
-    process.stderr.write(printable(text));
-}

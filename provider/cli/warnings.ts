@@ -5,7 +5,7 @@
  * commands whose output is built from allowedCidrRanges.
  */
 import type { WarningSink } from "../core/types";
-import { printableValue, writeErr } from "./terminal";
+import { printableValue } from "./terminal";
 
 export class CommandWarnings {
     readonly #fromRead = new Set<string>();
@@ -21,10 +21,10 @@ export class CommandWarnings {
         for (const message of messages) this.#fromCommand.add(message);
     }
 
-    /** Writes each distinct warning once, then forgets them; the read's only if `outputUsesCidrs`. */
-    flush(outputUsesCidrs: boolean): void {
+    /** Writes each distinct warning once to `write`, then forgets them; the read's only if `outputUsesCidrs`. */
+    flush(outputUsesCidrs: boolean, write: (line: string) => void): void {
         const said = new Set<string>([...(outputUsesCidrs ? this.#fromRead : []), ...this.#fromCommand]);
-        for (const message of said) writeErr(`warning: ${printableValue(message)}\n`);
+        for (const message of said) write(`warning: ${printableValue(message)}\n`);
         this.#fromRead.clear();
         this.#fromCommand.clear();
     }

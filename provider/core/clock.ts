@@ -10,6 +10,10 @@ export interface ClockTimer {
     unref?(): unknown;
 }
 
+/**
+ * A clock and its timers, as `UltravoxClientOptions.clock` and the emulator's `clock` option take
+ * them: the real one by default; a fake one (say, one built on @sinonjs/fake-timers) in tests.
+ */
 export interface Clock {
     /** Milliseconds since the epoch, as `Date.now()`. */
     now(): number;

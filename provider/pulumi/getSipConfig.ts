@@ -2,16 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { clientFromSources } from "../api/client";
 import type { ConnectionOptions } from "../api/settings";
 import type { ConnectionInputs } from "./connectionInputs";
-import { type SipConfigOutputs, toOutputs } from "./outputs";
+import { type GetSipConfigResult, toOutputs } from "./outputs";
+
+export type { GetSipConfigResult };
 
 /** Where `getSipConfig` reads from: see `ConnectionOptions`. */
 export type GetSipConfigArgs = ConnectionOptions;
 
 /** Where `getSipConfigOutput` reads from: `ConnectionOptions`, each an Input. */
 export type GetSipConfigOutputArgs = ConnectionInputs;
-
-/** What `getSipConfig` resolves to: the same values as `SipConfig`'s outputs. */
-export type GetSipConfigResult = SipConfigOutputs;
 
 /**
  * Reads the account's SIP config from the program itself (dynamic providers have no

@@ -4,8 +4,11 @@
  */
 import type { SipConfigData } from "../core/types";
 
-/** What a stack receives from `SipConfig` and `getSipConfig`: the normalized config and the handler URL as a plain value. */
-export interface SipConfigOutputs extends SipConfigData {
+/**
+ * What `getSipConfig` resolves to, and the values of `SipConfig`'s outputs: the normalized
+ * config and the handler URL as a plain value.
+ */
+export interface GetSipConfigResult extends SipConfigData {
     /** The fallback handler's URL as a plain value (`fallbackHandler` as a whole is secret). */
     fallbackHandlerUrl: string | null;
 }
@@ -22,11 +25,11 @@ export const OUTPUT_NAMES = [
     "fallbackHandler",
     "fallbackHandlerUrl",
     "fingerprint",
-] as const satisfies readonly (keyof SipConfigOutputs)[];
+] as const satisfies readonly (keyof GetSipConfigResult)[];
 
 /** Outputs stored encrypted in the state (the engine re-marks them; see SipConfig). */
 export const SECRET_OUTPUT_NAMES = ["fallbackHandler", "apiKey"] as const;
 
-export function toOutputs(data: SipConfigData): SipConfigOutputs {
+export function toOutputs(data: SipConfigData): GetSipConfigResult {
     return { ...data, fallbackHandlerUrl: data.fallbackHandler?.url ?? null };
 }

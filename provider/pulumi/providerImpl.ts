@@ -19,7 +19,7 @@ import {
     managedFieldsOf,
     pick,
 } from "./managed";
-import { SIP_CONFIG_ID, type SipConfigOutputs, toOutputs } from "./outputs";
+import { type GetSipConfigResult, SIP_CONFIG_ID, toOutputs } from "./outputs";
 
 /** The managed form's inputs. Connection settings not yet known at preview are dropped by the engine. */
 export interface ManagedProps extends ConnectionOptions, ManagedInputs {
@@ -32,7 +32,7 @@ export interface ManagedProps extends ConnectionOptions, ManagedInputs {
  * `SipConfigState`): the outputs, the connection settings, and for the managed form what the
  * stack owns, what it wrote and which account it wrote to.
  */
-export type RecordedState = SipConfigOutputs &
+export type RecordedState = GetSipConfigResult &
     ConnectionOptions & {
         /** Managed form only: the fields this stack owns, and their values before it took them over. */
         managedFields?: ManagedField[];

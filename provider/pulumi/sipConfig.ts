@@ -6,23 +6,30 @@ import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvid
 import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "./outputs";
 
 /**
- * Where to read from: `ConnectionOptions`, each an Input. Everything is optional: the key and
- * base URL fall back to stack config, then the environment. An explicit `apiKey` is always
- * stored as a secret.
+ * `SipConfig.get`'s `state`, as in Pulumi's generated SDKs: the resource's properties, each
+ * optional and an Input. The connection settings say where to read from (an explicit `apiKey`
+ * is stored as a secret; left out, the key and base URL come from stack config, then the
+ * environment). The outputs are accepted as the generated SDKs accept them, and not used: a read
+ * always reads the account.
  */
-export type SipConfigGetArgs = ConnectionInputs;
-
-/**
- * `SipConfig.get`'s `state`, as in Pulumi's generated SDKs: here, where to read from (the same
- * fields as `SipConfigGetArgs`). A read has no other state to look up.
- */
-export type SipConfigState = SipConfigGetArgs;
+export interface SipConfigState extends ConnectionInputs {
+    domain?: pulumi.Input<string>;
+    allowedCidrRanges?: pulumi.Input<pulumi.Input<string>[]>;
+    allowAllAgents?: pulumi.Input<boolean>;
+    allowedAgents?: pulumi.Input<
+        pulumi.Input<{ agentId: pulumi.Input<string>; toUserPattern: pulumi.Input<string> }>[]
+    >;
+    fallbackHandler?: pulumi.Input<{ url: pulumi.Input<string>; secrets: pulumi.Input<pulumi.Input<string>[]> } | null>;
+    fallbackHandlerUrl?: pulumi.Input<string | null>;
+    fingerprint?: pulumi.Input<string>;
+}
 
 /**
  * The managed form: the fields given are owned by this resource (written at create and update,
- * set back at delete); the fields left out are neither written nor reverted.
+ * set back at delete); the fields left out are neither written nor reverted. The connection
+ * settings say which account, as for `SipConfig.get`.
  */
-export interface SipConfigArgs extends SipConfigGetArgs {
+export interface SipConfigArgs extends ConnectionInputs {
     /** IPv4 CIDRs to accept calls from; compared after canonicalization (order and host bits cause no diff). */
     allowedCidrRanges?: pulumi.Input<pulumi.Input<string>[]>;
     allowAllAgents?: pulumi.Input<boolean>;
@@ -81,7 +88,13 @@ export class SipConfig extends pulumi.dynamic.Resource {
         state: SipConfigState = {},
         opts: pulumi.CustomResourceOptions = {},
     ): SipConfig {
-        const args: SipConfigGetArgs = state;
+        // Where to read from; the outputs in `state` are not used (see SipConfigState).
+        const args: ConnectionInputs = {
+            apiKey: state.apiKey,
+            baseUrl: state.baseUrl,
+            timeoutMs: state.timeoutMs,
+            maxRetries: state.maxRetries,
+        };
         if (typeof id === "object" && id !== null && !pulumi.Output.isInstance(id) && !(id instanceof Promise)) {
             // The earlier form, SipConfig.get(name, { apiKey, baseUrl }), from JavaScript.
             throw new UltravoxError(
@@ -194,7 +207,7 @@ export class SipConfig extends pulumi.dynamic.Resource {
  * resource's output), so the engine reads nothing rather than falling back to the stack's own
  * key or base URL, which may be another account's. Never secret: an id is stored in plaintext.
  */
-function readId(args: SipConfigGetArgs): pulumi.Input<string> {
+function readId(args: ConnectionInputs): pulumi.Input<string> {
     const settings = [args.apiKey, args.baseUrl, args.timeoutMs, args.maxRetries].filter(
         (value) => value !== undefined,
     );

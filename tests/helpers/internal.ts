@@ -10,3 +10,4 @@ export const schema = require(path.join(distDir, "api/schema")) as typeof import
 export const settings = require(path.join(distDir, "api/settings")) as typeof import("../../dist/api/settings");
 export const retry = require(path.join(distDir, "api/retry")) as typeof import("../../dist/api/retry");
 export const clientModule = require(path.join(distDir, "api/client")) as typeof import("../../dist/api/client");
+export const cliMain = require(path.join(distDir, "cli/main")) as typeof import("../../dist/cli/main");

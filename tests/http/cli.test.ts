@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { runCli as cli } from "../helpers/cli";
+import { runCli as cli, runCliProcess } from "../helpers/cli";
 import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { REPO_ROOT } from "../helpers/repo";
 
@@ -318,9 +318,9 @@ describe("CLI: npx pulumi-ultravox", function () {
             expect(emulator.account.sip.allowedCidrRanges).to.not.include("192.0.2.7/32");
         });
 
-        it("six concurrent allow runs: every run that reports success has its CIDR in the final list", async () => {
+        it("six concurrent allow runs (processes): every run that reports success has its CIDR in the final list", async () => {
             const cidrs = [1, 2, 3, 4, 5, 6].map((n) => `192.0.2.${n}/32`);
-            const runs = await Promise.all(cidrs.map((cidr) => cli(["allow", cidr], env)));
+            const runs = await Promise.all(cidrs.map((cidr) => runCliProcess(["allow", cidr], env)));
             const final = emulator.account.sip.allowedCidrRanges;
             runs.forEach((run, index) => {
                 expect([0, 3], run.stderr).to.include(run.code);

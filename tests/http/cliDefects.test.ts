@@ -1,6 +1,7 @@
 /**
- * The CLI's defects found by the attacks and a new user's first hour (issue 21), each as a class
- * at the process boundary: the real `dist/cli/main.js` against the emulator.
+ * The CLI's defects found by the attacks and a new user's first hour (issue 21), each as a class:
+ * the CLI's own entry (`runCli`, in this process) against the emulator, and the real
+ * `dist/cli/main.js` process where the process is the point (a closed pipe).
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";

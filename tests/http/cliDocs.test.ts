@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { runCli } from "../helpers/cli";
+import { runCliProcess } from "../helpers/cli";
 import { shellBlocks } from "../helpers/readme";
 import { REPO_ROOT } from "../helpers/repo";
 
@@ -34,7 +34,10 @@ describe("docs/cli.md: the worked example on the emulator", function () {
             const command = /^npx pulumi-ultravox (.+)$/.exec(line);
             expect(command, line).to.not.equal(null);
             // The docs' port is 8790; the test's emulator listens where it was given a free port.
-            const run = await runCli((command?.[1] ?? "").split(" "), { ...env, ULTRAVOX_BASE_URL: emulator.url });
+            const run = await runCliProcess((command?.[1] ?? "").split(" "), {
+                ...env,
+                ULTRAVOX_BASE_URL: emulator.url,
+            });
             codes.push(run.code ?? -1);
             if (line.includes("show"))
                 expect(run.stdout).to.contain("domain             demo-account.sip.ultravox.invalid\n");

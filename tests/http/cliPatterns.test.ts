@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { runCli as cli } from "../helpers/cli";
+import { runCliProcess as cli } from "../helpers/cli";
 import { AGENT_A, AGENT_B, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 
 describe("CLI: untrusted regular expressions in the account (real processes)", function () {

@@ -3,7 +3,6 @@
  * evaluates one (checkPattern, explainInboundCall, every trunk renderer) must do so in bounded
  * time whatever the pattern, and report what it cannot evaluate instead of hanging or guessing.
  */
-import { performance } from "node:perf_hooks";
 import { expect } from "chai";
 import fc from "fast-check";
 import {
