@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Got } from "got";
-import { type Clock, type ClockTimer, systemClock } from "../core/clock";
+import { type Clock, type ClockTimer, systemClock, unrefTimer } from "../core/clock";
 import { redact, sanitizedCause, UltravoxError } from "../core/errors";
 import type { ReadOptions, SipConfigData, SipConfigPatch, SipConfigWithOtherRanges, WarningSink } from "../core/types";
 import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
@@ -138,7 +138,7 @@ export class UltravoxClient {
         const ownTimeout = this.#timeoutError("GET");
         const ownDeadline = new Promise<never>((_, reject) => {
             timer = clock.setTimeout(() => reject(ownTimeout), this.timeoutMs);
-            timer.unref?.();
+            unrefTimer(timer);
         });
         try {
             return await Promise.race([pending, ownDeadline]);
@@ -191,7 +191,7 @@ export class UltravoxClient {
         const deadline = clock.now() + timeoutMs;
         const controller = new AbortController();
         const timer = clock.setTimeout(() => controller.abort(), timeoutMs);
-        timer.unref?.();
+        unrefTimer(timer);
         try {
             for (let attempt = 0; ; attempt++) {
                 let response: RawResponse;

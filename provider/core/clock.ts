@@ -4,10 +4,16 @@
  * in a fake clock and assert the exact schedule instead of racing the wall clock.
  */
 
-/** A scheduled timer: what `setTimeout` gave back, to pass to `clearTimeout`. */
-export interface ClockTimer {
-    /** Lets the process exit while the timer is pending (Node's timers have it; a fake may not). */
-    unref?(): unknown;
+/**
+ * A scheduled timer: whatever the clock's `setTimeout` gives back, handed to its `clearTimeout`.
+ * Where it has Node's `unref()` (the real clock's do), the client calls it on its deadline, so
+ * that a pending deadline alone never keeps a process alive.
+ */
+export type ClockTimer = object;
+
+/** Node's `unref()`, where the timer has it. */
+export function unrefTimer(timer: ClockTimer): void {
+    (timer as { unref?: () => unknown }).unref?.();
 }
 
 /**
