@@ -14,7 +14,8 @@ for _ in $(seq "$cores"); do
     node -e 'for (;;) {}' &
     burners+=("$!")
 done
-echo "flaky-check: $runs runs of npm test, $cores CPU burner(s) running ($(node --version))"
+# npm scripts put node_modules/.bin first: the node the tests run on is the devDependency's.
+echo "flaky-check: $runs runs of npm test, $cores CPU burner(s) running (tests on Node $(PATH="$PWD/node_modules/.bin:$PATH" node --version))"
 for run in $(seq "$runs"); do
     started=$(date +%s)
     log="$(mktemp)"

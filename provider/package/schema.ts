@@ -5,7 +5,7 @@
  * every language.
  */
 
-import { functionTypes, packageFunctions } from "./functions";
+import { functionTypes, packageFunctions } from "./functions/index";
 
 export const PACKAGE_NAME = "ultravox";
 export const SIP_CONFIG_TYPE = "ultravox:index:SipConfig";

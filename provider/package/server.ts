@@ -13,7 +13,7 @@ import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import type * as StructTypes from "google-protobuf/google/protobuf/struct_pb";
 import { isUltravoxError } from "../index";
 import { checkArguments } from "./arguments";
-import { invokePackageFunction } from "./functions";
+import { invokePackageFunction } from "./functions/index";
 import { readSipConfig, type SipConfigProperties } from "./read";
 import { GET_SIP_CONFIG_FUNCTION, PACKAGE_VERSION, packageSchema, SIP_CONFIG_TYPE } from "./schema";
 import { type ProviderSettings, secretEnvelope, settingsFrom } from "./settings";
