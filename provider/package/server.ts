@@ -11,7 +11,7 @@ import * as plugin from "@pulumi/pulumi/proto/plugin_pb";
 import * as services from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import type * as StructTypes from "google-protobuf/google/protobuf/struct_pb";
-import { isUltravoxError } from "../index";
+import { isUltravoxError, UltravoxError } from "../index";
 import { checkArguments } from "./arguments";
 import { invokePackageFunction } from "./functions/index";
 import { readSipConfig, type SipConfigProperties } from "./read";
@@ -113,7 +113,9 @@ function withoutUndefined(value: unknown): never {
 export function providerService(): grpcTypes.UntypedServiceImplementation {
     let settings: ProviderSettings | undefined;
     const configured = (): ProviderSettings => {
-        if (settings === undefined) throw new Error("The ultravox provider was used before the engine configured it.");
+        if (settings === undefined) {
+            throw new UltravoxError("config", "The ultravox provider was used before the engine configured it.");
+        }
         return settings;
     };
 
@@ -127,7 +129,8 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
         }),
         read: unary(async (request: provider.ReadRequest) => {
             if (request.getId() !== SIP_CONFIG_ID) {
-                throw new Error(
+                throw new UltravoxError(
+                    "invalid_input",
                     `An account has one SIP config, whose id is "${SIP_CONFIG_ID}" (got ${JSON.stringify(request.getId().slice(0, 80))}): use SipConfig.get(name, "${SIP_CONFIG_ID}").`,
                 );
             }
@@ -154,10 +157,10 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
             return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(withoutUndefined(result)));
         }),
         check: unary(async () => {
-            throw new Error(READ_ONLY_MESSAGE);
+            throw new UltravoxError("invalid_input", READ_ONLY_MESSAGE);
         }),
         create: unary(async () => {
-            throw new Error(READ_ONLY_MESSAGE);
+            throw new UltravoxError("invalid_input", READ_ONLY_MESSAGE);
         }),
         cancel: unary(async () => new Empty()),
     };

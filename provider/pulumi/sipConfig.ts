@@ -149,6 +149,14 @@ export class SipConfig extends pulumi.dynamic.Resource {
      */
     constructor(name: string, args: SipConfigArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
         const reading = opts.id !== undefined;
+        if (!reading && opts.import !== undefined) {
+            // The engine cannot import a dynamic provider's resource (pulumi/pulumi#16175): it would
+            // fail later, with "code must be a string", far from this line.
+            throw new UltravoxError(
+                "invalid_input",
+                `new SipConfig("${name}") was given opts.import: Pulumi cannot import a resource of a dynamic provider (pulumi/pulumi#16175), and none is needed. Leave the option out: \`new SipConfig(name, args)\` takes over the fields given in args, records the account's values from before, and destroy gives those back; the fields left out are neither written nor reverted.`,
+            );
+        }
         const props: pulumi.Inputs = {
             apiKey: args.apiKey === undefined ? undefined : pulumi.secret(args.apiKey),
             baseUrl: args.baseUrl,

@@ -164,6 +164,20 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
         expect(engine.resources.some((resource) => resource.name === "imported")).to.equal(false);
     });
 
+    it("new SipConfig refuses opts.import at once: the engine cannot import a dynamic provider's resource", () => {
+        let thrown: unknown;
+        try {
+            new ultravox.SipConfig("adopted", { allowedCidrRanges: ["203.0.113.0/24"] }, { import: "sip" });
+        } catch (error) {
+            thrown = error;
+        }
+        expect((thrown as InstanceType<typeof ultravox.UltravoxError>).code).to.equal("invalid_input");
+        expect((thrown as Error).message).to.equal(
+            'new SipConfig("adopted") was given opts.import: Pulumi cannot import a resource of a dynamic provider (pulumi/pulumi#16175), and none is needed. Leave the option out: `new SipConfig(name, args)` takes over the fields given in args, records the account\'s values from before, and destroy gives those back; the fields left out are neither written nor reverted.',
+        );
+        expect(engine.resources.some((resource) => resource.name === "adopted")).to.equal(false);
+    });
+
     it("getSipConfigOutput gives the same values; the whole result is secret as it holds the handler's secrets", async () => {
         const result = await settle(ultravox.getSipConfigOutput());
         const sip = ultravox.SipConfig.get("again", "sip");

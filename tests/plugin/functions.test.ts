@@ -426,6 +426,18 @@ describe("plugin: the getSipConfig function, invoked over gRPC", function () {
         expect(text).to.not.contain(specialSigKey);
         for (const secret of fallbackHandler?.secrets ?? []) expect(text).to.not.contain(secret);
     });
+
+    it('refuses another id than "sip" as the TypeScript data source does: UltravoxError [invalid_input]', async () => {
+        const before = emulator.requests.length;
+        const error = await plugin.read("other").then(
+            () => undefined,
+            (caught: unknown) => caught as InvokeError,
+        );
+        expect(error?.details).to.equal(
+            'UltravoxError [invalid_input]: An account has one SIP config, whose id is "sip" (got "other"): use SipConfig.get(name, "sip").',
+        );
+        expect(emulator.requests.length).to.equal(before);
+    });
 });
 
 /** A plugin started before a block's tests and stopped after them. */
