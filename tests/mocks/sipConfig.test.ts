@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { thrownBy } from "../helpers/errors";
 import { AGENT_A, AGENT_B, account, fromJavaScript, OTHER_API_KEY, TEST_API_KEY } from "../helpers/fixtures";
 import { installMockEngine, isRpcSecret, type MockEngine, settle, unwrapRpcSecret } from "../helpers/mockEngine";
 
@@ -149,30 +150,19 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
     });
 
     it("SipConfig.get refuses opts.import: a read has nothing to import", () => {
-        for (const call of [() => ultravox.SipConfig.get("imported", "sip", {}, { import: "sip" })]) {
-            let thrown: unknown;
-            try {
-                call();
-            } catch (error) {
-                thrown = error;
-            }
-            expect((thrown as InstanceType<typeof ultravox.UltravoxError>).code).to.equal("invalid_input");
-            expect((thrown as Error).message).to.equal(
-                'SipConfig.get("imported") was given opts.import: a read has nothing to import, it only reads the account\'s SIP config. To own the config from this stack, use `new SipConfig(name, args)` instead (no import needed: it takes over the fields given).',
-            );
-        }
+        const error = thrownBy(() => ultravox.SipConfig.get("imported", "sip", {}, { import: "sip" }), "invalid_input");
+        expect(error.message).to.equal(
+            'SipConfig.get("imported") was given opts.import: a read has nothing to import, it only reads the account\'s SIP config. To own the config from this stack, use `new SipConfig(name, args)` instead (no import needed: it takes over the fields given).',
+        );
         expect(engine.resources.some((resource) => resource.name === "imported")).to.equal(false);
     });
 
     it("new SipConfig refuses opts.import at once: the engine cannot import a dynamic provider's resource", () => {
-        let thrown: unknown;
-        try {
-            new ultravox.SipConfig("adopted", { allowedCidrRanges: ["203.0.113.0/24"] }, { import: "sip" });
-        } catch (error) {
-            thrown = error;
-        }
-        expect((thrown as InstanceType<typeof ultravox.UltravoxError>).code).to.equal("invalid_input");
-        expect((thrown as Error).message).to.equal(
+        const error = thrownBy(
+            () => new ultravox.SipConfig("adopted", { allowedCidrRanges: ["203.0.113.0/24"] }, { import: "sip" }),
+            "invalid_input",
+        );
+        expect(error.message).to.equal(
             'new SipConfig("adopted") was given opts.import: Pulumi cannot import a resource of a dynamic provider (pulumi/pulumi#16175), and none is needed. Leave the option out: `new SipConfig(name, args)` takes over the fields given in args, records the account\'s values from before, and destroy gives those back; the fields left out are neither written nor reverted.',
         );
         expect(engine.resources.some((resource) => resource.name === "adopted")).to.equal(false);
