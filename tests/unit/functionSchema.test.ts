@@ -12,12 +12,16 @@ import { REPO_ROOT } from "../helpers/repo";
 
 const SPEC = path.join(REPO_ROOT, "provider/package/functions/spec");
 
-/** Type-checks `code` (which may import `SPEC`) with the package's compiler options; the error messages. */
-function typeErrors(code: string): string[] {
+/**
+ * Type-checks each probe (code that may import `SPEC`) with the package's compiler options, all in
+ * one program (a program per probe would load the package's types again each time): each probe's
+ * error messages, by name.
+ */
+function typeErrors(probes: Record<string, string>): Record<string, string[]> {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "uv-describedAs-"));
     try {
-        const file = path.join(folder, "probe.ts");
-        fs.writeFileSync(file, code);
+        const files = Object.fromEntries(Object.keys(probes).map((name) => [name, path.join(folder, `${name}.ts`)]));
+        for (const [name, code] of Object.entries(probes)) fs.writeFileSync(files[name] as string, code);
         const config = ts.getParsedCommandLineOfConfigFile(
             path.join(REPO_ROOT, "tsconfig.json"),
             {},
@@ -26,11 +30,16 @@ function typeErrors(code: string): string[] {
                 onUnRecoverableConfigFileDiagnostic: () => undefined,
             },
         );
-        const program = ts.createProgram([file], { ...config?.options, noEmit: true });
-        return ts
-            .getPreEmitDiagnostics(program)
-            .filter((diagnostic) => diagnostic.file?.fileName === file)
-            .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+        const program = ts.createProgram(Object.values(files), { ...config?.options, noEmit: true });
+        const diagnostics = ts.getPreEmitDiagnostics(program);
+        return Object.fromEntries(
+            Object.entries(files).map(([name, file]) => [
+                name,
+                diagnostics
+                    .filter((diagnostic) => diagnostic.file?.fileName === file)
+                    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")),
+            ]),
+        );
     } finally {
         fs.rmSync(folder, { recursive: true, force: true });
     }
@@ -48,24 +57,29 @@ export const fn = describedAs<${inputs}>()({
 
 describe("describedAs: a function's schema inputs are its TypeScript options' names", function () {
     this.timeout(60_000);
+    const TWO_OPTIONS = "{ table?: string; setName?: string }";
+    let errors: Record<string, string[]>;
+
+    before(() => {
+        errors = typeErrors({
+            agree: probe("table: string(), setName: string()", TWO_OPTIONS),
+            schemaLacksOne: probe("table: string()", TWO_OPTIONS),
+            // The same, given an argument: the compiler then names the missing option in its type.
+            schemaLacksOneNamed: probe("table: string()", TWO_OPTIONS).replace("});\n", '}, "x");\n'),
+            schemaHasExtra: probe("table: string(), extra: string()", "{ table?: string }"),
+        });
+    });
 
     it("compiles when the names agree", () => {
-        expect(
-            typeErrors(probe("table: string(), setName: string()", "{ table?: string; setName?: string }")),
-        ).to.deep.equal([]);
+        expect(errors.agree).to.deep.equal([]);
     });
 
     it("fails the build, naming the option, when the TypeScript side has one the schema lacks", () => {
-        const errors = typeErrors(probe("table: string()", "{ table?: string; setName?: string }"));
-        expect(errors).to.deep.equal(["Expected 2 arguments, but got 1."]);
-        const named = typeErrors(
-            `${probe("table: string()", "{ table?: string; setName?: string }").replace("});\n", '}, "x");\n')}`,
-        );
-        expect(named.join("\n")).to.contain('"setName"');
+        expect(errors.schemaLacksOne).to.deep.equal(["Expected 2 arguments, but got 1."]);
+        expect((errors.schemaLacksOneNamed ?? []).join("\n")).to.contain('"setName"');
     });
 
     it("fails the build when the schema has an input the TypeScript options do not", () => {
-        const errors = typeErrors(probe("table: string(), extra: string()", "{ table?: string }"));
-        expect(errors).to.deep.equal(["Expected 2 arguments, but got 1."]);
+        expect(errors.schemaHasExtra).to.deep.equal(["Expected 2 arguments, but got 1."]);
     });
 });
