@@ -43,6 +43,10 @@ function fail(message: string, code: number): never {
 }
 
 async function main(): Promise<void> {
+    // The process that started this one, read before anything else: read after the "listening"
+    // line, it could already be the one this process was re-parented to (the starter, seeing the
+    // line, may kill itself at once), and then no change would ever be seen.
+    const startedBy = process.ppid;
     let values: ReturnType<typeof parse>["values"];
     try {
         values = parse().values;
@@ -93,9 +97,8 @@ async function main(): Promise<void> {
     process.once("SIGHUP", stop);
     // Started by npx, whose own death (kill -9, a closed CI step) sends no signal here: once the
     // parent is gone this process is re-parented, and stops instead of holding the port forever.
-    const parent = process.ppid;
     setInterval(() => {
-        if (process.ppid !== parent) stop();
+        if (process.ppid !== startedBy) stop();
     }, 500).unref();
 }
 

@@ -14,12 +14,19 @@ import { until } from "../helpers/tools";
 const CLI = join(DIST_DIR, "emulator/main.js");
 const SAMPLE_FILE = join(REPO_ROOT, "examples/accounts/sample-account.json");
 
+/** Whether `pid` still runs: an exited process that its new parent has not reaped yet (a zombie) does not. */
 function isAlive(pid: number): boolean {
     try {
         process.kill(pid, 0);
-        return true;
     } catch {
         return false;
+    }
+    try {
+        // Linux: the state follows the command in parentheses; Z is a zombie.
+        return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
+    } catch {
+        // No /proc off Linux: kill(0) is all there is. On Linux, the process went in between.
+        return process.platform !== "linux";
     }
 }
 
