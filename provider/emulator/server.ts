@@ -101,11 +101,14 @@ class EmulatorServer implements Emulator {
         });
     });
     readonly #options: EmulatorOptions;
+    /** What the faults' delays run on. */
+    readonly #clock: Clock;
 
     constructor(account: EmulatorAccount, options: EmulatorOptions) {
         this.#account = account;
         this.#keyHashes = account.apiKeys.map(sha256);
         this.#options = options;
+        this.#clock = options.clock ?? systemClock;
         this.#server.on("connection", (socket) => {
             this.#sockets.add(socket);
             socket.once("close", () => this.#sockets.delete(socket));
@@ -166,10 +169,6 @@ class EmulatorServer implements Emulator {
 
     #log(line: string): void {
         this.#options.log?.(line);
-    }
-
-    get #clock(): Clock {
-        return this.#options.clock ?? systemClock;
     }
 
     /** A fault's delay, on the emulator's clock; close() cancels it and the awaiting handler is dropped. */
