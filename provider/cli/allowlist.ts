@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { UltravoxClient } from "../api/client";
-import { canonicalCidrs, cidrContains, formatIpv4, parseCidr } from "../core/cidr";
+import { canonicalCidrs, cidrContains, formatIpv4, hostBitsProblem, parseCidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { hasLineBreaking } from "../core/text";
 import type { WarningSink } from "../core/types";
@@ -60,11 +60,9 @@ export function wantedEntries(
             continue;
         }
         const network = `${formatIpv4(parsed.network)}/${parsed.prefix}`;
-        if (parsed.hadHostBits) {
-            const address = text.slice(0, text.indexOf("/"));
-            problems.push(
-                `${text} has host bits set: it means the network ${network} (${2 ** (32 - parsed.prefix)} addresses). Write ${address}/32 for the one address, or ${network} for the network.`,
-            );
+        const hostBits = hostBitsProblem(text);
+        if (hostBits) {
+            problems.push(hostBits);
             continue;
         }
         if (command === "allow" && parsed.prefix < BROADEST_PREFIX_WITHOUT_FLAG && !options["allow-broad"]) {

@@ -97,6 +97,19 @@ function lastAddress(cidr: ParsedCidr): number {
     return cidr.network + (POW2[32 - cidr.prefix] as number) - 1;
 }
 
+/**
+ * Why a range written with host bits (`203.0.113.7/24`) is refused where a value is written
+ * (the CLI's allow, a SipConfig's inputs): it may mean the network or the one address, and only
+ * its author knows which. Undefined when the text is a CIDR without host bits, or not a CIDR.
+ */
+export function hostBitsProblem(text: string): string | undefined {
+    const parsed = parseCidr(text);
+    if (!parsed?.hadHostBits) return undefined;
+    const network = `${formatIpv4(parsed.network)}/${parsed.prefix}`;
+    const address = text.slice(0, text.indexOf("/"));
+    return `${text} has host bits set: it means the network ${network} (${2 ** (32 - parsed.prefix)} addresses). Write ${address}/32 for the one address, or ${network} for the network.`;
+}
+
 export function isIpv4Cidr(text: string): boolean {
     return parseCidr(text) !== undefined;
 }

@@ -62,6 +62,9 @@ const requiredOutputs = [
 ];
 
 const settingsDescription = {
+    timeoutMs:
+        "The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.",
+    maxRetries: "Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.",
     apiKey: "The Ultravox API key. Default: stack config `ultravox:apiKey`, then `ULTRAVOX_API_KEY`.",
     baseUrl:
         "The API's base URL. Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`; `http:` only to loopback.",
@@ -71,13 +74,15 @@ export const packageSchema = {
     name: PACKAGE_NAME,
     displayName: "Ultravox",
     version: PACKAGE_VERSION,
-    description: "Read an Ultravox account's SIP configuration into a Pulumi stack.",
+    description: "Read and own an Ultravox account's SIP configuration from a Pulumi stack.",
     keywords: ["pulumi", "ultravox", "sip", "category/network"],
     license: "Apache-2.0",
     config: {
         variables: {
             apiKey: { ...string, secret: true, description: settingsDescription.apiKey },
             baseUrl: { ...string, description: settingsDescription.baseUrl },
+            timeoutMs: { type: "integer", description: settingsDescription.timeoutMs },
+            maxRetries: { type: "integer", description: settingsDescription.maxRetries },
         },
     },
     provider: {
@@ -85,6 +90,8 @@ export const packageSchema = {
         inputProperties: {
             apiKey: { ...string, secret: true, description: settingsDescription.apiKey },
             baseUrl: { ...string, description: settingsDescription.baseUrl },
+            timeoutMs: { type: "integer", description: settingsDescription.timeoutMs },
+            maxRetries: { type: "integer", description: settingsDescription.maxRetries },
         },
     },
     types: {
@@ -118,6 +125,19 @@ export const packageSchema = {
             },
             required: ["agentId", "toUserPattern"],
         },
+        "ultravox:index:AllowedAgent": {
+            type: "object",
+            description: "One agent that may be called, as a SipConfig's input.",
+            properties: {
+                agentId: { ...string, description: "The agent's id (a UUID)." },
+                toUserPattern: {
+                    ...string,
+                    description:
+                        "The To user calls must match to reach this agent (at most 200 characters). Defaults to `^agent_<agentId>$`.",
+                },
+            },
+            required: ["agentId"],
+        },
         "ultravox:index:FallbackHandler": {
             type: "object",
             description: "The fallback webhook. `secrets` are credentials.",
@@ -129,11 +149,35 @@ export const packageSchema = {
     resources: {
         [SIP_CONFIG_TYPE]: {
             description:
-                'The account\'s SIP config, read (never written) from a stack: use `SipConfig.get(name, "sip")`. ' +
-                "Read at preview and at up; the fallback handler is a secret output.",
+                "The account's SIP config. Created with arguments, a SipConfig owns the fields given: create records their values from before, " +
+                "update PATCHes only them, `preview` and `refresh` show a console edit, `up` sets it back, and destroy restores the fields that still hold what the stack wrote. " +
+                'Its `get` with the id `"sip"` reads it without owning it; `pulumi import ultravox:index:SipConfig <name> sip` adopts it as it is. ' +
+                "The account and key come from the provider. The fallback handler is a secret.",
             properties: sipConfigProperties,
             required: requiredOutputs,
-            inputProperties: {},
+            inputProperties: {
+                allowedCidrRanges: {
+                    ...stringList,
+                    description:
+                        "IPv4 CIDRs to accept calls from, host bits zero (`203.0.113.0/24`, `198.51.100.7/32`); order does not matter.",
+                },
+                allowAllAgents: { type: "boolean", description: "Whether every agent of the account may be called." },
+                allowedAgents: {
+                    type: "array",
+                    items: { $ref: "#/types/ultravox:index:AllowedAgent" },
+                    description: "At most 20. Order matters: the first pattern that matches wins.",
+                },
+                fallbackHandler: {
+                    $ref: "#/types/ultravox:index:FallbackHandler",
+                    secret: true,
+                    description: "The fallback webhook and its signing secrets (at least one); stored as a secret.",
+                },
+                restoreOnDelete: {
+                    type: "boolean",
+                    description:
+                        "Default true: destroy sets the owned fields back to their values from before the stack took them over.",
+                },
+            },
         },
     },
     functions: {

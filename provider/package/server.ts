@@ -10,13 +10,17 @@ import type * as grpcTypes from "@grpc/grpc-js";
 import * as plugin from "@pulumi/pulumi/proto/plugin_pb";
 import * as services from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
+import * as status from "@pulumi/pulumi/proto/status_pb";
+import type * as AnyTypes from "google-protobuf/google/protobuf/any_pb";
 import type * as StructTypes from "google-protobuf/google/protobuf/struct_pb";
 import { isUltravoxError, UltravoxError } from "../index";
+import { recordedFailureOf } from "../lifecycle/sipConfig";
 import { checkArguments } from "./arguments";
 import { invokePackageFunction } from "./functions/index";
-import { readSipConfig, type SipConfigProperties } from "./read";
+import { readSipConfig } from "./read";
 import { GET_SIP_CONFIG_FUNCTION, PACKAGE_VERSION, packageSchema, SIP_CONFIG_TYPE } from "./schema";
-import { type ProviderSettings, secretEnvelope, settingsFrom } from "./settings";
+import { type ProviderSettings, settingsFrom } from "./settings";
+import { SipConfigResource } from "./sipConfig";
 
 // The gRPC and protobuf runtimes the SDK's stubs were generated for: resolved from @pulumi/pulumi
 // itself, so the plugin never meets a second copy.
@@ -25,6 +29,7 @@ const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
 const { Empty } = sdkRequire("google-protobuf/google/protobuf/empty_pb");
 const StructPb = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof StructTypes;
 const { Struct } = StructPb;
+const { Any } = sdkRequire("google-protobuf/google/protobuf/any_pb") as typeof AnyTypes;
 
 /**
  * The largest message the plugin takes and sends: the Pulumi SDK's own servers' limit (its
@@ -33,16 +38,14 @@ const { Struct } = StructPb;
  */
 export const MAX_RPC_MESSAGE_BYTES = 1024 * 1024 * 400;
 
-/** The id of the one SIP config an account has, as in the TypeScript data source. */
-export const SIP_CONFIG_ID = "sip";
-
-const READ_ONLY_MESSAGE =
-    `${SIP_CONFIG_TYPE} is read, never created, from this package: use SipConfig.get(name, "${SIP_CONFIG_ID}"). ` +
-    "Managing the allowlist (PATCH) is available from TypeScript only, with the pulumi-ultravox npm package.";
-
 type Handler<Req, Res> = (request: Req) => Promise<Res>;
 
-/** Adapts an async handler to grpc-js, turning a thrown error into the message the engine prints. */
+/**
+ * Adapts an async handler to grpc-js, turning a thrown error into the message the engine prints.
+ * A failure after which the resource may exist (a PATCH sent, its answer lost) carries the state
+ * the engine must record, as `ErrorResourceInitFailed` details, as the Pulumi SDK's own
+ * dynamic-provider server sends them.
+ */
 function unary<Req, Res>(handler: Handler<Req, Res>) {
     return (call: { request: Req }, callback: (error: grpcTypes.ServiceError | null, response?: Res) => void) => {
         handler(call.request).then(
@@ -53,10 +56,28 @@ function unary<Req, Res>(handler: Handler<Req, Res>) {
                     message: describe(error),
                     code: grpc.status.UNKNOWN,
                     details: describe(error),
-                    metadata: new grpc.Metadata(),
+                    metadata: recordedFailureMetadata(error),
                 }),
         );
     };
+}
+
+function recordedFailureMetadata(error: unknown): grpcTypes.Metadata {
+    const metadata = new grpc.Metadata();
+    const recorded = recordedFailureOf(error);
+    if (!recorded) return metadata;
+    const detail = new provider.ErrorResourceInitFailed()
+        .setId(recorded.id)
+        .setProperties(Struct.fromJavaScript(recorded.properties as never))
+        .setReasonsList(recorded.reasons);
+    const inputs = (error as { inputs?: StructTypes.Struct }).inputs;
+    if (inputs) detail.setInputs(inputs);
+    const any = new Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const details = new status.Status().setCode(grpc.status.UNKNOWN).setMessage(describe(error));
+    details.addDetails(any);
+    metadata.add("grpc-status-details-bin", Buffer.from(details.serializeBinary()));
+    return metadata;
 }
 
 /** UltravoxError's text carries its code (`UltravoxError [auth]: ...`), as the TypeScript data source shows it. */
@@ -101,13 +122,25 @@ function javaScriptValue(value: StructTypes.Value): unknown {
     }
 }
 
-function toStruct(properties: SipConfigProperties): unknown {
-    return Struct.fromJavaScript({ ...properties, fallbackHandler: secretEnvelope(properties.fallbackHandler) });
-}
-
 /** Struct.fromJavaScript refuses `undefined` (an absent optional member, `agentId` of a rejected call). */
 function withoutUndefined(value: unknown): never {
     return JSON.parse(JSON.stringify(value)) as never;
+}
+
+/** This package has one resource: anything else the engine sends is refused, naming it. */
+function checkType(urn: string): void {
+    const type = urn.split("::")[2]?.split("$").pop();
+    if (type === SIP_CONFIG_TYPE) return;
+    throw new UltravoxError(
+        "invalid_input",
+        `The ultravox provider has one resource, ${SIP_CONFIG_TYPE}; it was asked for ${JSON.stringify((type ?? "").slice(0, 80))}.`,
+    );
+}
+
+/** The inputs a recorded failure's resource keeps: the ones the engine sent, as they came. */
+function withInputs(error: unknown, inputs: StructTypes.Struct | undefined): unknown {
+    if (recordedFailureOf(error) && inputs) Object.assign(error as Error, { inputs });
+    return error;
 }
 
 export function providerService(): grpcTypes.UntypedServiceImplementation {
@@ -119,28 +152,29 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
         return settings;
     };
 
+    let sipConfig: SipConfigResource | undefined;
+    const resource = (): SipConfigResource => {
+        sipConfig ??= new SipConfigResource(configured());
+        return sipConfig;
+    };
+
     return {
         getPluginInfo: unary(async () => new plugin.PluginInfo().setVersion(PACKAGE_VERSION)),
         getSchema: unary(async () => new provider.GetSchemaResponse().setSchema(JSON.stringify(packageSchema))),
         configure: unary(async (request: provider.ConfigureRequest) => {
             const args = argumentsOf(request.getArgs());
             settings = settingsFrom(args, new Map(request.getVariablesMap().toArray()));
+            sipConfig = undefined;
             return new provider.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(true);
         }),
         read: unary(async (request: provider.ReadRequest) => {
-            if (request.getId() !== SIP_CONFIG_ID) {
-                throw new UltravoxError(
-                    "invalid_input",
-                    `An account has one SIP config, whose id is "${SIP_CONFIG_ID}" (got ${JSON.stringify(request.getId().slice(0, 80))}): use SipConfig.get(name, "${SIP_CONFIG_ID}").`,
-                );
-            }
-            // Settings not known yet (preview): read nothing, as the TypeScript data source.
-            if (configured().unknown) return new provider.ReadResponse().setId(SIP_CONFIG_ID);
-            const properties = await readSipConfig(configured());
-            return new provider.ReadResponse()
-                .setId(SIP_CONFIG_ID)
-                .setProperties(toStruct(properties) as never)
-                .setInputs(Struct.fromJavaScript({}));
+            const read = await resource().read(request.getId(), argumentsOf(request.getProperties()));
+            const response = new provider.ReadResponse().setId(read.id);
+            if (read.properties) response.setProperties(Struct.fromJavaScript(read.properties as never));
+            // A refresh keeps the program's inputs; an import takes the ones read.
+            if (read.inputs) response.setInputs(Struct.fromJavaScript(read.inputs as never));
+            else if (request.hasInputs()) response.setInputs(request.getInputs());
+            return response;
         }),
         invoke: unary(async (request: provider.InvokeRequest) => {
             if (request.getTok() === GET_SIP_CONFIG_FUNCTION) {
@@ -156,11 +190,48 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
             const result = invokePackageFunction(request.getTok(), args, packageSchema.types);
             return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(withoutUndefined(result)));
         }),
-        check: unary(async () => {
-            throw new UltravoxError("invalid_input", READ_ONLY_MESSAGE);
+        check: unary(async (request: provider.CheckRequest) => {
+            checkType(request.getUrn());
+            const failures = await resource().check(argumentsOf(request.getOlds()), argumentsOf(request.getNews()));
+            // The inputs go back as they came, secrets still wrapped.
+            return new provider.CheckResponse()
+                .setInputs(request.getNews() ?? new Struct())
+                .setFailuresList(
+                    failures.map((failure) =>
+                        new provider.CheckFailure().setProperty(failure.property).setReason(failure.reason),
+                    ),
+                );
         }),
-        create: unary(async () => {
-            throw new UltravoxError("invalid_input", READ_ONLY_MESSAGE);
+        diff: unary(async (request: provider.DiffRequest) => {
+            const result = await resource().diff(
+                request.getId(),
+                argumentsOf(request.getOlds()),
+                argumentsOf(request.getNews()),
+            );
+            const { DiffChanges } = provider.DiffResponse;
+            return new provider.DiffResponse()
+                .setChanges(result.changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
+                .setReplacesList(result.replaces ?? [])
+                .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
+        }),
+        create: unary(async (request: provider.CreateRequest) => {
+            checkType(request.getUrn());
+            const created = await resource()
+                .create(argumentsOf(request.getProperties()))
+                .catch((error: unknown) => Promise.reject(withInputs(error, request.getProperties())));
+            return new provider.CreateResponse()
+                .setId(created.id)
+                .setProperties(Struct.fromJavaScript(created.properties as never));
+        }),
+        update: unary(async (request: provider.UpdateRequest) => {
+            const properties = await resource()
+                .update(request.getId(), argumentsOf(request.getOlds()), argumentsOf(request.getNews()))
+                .catch((error: unknown) => Promise.reject(withInputs(error, request.getNews())));
+            return new provider.UpdateResponse().setProperties(Struct.fromJavaScript(properties as never));
+        }),
+        delete: unary(async (request: provider.DeleteRequest) => {
+            await resource().delete(request.getId(), argumentsOf(request.getProperties()));
+            return new Empty();
         }),
         cancel: unary(async () => new Empty()),
     };

@@ -8,6 +8,9 @@ import { UltravoxError } from "../index";
 export interface ProviderSettings {
     apiKey?: string;
     baseUrl?: string;
+    /** Each request's deadline and the retries of a failed read, as the TypeScript `timeoutMs`/`maxRetries`. */
+    timeoutMs?: number;
+    maxRetries?: number;
     /**
      * A setting is an output not known yet (at preview): nothing is read with these settings, as
      * the TypeScript data source reads nothing then, and the engine's placeholder for the unknown
@@ -17,6 +20,7 @@ export interface ProviderSettings {
 }
 
 const SETTINGS = ["apiKey", "baseUrl"] as const;
+const NUMBER_SETTINGS = ["timeoutMs", "maxRetries"] as const;
 
 /**
  * `args` is the Configure request's struct as JavaScript, secrets still wrapped. A setting that is
@@ -39,6 +43,24 @@ export function settingsFrom(args: Record<string, unknown>, variables: ReadonlyM
             );
         }
         settings[name] = value;
+    }
+    for (const name of NUMBER_SETTINGS) {
+        const given = Object.hasOwn(args, name) ? unwrapSecret(args[name]) : undefined;
+        const value = given ?? variables.get(`ultravox:config:${name}`);
+        if (value === undefined || value === null) continue;
+        if (value === pulumi.runtime.unknownValue) {
+            settings.unknown = true;
+            continue;
+        }
+        // Stack config holds text ("3000"); an explicit provider's argument is a number.
+        const number = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : value;
+        if (typeof number !== "number" || !Number.isInteger(number) || number < (name === "timeoutMs" ? 1 : 0)) {
+            throw new UltravoxError(
+                "config",
+                `The ultravox provider's ${name} must be a whole number${name === "timeoutMs" ? " of milliseconds, at least 1" : ", at least 0"}; set it with \`pulumi config set ultravox:${name} <number>\` or the explicit provider's ${name} argument.`,
+            );
+        }
+        settings[name] = number;
     }
     return settings;
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { clientFromSources } from "../api/client";
 import type { ConnectionOptions } from "../api/settings";
+import { type GetSipConfigResult, toOutputs } from "../lifecycle/outputs";
 import type { ConnectionInputs } from "./connectionInputs";
-import { type GetSipConfigResult, toOutputs } from "./outputs";
 
 export type { GetSipConfigResult };
 

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UltravoxError } from "../core/errors";
 import type { AgentAllowance, FallbackHandler, SipRouting } from "../core/types";
+import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "../lifecycle/outputs";
 import type { ConnectionInputs } from "./connectionInputs";
 import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
-import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "./outputs";
 
 /**
  * `SipConfig.get`'s `state`, as in Pulumi's generated SDKs: the resource's properties, each

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadSchema } from "../api/loadSchema";
 import { UltravoxError } from "../core/errors";
 import type { Emulator } from "../emulator/types";
-import { SECRET_OUTPUT_NAMES, SIP_CONFIG_ID, toOutputs } from "../pulumi/outputs";
+import { SECRET_OUTPUT_NAMES, SIP_CONFIG_ID, toOutputs } from "../lifecycle/outputs";
 import * as providerImpl from "../pulumi/providerImpl";
 
 /** The type token the SDK gives `SipConfig` (a dynamic resource named `ultravox:SipConfig`). */

@@ -15,6 +15,7 @@ import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Consumer } from "./consumer";
 import { childEnv, type Exit, runNode, type StartedProcess, start } from "./process";
+import { REPO_ROOT } from "./repo";
 
 /** The URN the engine gives `SipConfig.get("ultravox-sip", "sip")` in project `proj`, stack `dev`. */
 export const SIP_CONFIG_URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::ultravox-sip";
@@ -371,6 +372,15 @@ export async function startPlugin(consumer: Consumer, options: StartPluginOption
     const child = spawnPlugin(consumer, options.env);
     const port = await portOf(child, startTimeoutMs);
     const client = await connect(modules, port, startTimeoutMs);
+    return pluginHandle(modules, client, child, port);
+}
+
+function pluginHandle(
+    modules: GrpcModules,
+    client: ResourceProviderClient,
+    child: StartedProcess,
+    port: number,
+): Plugin {
     let stopped: Promise<StoppedPlugin> | undefined;
     return {
         port,
@@ -388,6 +398,25 @@ export async function startPlugin(consumer: Consumer, options: StartPluginOption
             return stopped;
         },
     };
+}
+
+/**
+ * The cross-language `ultravox` plugin (provider/package/plugin/pulumi-resource-ultravox), started
+ * as the engine starts it, behind the same calls as the dynamic-provider plugin: the two doors to
+ * one lifecycle, driven alike. Configure it with `{ apiKey, baseUrl }` (an explicit provider's
+ * arguments; `secretKeys: ["apiKey"]` sends the key as the engine does).
+ */
+export async function startPackageProvider(options: StartPluginOptions = {}): Promise<Plugin> {
+    const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    const modules = loadGrpc(sdkDir);
+    const startTimeoutMs = options.startTimeoutMs ?? 20_000;
+    const launcher = path.join(REPO_ROOT, "provider", "package", "plugin", "pulumi-resource-ultravox");
+    // This process's node first on PATH: the launcher wants Node ≥ 22.12.
+    const env = { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`, ...options.env };
+    const child = start(launcher, ["127.0.0.1:1"], { cwd: REPO_ROOT, env: childEnv(env) });
+    const port = await portOf(child, startTimeoutMs);
+    const client = await connect(modules, port, startTimeoutMs);
+    return pluginHandle(modules, client, child, port);
 }
 
 export interface SerializedProvider {

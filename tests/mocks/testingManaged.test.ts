@@ -186,12 +186,12 @@ describe("pulumi-ultravox/testing: a managed SipConfig is created as the real pr
         const before = await accountNow();
         const handler = { url: "https://pbx.example.com/preview", secrets: ["a-preview-signing-secret"] };
         const sip = new ultravox.SipConfig("previewed", {
-            allowedCidrRanges: ["192.0.2.9/24"],
+            allowedCidrRanges: ["192.0.2.0/24"],
             fallbackHandler: handler,
         });
         const known = (output: pulumi.Output<unknown>) => (output as unknown as { isKnown: Promise<boolean> }).isKnown;
         // As the engine previews a create: the inputs as given, every other output unknown.
-        expect(await settle(sip.allowedCidrRanges)).to.deep.equal({ value: ["192.0.2.9/24"], secret: false });
+        expect(await settle(sip.allowedCidrRanges)).to.deep.equal({ value: ["192.0.2.0/24"], secret: false });
         expect(await settle(sip.fallbackHandler)).to.deep.equal({ value: handler, secret: true });
         expect(await known(sip.domain)).to.equal(false);
         expect(await known(sip.fingerprint)).to.equal(false);

@@ -92,11 +92,28 @@ describe("plugin: SipConfig managed lifecycle (PATCH /api/sip)", function () {
         expect(live().allowedCidrRanges).to.deep.equal(rawSipConfig().allowedCidrRanges);
     });
 
-    it("Check accepts valid inputs and leaves them as given", async () => {
-        const given = { allowedCidrRanges: ["203.0.113.7/24"], allowAllAgents: true };
+    it("Check accepts valid inputs and leaves them as given (order and duplicates are not host bits)", async () => {
+        const given = {
+            allowedCidrRanges: ["203.0.113.0/24", "198.51.100.7/32", "203.0.113.0/24"],
+            allowAllAgents: true,
+        };
         const checked = await plugin.check(URN, {}, inputs(given));
         expect(checked.failures).to.deep.equal([]);
-        expect(checked.inputs.allowedCidrRanges).to.deep.equal(["203.0.113.7/24"]);
+        expect(checked.inputs.allowedCidrRanges).to.deep.equal(given.allowedCidrRanges);
+    });
+
+    it("Check refuses a range written with host bits, saying both forms it could mean", async () => {
+        const checked = await plugin.check(
+            URN,
+            {},
+            inputs({ allowedCidrRanges: ["198.51.100.7/32", "203.0.113.7/24"] }),
+        );
+        expect(checked.failures).to.deep.equal([
+            {
+                property: "allowedCidrRanges[1]",
+                reason: "203.0.113.7/24 has host bits set: it means the network 203.0.113.0/24 (256 addresses). Write 203.0.113.7/32 for the one address, or 203.0.113.0/24 for the network.",
+            },
+        ]);
     });
 
     it("Create writes only the given fields and records their previous values", async () => {

@@ -10,7 +10,18 @@ import { runNode } from "../helpers/process";
 import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
 
 const SOURCE_DIR = path.join(REPO_ROOT, "provider");
-const FOLDERS = ["core", "api", "pulumi", "routing", "render", "cli", "emulator", "testing", "package"] as const;
+const FOLDERS = [
+    "core",
+    "api",
+    "lifecycle",
+    "pulumi",
+    "routing",
+    "render",
+    "cli",
+    "emulator",
+    "testing",
+    "package",
+] as const;
 type Folder = (typeof FOLDERS)[number] | "index";
 
 interface CompiledModule {
@@ -103,6 +114,8 @@ describe("layout: dependency rules of provider/, read from the compiled imports"
         expect(byName("pulumi/sipConfig.js")).to.include("@pulumi/pulumi");
         expect(byName("pulumi/dynamicProvider.js")).to.include("pulumi-ultravox/provider-impl");
         expect(byName("package/settings.js")).to.include("@pulumi/pulumi");
+        expect(byName("pulumi/providerImpl.js")).to.include("../lifecycle/sipConfig");
+        expect(byName("package/sipConfig.js")).to.include("../lifecycle/sipConfig");
         expect(byName("render/pbx/trunk.js")).to.include("../../routing/route");
         expect(modules.map((module) => module.folder)).to.include.members(allFolders);
     });
@@ -125,10 +138,30 @@ describe("layout: dependency rules of provider/, read from the compiled imports"
         expect(edges(modules, except("pulumi", "testing", "package"), ["package:@pulumi/pulumi"])).to.deep.equal([]);
     });
 
-    it("nothing of ours imports package/: it is the plugin's own entry point, and goes through the public surface (and core/'s pure helpers: redaction, secret-aware quoting)", () => {
+    it("nothing of ours imports package/: it is the plugin's own entry point, and goes through the public surface, lifecycle/ (the one implementation of SipConfig's steps) and core/'s pure helpers", () => {
         expect(edges(modules, except("package"), ["package"])).to.deep.equal([]);
         expect(
             edges(modules, ["package"], ["api", "pulumi", "routing", "render", "cli", "emulator", "testing"]),
+        ).to.deep.equal([]);
+    });
+
+    it("lifecycle/ (both doors' SipConfig steps) depends only on core/ and api/: no door, no SDK", () => {
+        expect(
+            edges(
+                modules,
+                ["lifecycle"],
+                [
+                    "pulumi",
+                    "package",
+                    "routing",
+                    "render",
+                    "cli",
+                    "emulator",
+                    "testing",
+                    "index",
+                    "package:@pulumi/pulumi",
+                ],
+            ),
         ).to.deep.equal([]);
     });
 

@@ -1,2 +1,2 @@
-// Read an Ultravox account's SIP configuration into a Pulumi stack.
+// Read and own an Ultravox account's SIP configuration from a Pulumi stack.
 package ultravox

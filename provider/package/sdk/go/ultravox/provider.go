@@ -40,6 +40,10 @@ type providerArgs struct {
 	ApiKey *string `pulumi:"apiKey"`
 	// The API's base URL. Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`; `http:` only to loopback.
 	BaseUrl *string `pulumi:"baseUrl"`
+	// Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+	MaxRetries *int `pulumi:"maxRetries"`
+	// The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
+	TimeoutMs *int `pulumi:"timeoutMs"`
 }
 
 // The set of arguments for constructing a Provider resource.
@@ -48,6 +52,10 @@ type ProviderArgs struct {
 	ApiKey pulumi.StringPtrInput
 	// The API's base URL. Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`; `http:` only to loopback.
 	BaseUrl pulumi.StringPtrInput
+	// Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+	MaxRetries pulumi.IntPtrInput
+	// The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
+	TimeoutMs pulumi.IntPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {

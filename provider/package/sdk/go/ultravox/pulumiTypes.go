@@ -233,6 +233,115 @@ func (o AgentUriArrayOutput) Index(i pulumi.IntInput) AgentUriOutput {
 	}).(AgentUriOutput)
 }
 
+// One agent that may be called, as a SipConfig's input.
+type AllowedAgent struct {
+	// The agent's id (a UUID).
+	AgentId string `pulumi:"agentId"`
+	// The To user calls must match to reach this agent (at most 200 characters). Defaults to `^agent_<agentId>$`.
+	ToUserPattern *string `pulumi:"toUserPattern"`
+}
+
+// AllowedAgentInput is an input type that accepts AllowedAgentArgs and AllowedAgentOutput values.
+// You can construct a concrete instance of `AllowedAgentInput` via:
+//
+//	AllowedAgentArgs{...}
+type AllowedAgentInput interface {
+	pulumi.Input
+
+	ToAllowedAgentOutput() AllowedAgentOutput
+	ToAllowedAgentOutputWithContext(context.Context) AllowedAgentOutput
+}
+
+// One agent that may be called, as a SipConfig's input.
+type AllowedAgentArgs struct {
+	// The agent's id (a UUID).
+	AgentId pulumi.StringInput `pulumi:"agentId"`
+	// The To user calls must match to reach this agent (at most 200 characters). Defaults to `^agent_<agentId>$`.
+	ToUserPattern pulumi.StringPtrInput `pulumi:"toUserPattern"`
+}
+
+func (AllowedAgentArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AllowedAgent)(nil)).Elem()
+}
+
+func (i AllowedAgentArgs) ToAllowedAgentOutput() AllowedAgentOutput {
+	return i.ToAllowedAgentOutputWithContext(context.Background())
+}
+
+func (i AllowedAgentArgs) ToAllowedAgentOutputWithContext(ctx context.Context) AllowedAgentOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AllowedAgentOutput)
+}
+
+// AllowedAgentArrayInput is an input type that accepts AllowedAgentArray and AllowedAgentArrayOutput values.
+// You can construct a concrete instance of `AllowedAgentArrayInput` via:
+//
+//	AllowedAgentArray{ AllowedAgentArgs{...} }
+type AllowedAgentArrayInput interface {
+	pulumi.Input
+
+	ToAllowedAgentArrayOutput() AllowedAgentArrayOutput
+	ToAllowedAgentArrayOutputWithContext(context.Context) AllowedAgentArrayOutput
+}
+
+type AllowedAgentArray []AllowedAgentInput
+
+func (AllowedAgentArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AllowedAgent)(nil)).Elem()
+}
+
+func (i AllowedAgentArray) ToAllowedAgentArrayOutput() AllowedAgentArrayOutput {
+	return i.ToAllowedAgentArrayOutputWithContext(context.Background())
+}
+
+func (i AllowedAgentArray) ToAllowedAgentArrayOutputWithContext(ctx context.Context) AllowedAgentArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AllowedAgentArrayOutput)
+}
+
+// One agent that may be called, as a SipConfig's input.
+type AllowedAgentOutput struct{ *pulumi.OutputState }
+
+func (AllowedAgentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AllowedAgent)(nil)).Elem()
+}
+
+func (o AllowedAgentOutput) ToAllowedAgentOutput() AllowedAgentOutput {
+	return o
+}
+
+func (o AllowedAgentOutput) ToAllowedAgentOutputWithContext(ctx context.Context) AllowedAgentOutput {
+	return o
+}
+
+// The agent's id (a UUID).
+func (o AllowedAgentOutput) AgentId() pulumi.StringOutput {
+	return o.ApplyT(func(v AllowedAgent) string { return v.AgentId }).(pulumi.StringOutput)
+}
+
+// The To user calls must match to reach this agent (at most 200 characters). Defaults to `^agent_<agentId>$`.
+func (o AllowedAgentOutput) ToUserPattern() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AllowedAgent) *string { return v.ToUserPattern }).(pulumi.StringPtrOutput)
+}
+
+type AllowedAgentArrayOutput struct{ *pulumi.OutputState }
+
+func (AllowedAgentArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AllowedAgent)(nil)).Elem()
+}
+
+func (o AllowedAgentArrayOutput) ToAllowedAgentArrayOutput() AllowedAgentArrayOutput {
+	return o
+}
+
+func (o AllowedAgentArrayOutput) ToAllowedAgentArrayOutputWithContext(ctx context.Context) AllowedAgentArrayOutput {
+	return o
+}
+
+func (o AllowedAgentArrayOutput) Index(i pulumi.IntInput) AllowedAgentOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AllowedAgent {
+		return vs[0].([]AllowedAgent)[vs[1].(int)]
+	}).(AllowedAgentOutput)
+}
+
 // One entry of `aws.ec2.ManagedPrefixList`'s `entries`.
 type AwsPrefixListEntry struct {
 	Cidr        string `pulumi:"cidr"`
@@ -548,6 +657,76 @@ type FallbackHandler struct {
 	Url     string   `pulumi:"url"`
 }
 
+// FallbackHandlerInput is an input type that accepts FallbackHandlerArgs and FallbackHandlerOutput values.
+// You can construct a concrete instance of `FallbackHandlerInput` via:
+//
+//	FallbackHandlerArgs{...}
+type FallbackHandlerInput interface {
+	pulumi.Input
+
+	ToFallbackHandlerOutput() FallbackHandlerOutput
+	ToFallbackHandlerOutputWithContext(context.Context) FallbackHandlerOutput
+}
+
+// The fallback webhook. `secrets` are credentials.
+type FallbackHandlerArgs struct {
+	Secrets pulumi.StringArrayInput `pulumi:"secrets"`
+	Url     pulumi.StringInput      `pulumi:"url"`
+}
+
+func (FallbackHandlerArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*FallbackHandler)(nil)).Elem()
+}
+
+func (i FallbackHandlerArgs) ToFallbackHandlerOutput() FallbackHandlerOutput {
+	return i.ToFallbackHandlerOutputWithContext(context.Background())
+}
+
+func (i FallbackHandlerArgs) ToFallbackHandlerOutputWithContext(ctx context.Context) FallbackHandlerOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(FallbackHandlerOutput)
+}
+
+func (i FallbackHandlerArgs) ToFallbackHandlerPtrOutput() FallbackHandlerPtrOutput {
+	return i.ToFallbackHandlerPtrOutputWithContext(context.Background())
+}
+
+func (i FallbackHandlerArgs) ToFallbackHandlerPtrOutputWithContext(ctx context.Context) FallbackHandlerPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(FallbackHandlerOutput).ToFallbackHandlerPtrOutputWithContext(ctx)
+}
+
+// FallbackHandlerPtrInput is an input type that accepts FallbackHandlerArgs, FallbackHandlerPtr and FallbackHandlerPtrOutput values.
+// You can construct a concrete instance of `FallbackHandlerPtrInput` via:
+//
+//	        FallbackHandlerArgs{...}
+//
+//	or:
+//
+//	        nil
+type FallbackHandlerPtrInput interface {
+	pulumi.Input
+
+	ToFallbackHandlerPtrOutput() FallbackHandlerPtrOutput
+	ToFallbackHandlerPtrOutputWithContext(context.Context) FallbackHandlerPtrOutput
+}
+
+type fallbackHandlerPtrType FallbackHandlerArgs
+
+func FallbackHandlerPtr(v *FallbackHandlerArgs) FallbackHandlerPtrInput {
+	return (*fallbackHandlerPtrType)(v)
+}
+
+func (*fallbackHandlerPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**FallbackHandler)(nil)).Elem()
+}
+
+func (i *fallbackHandlerPtrType) ToFallbackHandlerPtrOutput() FallbackHandlerPtrOutput {
+	return i.ToFallbackHandlerPtrOutputWithContext(context.Background())
+}
+
+func (i *fallbackHandlerPtrType) ToFallbackHandlerPtrOutputWithContext(ctx context.Context) FallbackHandlerPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(FallbackHandlerPtrOutput)
+}
+
 // The fallback webhook. `secrets` are credentials.
 type FallbackHandlerOutput struct{ *pulumi.OutputState }
 
@@ -561,6 +740,16 @@ func (o FallbackHandlerOutput) ToFallbackHandlerOutput() FallbackHandlerOutput {
 
 func (o FallbackHandlerOutput) ToFallbackHandlerOutputWithContext(ctx context.Context) FallbackHandlerOutput {
 	return o
+}
+
+func (o FallbackHandlerOutput) ToFallbackHandlerPtrOutput() FallbackHandlerPtrOutput {
+	return o.ToFallbackHandlerPtrOutputWithContext(context.Background())
+}
+
+func (o FallbackHandlerOutput) ToFallbackHandlerPtrOutputWithContext(ctx context.Context) FallbackHandlerPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v FallbackHandler) *FallbackHandler {
+		return &v
+	}).(FallbackHandlerPtrOutput)
 }
 
 func (o FallbackHandlerOutput) Secrets() pulumi.StringArrayOutput {
@@ -1021,6 +1210,10 @@ func (o AwsSecurityGroupIngressRuleArrayArrayOutput) Index(i pulumi.IntInput) Aw
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentAllowanceInput)(nil)).Elem(), AgentAllowanceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentAllowanceArrayInput)(nil)).Elem(), AgentAllowanceArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AllowedAgentInput)(nil)).Elem(), AllowedAgentArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AllowedAgentArrayInput)(nil)).Elem(), AllowedAgentArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*FallbackHandlerInput)(nil)).Elem(), FallbackHandlerArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*FallbackHandlerPtrInput)(nil)).Elem(), FallbackHandlerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortRangeInput)(nil)).Elem(), PortRangeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortRangeArrayInput)(nil)).Elem(), PortRangeArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RtpRangeInput)(nil)).Elem(), RtpRangeArgs{})
@@ -1031,6 +1224,8 @@ func init() {
 	pulumi.RegisterOutputType(AgentDialTargetArrayOutput{})
 	pulumi.RegisterOutputType(AgentUriOutput{})
 	pulumi.RegisterOutputType(AgentUriArrayOutput{})
+	pulumi.RegisterOutputType(AllowedAgentOutput{})
+	pulumi.RegisterOutputType(AllowedAgentArrayOutput{})
 	pulumi.RegisterOutputType(AwsPrefixListEntryOutput{})
 	pulumi.RegisterOutputType(AwsPrefixListEntryArrayOutput{})
 	pulumi.RegisterOutputType(AwsPrefixListIngressRuleOutput{})

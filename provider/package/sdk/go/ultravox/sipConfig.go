@@ -11,7 +11,7 @@ import (
 	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
-// The account's SIP config, read (never written) from a stack: use `SipConfig.get(name, "sip")`. Read at preview and at up; the fallback handler is a secret output.
+// The account's SIP config. Created with arguments, a SipConfig owns the fields given: create records their values from before, update PATCHes only them, `preview` and `refresh` show a console edit, `up` sets it back, and destroy restores the fields that still hold what the stack wrote. Its `get` with the id `"sip"` reads it without owning it; `pulumi import ultravox:index:SipConfig <name> sip` adopts it as it is. The account and key come from the provider. The fallback handler is a secret.
 type SipConfig struct {
 	pulumi.CustomResourceState
 
@@ -40,6 +40,9 @@ func NewSipConfig(ctx *pulumi.Context,
 		args = &SipConfigArgs{}
 	}
 
+	if args.FallbackHandler != nil {
+		args.FallbackHandler = pulumi.ToSecret(args.FallbackHandler).(FallbackHandlerPtrInput)
+	}
 	secrets := pulumi.AdditionalSecretOutputs([]string{
 		"fallbackHandler",
 	})
@@ -83,10 +86,30 @@ func SipConfigExists(ctx *pulumi.Context,
 }
 
 type sipConfigArgs struct {
+	// Whether every agent of the account may be called.
+	AllowAllAgents *bool `pulumi:"allowAllAgents"`
+	// At most 20. Order matters: the first pattern that matches wins.
+	AllowedAgents []AllowedAgent `pulumi:"allowedAgents"`
+	// IPv4 CIDRs to accept calls from, host bits zero (`203.0.113.0/24`, `198.51.100.7/32`); order does not matter.
+	AllowedCidrRanges []string `pulumi:"allowedCidrRanges"`
+	// The fallback webhook and its signing secrets (at least one); stored as a secret.
+	FallbackHandler *FallbackHandler `pulumi:"fallbackHandler"`
+	// Default true: destroy sets the owned fields back to their values from before the stack took them over.
+	RestoreOnDelete *bool `pulumi:"restoreOnDelete"`
 }
 
 // The set of arguments for constructing a SipConfig resource.
 type SipConfigArgs struct {
+	// Whether every agent of the account may be called.
+	AllowAllAgents pulumi.BoolPtrInput
+	// At most 20. Order matters: the first pattern that matches wins.
+	AllowedAgents AllowedAgentArrayInput
+	// IPv4 CIDRs to accept calls from, host bits zero (`203.0.113.0/24`, `198.51.100.7/32`); order does not matter.
+	AllowedCidrRanges pulumi.StringArrayInput
+	// The fallback webhook and its signing secrets (at least one); stored as a secret.
+	FallbackHandler FallbackHandlerPtrInput
+	// Default true: destroy sets the owned fields back to their values from before the stack took them over.
+	RestoreOnDelete pulumi.BoolPtrInput
 }
 
 func (SipConfigArgs) ElementType() reflect.Type {

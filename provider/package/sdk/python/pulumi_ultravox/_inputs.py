@@ -17,6 +17,10 @@ from . import _utilities
 __all__ = [
     'AgentAllowance',
     'AgentAllowanceDict',
+    'AllowedAgentArgs',
+    'AllowedAgentArgsDict',
+    'FallbackHandlerArgs',
+    'FallbackHandlerArgsDict',
     'PortRange',
     'PortRangeDict',
     'RtpRange',
@@ -66,6 +70,96 @@ class AgentAllowance:
     @to_user_pattern.setter
     def to_user_pattern(self, value: _builtins.str):
         pulumi.set(self, "to_user_pattern", value)
+
+
+class AllowedAgentArgsDict(TypedDict):
+    """
+    One agent that may be called, as a SipConfig's input.
+    """
+    agent_id: pulumi.Input[_builtins.str]
+    """
+    The agent's id (a UUID).
+    """
+    to_user_pattern: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The To user calls must match to reach this agent (at most 200 characters). Defaults to `^agent_<agentId>$`.
+    """
+
+@pulumi.input_type
+class AllowedAgentArgs:
+    def __init__(__self__, *,
+                 agent_id: pulumi.Input[_builtins.str],
+                 to_user_pattern: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One agent that may be called, as a SipConfig's input.
+
+        :param pulumi.Input[_builtins.str] agent_id: The agent's id (a UUID).
+        :param pulumi.Input[_builtins.str] to_user_pattern: The To user calls must match to reach this agent (at most 200 characters). Defaults to `^agent_<agentId>$`.
+        """
+        pulumi.set(__self__, "agent_id", agent_id)
+        if to_user_pattern is not None:
+            pulumi.set(__self__, "to_user_pattern", to_user_pattern)
+
+    @_builtins.property
+    @pulumi.getter(name="agentId")
+    def agent_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        The agent's id (a UUID).
+        """
+        return pulumi.get(self, "agent_id")
+
+    @agent_id.setter
+    def agent_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "agent_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="toUserPattern")
+    def to_user_pattern(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The To user calls must match to reach this agent (at most 200 characters). Defaults to `^agent_<agentId>$`.
+        """
+        return pulumi.get(self, "to_user_pattern")
+
+    @to_user_pattern.setter
+    def to_user_pattern(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "to_user_pattern", value)
+
+
+class FallbackHandlerArgsDict(TypedDict):
+    """
+    The fallback webhook. `secrets` are credentials.
+    """
+    secrets: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    url: pulumi.Input[_builtins.str]
+
+@pulumi.input_type
+class FallbackHandlerArgs:
+    def __init__(__self__, *,
+                 secrets: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
+                 url: pulumi.Input[_builtins.str]):
+        """
+        The fallback webhook. `secrets` are credentials.
+        """
+        pulumi.set(__self__, "secrets", secrets)
+        pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def secrets(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        return pulumi.get(self, "secrets")
+
+    @secrets.setter
+    def secrets(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "secrets", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "url")
+
+    @url.setter
+    def url(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "url", value)
 
 
 class PortRangeDict(TypedDict):

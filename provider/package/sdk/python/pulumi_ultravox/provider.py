@@ -20,17 +20,25 @@ __all__ = ['ProviderArgs', 'Provider']
 class ProviderArgs:
     def __init__(__self__, *,
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
-                 base_url: pulumi.Input[Optional[_builtins.str]] = None):
+                 base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 timeout_ms: pulumi.Input[Optional[_builtins.int]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] api_key: The Ultravox API key. Default: stack config `ultravox:apiKey`, then `ULTRAVOX_API_KEY`.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL. Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`; `http:` only to loopback.
+        :param pulumi.Input[_builtins.int] max_retries: Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+        :param pulumi.Input[_builtins.int] timeout_ms: The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
         """
         if api_key is not None:
             pulumi.set(__self__, "api_key", api_key)
         if base_url is not None:
             pulumi.set(__self__, "base_url", base_url)
+        if max_retries is not None:
+            pulumi.set(__self__, "max_retries", max_retries)
+        if timeout_ms is not None:
+            pulumi.set(__self__, "timeout_ms", timeout_ms)
 
     @_builtins.property
     @pulumi.getter(name="apiKey")
@@ -56,6 +64,30 @@ class ProviderArgs:
     def base_url(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "base_url", value)
 
+    @_builtins.property
+    @pulumi.getter(name="maxRetries")
+    def max_retries(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+        """
+        return pulumi.get(self, "max_retries")
+
+    @max_retries.setter
+    def max_retries(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_retries", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timeoutMs")
+    def timeout_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
+        """
+        return pulumi.get(self, "timeout_ms")
+
+    @timeout_ms.setter
+    def timeout_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "timeout_ms", value)
+
 
 @pulumi.type_token("pulumi:providers:ultravox")
 class Provider(pulumi.ProviderResource):
@@ -65,6 +97,8 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
         Which Ultravox account to read, and how. Without arguments: stack config, then the environment.
@@ -73,6 +107,8 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] api_key: The Ultravox API key. Default: stack config `ultravox:apiKey`, then `ULTRAVOX_API_KEY`.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL. Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`; `http:` only to loopback.
+        :param pulumi.Input[_builtins.int] max_retries: Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+        :param pulumi.Input[_builtins.int] timeout_ms: The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
         """
         ...
     @overload
@@ -100,6 +136,8 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -111,6 +149,8 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["api_key"] = None if api_key is None else pulumi.Output.secret(api_key)
             __props__.__dict__["base_url"] = base_url
+            __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
+            __props__.__dict__["timeout_ms"] = pulumi.Output.from_input(timeout_ms).apply(pulumi.runtime.to_json) if timeout_ms is not None else None
         super(Provider, __self__).__init__(
             'ultravox',
             resource_name,

@@ -14,16 +14,97 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._inputs import *
 
 __all__ = ['SipConfigArgs', 'SipConfig']
 
 @pulumi.input_type
 class SipConfigArgs:
-    def __init__(__self__):
+    def __init__(__self__, *,
+                 allow_all_agents: pulumi.Input[Optional[_builtins.bool]] = None,
+                 allowed_agents: pulumi.Input[Optional[Sequence[pulumi.Input['AllowedAgentArgs']]]] = None,
+                 allowed_cidr_ranges: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 fallback_handler: pulumi.Input[Optional['FallbackHandlerArgs']] = None,
+                 restore_on_delete: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a SipConfig resource.
+
+        :param pulumi.Input[_builtins.bool] allow_all_agents: Whether every agent of the account may be called.
+        :param pulumi.Input[Sequence[pulumi.Input['AllowedAgentArgs']]] allowed_agents: At most 20. Order matters: the first pattern that matches wins.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidr_ranges: IPv4 CIDRs to accept calls from, host bits zero (`203.0.113.0/24`, `198.51.100.7/32`); order does not matter.
+        :param pulumi.Input['FallbackHandlerArgs'] fallback_handler: The fallback webhook and its signing secrets (at least one); stored as a secret.
+        :param pulumi.Input[_builtins.bool] restore_on_delete: Default true: destroy sets the owned fields back to their values from before the stack took them over.
         """
-        pass
+        if allow_all_agents is not None:
+            pulumi.set(__self__, "allow_all_agents", allow_all_agents)
+        if allowed_agents is not None:
+            pulumi.set(__self__, "allowed_agents", allowed_agents)
+        if allowed_cidr_ranges is not None:
+            pulumi.set(__self__, "allowed_cidr_ranges", allowed_cidr_ranges)
+        if fallback_handler is not None:
+            pulumi.set(__self__, "fallback_handler", fallback_handler)
+        if restore_on_delete is not None:
+            pulumi.set(__self__, "restore_on_delete", restore_on_delete)
+
+    @_builtins.property
+    @pulumi.getter(name="allowAllAgents")
+    def allow_all_agents(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether every agent of the account may be called.
+        """
+        return pulumi.get(self, "allow_all_agents")
+
+    @allow_all_agents.setter
+    def allow_all_agents(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_all_agents", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowedAgents")
+    def allowed_agents(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['AllowedAgentArgs']]]]:
+        """
+        At most 20. Order matters: the first pattern that matches wins.
+        """
+        return pulumi.get(self, "allowed_agents")
+
+    @allowed_agents.setter
+    def allowed_agents(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['AllowedAgentArgs']]]]):
+        pulumi.set(self, "allowed_agents", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowedCidrRanges")
+    def allowed_cidr_ranges(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        IPv4 CIDRs to accept calls from, host bits zero (`203.0.113.0/24`, `198.51.100.7/32`); order does not matter.
+        """
+        return pulumi.get(self, "allowed_cidr_ranges")
+
+    @allowed_cidr_ranges.setter
+    def allowed_cidr_ranges(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "allowed_cidr_ranges", value)
+
+    @_builtins.property
+    @pulumi.getter(name="fallbackHandler")
+    def fallback_handler(self) -> pulumi.Input[Optional['FallbackHandlerArgs']]:
+        """
+        The fallback webhook and its signing secrets (at least one); stored as a secret.
+        """
+        return pulumi.get(self, "fallback_handler")
+
+    @fallback_handler.setter
+    def fallback_handler(self, value: pulumi.Input[Optional['FallbackHandlerArgs']]):
+        pulumi.set(self, "fallback_handler", value)
+
+    @_builtins.property
+    @pulumi.getter(name="restoreOnDelete")
+    def restore_on_delete(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Default true: destroy sets the owned fields back to their values from before the stack took them over.
+        """
+        return pulumi.get(self, "restore_on_delete")
+
+    @restore_on_delete.setter
+    def restore_on_delete(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "restore_on_delete", value)
 
 
 @pulumi.type_token("ultravox:index:SipConfig")
@@ -32,12 +113,22 @@ class SipConfig(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_all_agents: pulumi.Input[Optional[_builtins.bool]] = None,
+                 allowed_agents: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AllowedAgentArgs', 'AllowedAgentArgsDict']]]]] = None,
+                 allowed_cidr_ranges: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 fallback_handler: pulumi.Input[Optional[Union['FallbackHandlerArgs', 'FallbackHandlerArgsDict', 'outputs.FallbackHandler']]] = None,
+                 restore_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
-        The account's SIP config, read (never written) from a stack: use `SipConfig.get(name, "sip")`. Read at preview and at up; the fallback handler is a secret output.
+        The account's SIP config. Created with arguments, a SipConfig owns the fields given: create records their values from before, update PATCHes only them, `preview` and `refresh` show a console edit, `up` sets it back, and destroy restores the fields that still hold what the stack wrote. Its `get` with the id `"sip"` reads it without owning it; `pulumi import ultravox:index:SipConfig <name> sip` adopts it as it is. The account and key come from the provider. The fallback handler is a secret.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.bool] allow_all_agents: Whether every agent of the account may be called.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['AllowedAgentArgs', 'AllowedAgentArgsDict']]]] allowed_agents: At most 20. Order matters: the first pattern that matches wins.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidr_ranges: IPv4 CIDRs to accept calls from, host bits zero (`203.0.113.0/24`, `198.51.100.7/32`); order does not matter.
+        :param pulumi.Input[Union['FallbackHandlerArgs', 'FallbackHandlerArgsDict', 'outputs.FallbackHandler']] fallback_handler: The fallback webhook and its signing secrets (at least one); stored as a secret.
+        :param pulumi.Input[_builtins.bool] restore_on_delete: Default true: destroy sets the owned fields back to their values from before the stack took them over.
         """
         ...
     @overload
@@ -46,7 +137,7 @@ class SipConfig(pulumi.CustomResource):
                  args: Optional[SipConfigArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The account's SIP config, read (never written) from a stack: use `SipConfig.get(name, "sip")`. Read at preview and at up; the fallback handler is a secret output.
+        The account's SIP config. Created with arguments, a SipConfig owns the fields given: create records their values from before, update PATCHes only them, `preview` and `refresh` show a console edit, `up` sets it back, and destroy restores the fields that still hold what the stack wrote. Its `get` with the id `"sip"` reads it without owning it; `pulumi import ultravox:index:SipConfig <name> sip` adopts it as it is. The account and key come from the provider. The fallback handler is a secret.
 
         :param str resource_name: The name of the resource.
         :param SipConfigArgs args: The arguments to use to populate this resource's properties.
@@ -63,6 +154,11 @@ class SipConfig(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_all_agents: pulumi.Input[Optional[_builtins.bool]] = None,
+                 allowed_agents: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AllowedAgentArgs', 'AllowedAgentArgsDict']]]]] = None,
+                 allowed_cidr_ranges: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 fallback_handler: pulumi.Input[Optional[Union['FallbackHandlerArgs', 'FallbackHandlerArgsDict', 'outputs.FallbackHandler']]] = None,
+                 restore_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -72,12 +168,13 @@ class SipConfig(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = SipConfigArgs.__new__(SipConfigArgs)
 
+            __props__.__dict__["allow_all_agents"] = allow_all_agents
+            __props__.__dict__["allowed_agents"] = allowed_agents
+            __props__.__dict__["allowed_cidr_ranges"] = allowed_cidr_ranges
+            __props__.__dict__["fallback_handler"] = None if fallback_handler is None else pulumi.Output.secret(fallback_handler)
+            __props__.__dict__["restore_on_delete"] = restore_on_delete
             __props__.__dict__["agent_dial_targets"] = None
-            __props__.__dict__["allow_all_agents"] = None
-            __props__.__dict__["allowed_agents"] = None
-            __props__.__dict__["allowed_cidr_ranges"] = None
             __props__.__dict__["domain"] = None
-            __props__.__dict__["fallback_handler"] = None
             __props__.__dict__["fallback_handler_url"] = None
             __props__.__dict__["fingerprint"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["fallbackHandler"])

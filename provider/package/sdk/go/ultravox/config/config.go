@@ -20,3 +20,13 @@ func GetApiKey(ctx *pulumi.Context) string {
 func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "ultravox:baseUrl")
 }
+
+// Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+func GetMaxRetries(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "ultravox:maxRetries")
+}
+
+// The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
+func GetTimeoutMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "ultravox:timeoutMs")
+}

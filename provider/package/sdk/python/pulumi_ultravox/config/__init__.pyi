@@ -24,3 +24,13 @@ baseUrl: Optional[str]
 The API's base URL. Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`; `http:` only to loopback.
 """
 
+maxRetries: Optional[int]
+"""
+Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+"""
+
+timeoutMs: Optional[int]
+"""
+The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
+"""
+

@@ -34,3 +34,17 @@ class _ExportableConfig(types.ModuleType):
         """
         return __config__.get('baseUrl')
 
+    @_builtins.property
+    def max_retries(self) -> Optional[int]:
+        """
+        Retries on 429, 502, 503, 504 and connection resets. Default: `ultravox:maxRetries`, then 3.
+        """
+        return __config__.get_int('maxRetries')
+
+    @_builtins.property
+    def timeout_ms(self) -> Optional[int]:
+        """
+        The deadline of each call to the API in milliseconds, retries included. Default: `ultravox:timeoutMs`, then 30000.
+        """
+        return __config__.get_int('timeoutMs')
+

@@ -1,0 +1,131 @@
+/**
+ * `ultravox:index:SipConfig` over the plugin's wire: the lifecycle the TypeScript dynamic provider
+ * runs (lifecycle/sipConfig.ts), with the engine's secret envelopes taken off on the way in and
+ * put back on the way out, so that what holds a secret is stored encrypted, and the connection
+ * settings taken from the provider's configuration.
+ */
+import { agentDialTargets, type SipConfigData } from "../index";
+import {
+    checkSipConfigId,
+    type DiffResult,
+    type ManagedProps,
+    type RecordedState,
+    recordedFailureOf,
+    SECRET_STATE_NAMES,
+    SipConfigLifecycle,
+} from "../lifecycle/sipConfig";
+import { isSecretEnvelope, type ProviderSettings, secretEnvelope } from "./settings";
+
+/** A Struct as JavaScript, secrets still wrapped. */
+export type WireProperties = Record<string, unknown>;
+
+/** The resource's inputs, as the schema lists them; anything else is refused by check. */
+export const SIP_CONFIG_INPUT_NAMES = [
+    "allowedCidrRanges",
+    "allowAllAgents",
+    "allowedAgents",
+    "fallbackHandler",
+    "restoreOnDelete",
+] as const;
+
+const READ_HOW =
+    'read it with SipConfig.get(name, "sip"), or adopt it with `pulumi import ultravox:index:SipConfig <name> sip`';
+
+/** Every secret envelope taken off, however deep (a program may make one list member secret). */
+export function unwrapSecrets(value: unknown): unknown {
+    if (isSecretEnvelope(value)) return unwrapSecrets(value.value);
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, unwrapSecrets(member)]));
+    }
+    return value;
+}
+
+/** A state as the engine stores it: secrets wrapped, no undefined member, and the dial targets added. */
+function toWire(state: RecordedState): WireProperties {
+    const wire: WireProperties = { ...state, agentDialTargets: agentDialTargets(state as SipConfigData) };
+    for (const name of [...SECRET_STATE_NAMES, "apiKey"] as const) {
+        if (wire[name] !== undefined) wire[name] = secretEnvelope(wire[name]);
+    }
+    return JSON.parse(JSON.stringify(wire)) as WireProperties;
+}
+
+/** A recorded failure's state leaves in the wire form too: the engine stores it as is. */
+function recordedOnWire(error: unknown): unknown {
+    const recorded = recordedFailureOf(error);
+    if (recorded) Object.assign(error as Error, { properties: toWire(recorded.properties) });
+    return error;
+}
+
+export class SipConfigResource {
+    private readonly lifecycle: SipConfigLifecycle;
+
+    constructor(private readonly settings: ProviderSettings) {
+        this.lifecycle = new SipConfigLifecycle({
+            // The provider's settings hold what stack config or the explicit provider gave.
+            config: (key) =>
+                key === "ultravox:apiKey" ? settings.apiKey : key === "ultravox:baseUrl" ? settings.baseUrl : undefined,
+            settingsUnknown: settings.unknown,
+            timeoutMs: settings.timeoutMs,
+            maxRetries: settings.maxRetries,
+        });
+    }
+
+    async check(olds: WireProperties, news: WireProperties): Promise<{ property: string; reason: string }[]> {
+        const unknownNames = Object.keys(news)
+            .filter((name) => !(SIP_CONFIG_INPUT_NAMES as readonly string[]).includes(name))
+            .map((name) => ({
+                property: name.slice(0, 80),
+                reason: `Not an input of SipConfig; its inputs are ${SIP_CONFIG_INPUT_NAMES.join(", ")} (the account and key come from the provider).`,
+            }));
+        const checked = await this.lifecycle.check(
+            unwrapSecrets(olds) as ManagedProps,
+            unwrapSecrets(news) as ManagedProps,
+        );
+        return [...unknownNames, ...checked.failures];
+    }
+
+    diff(_id: string, olds: WireProperties, news: WireProperties): Promise<DiffResult> {
+        return this.lifecycle.diff(_id, unwrapSecrets(olds) as RecordedState, unwrapSecrets(news) as ManagedProps);
+    }
+
+    async create(news: WireProperties): Promise<{ id: string; properties: WireProperties }> {
+        const created = await this.lifecycle
+            .create(unwrapSecrets(news) as ManagedProps)
+            .catch((error: unknown) => Promise.reject(recordedOnWire(error)));
+        return { id: created.id, properties: toWire(created.outs) };
+    }
+
+    /**
+     * A refresh (the prior state given) reads the recorded account. A first read, which is both
+     * `SipConfig.get` and `pulumi import` (the engine's requests do not tell them apart), adopts:
+     * the engine keeps the inputs only for an import.
+     */
+    async read(
+        id: string,
+        properties: WireProperties,
+    ): Promise<{ id: string; properties?: WireProperties; inputs?: WireProperties }> {
+        checkSipConfigId(id, READ_HOW);
+        // Settings not known yet (preview): read nothing, as the TypeScript data source.
+        if (this.settings.unknown) return { id };
+        if (Object.keys(properties).length > 0) {
+            const refreshed = await this.lifecycle.read(id, unwrapSecrets(properties) as RecordedState);
+            return { id: refreshed.id, properties: toWire(refreshed.props) };
+        }
+        const adopted = await this.lifecycle.adopt(id);
+        const inputs: WireProperties = { ...adopted.inputs };
+        if (inputs.fallbackHandler != null) inputs.fallbackHandler = secretEnvelope(inputs.fallbackHandler);
+        return { id: adopted.id, properties: toWire(adopted.props), inputs };
+    }
+
+    async update(id: string, olds: WireProperties, news: WireProperties): Promise<WireProperties> {
+        const updated = await this.lifecycle
+            .update(id, unwrapSecrets(olds) as RecordedState, unwrapSecrets(news) as ManagedProps)
+            .catch((error: unknown) => Promise.reject(recordedOnWire(error)));
+        return toWire(updated.outs);
+    }
+
+    delete(id: string, properties: WireProperties): Promise<void> {
+        return this.lifecycle.delete(id, unwrapSecrets(properties) as RecordedState);
+    }
+}
