@@ -406,10 +406,12 @@ export class SipConfigLifecycle {
     }
 
     /**
-     * Import: the account's current config becomes the stack's, as if the stack had written it.
-     * The inputs are what a program must give to change nothing (a handler that is not set is
-     * left out, not owned as null); the values recorded before are the current ones, so destroy
-     * leaves the account as it was adopted, unless the stack changed it since.
+     * Import: the account's current allowlist becomes the stack's, as if the stack had written it.
+     * The inputs are what a program must give to change nothing; the values recorded before are
+     * the current ones, so destroy leaves the account as it was adopted, unless the stack changed
+     * it since. The fallback handler is read (a secret output) but not adopted: the engine writes
+     * an import's inputs into the generated program in plaintext, and its signing secrets must not
+     * land in a file a user commits. A program that gives it (from a secret) takes it over then.
      */
     async adopt(
         id: string,
@@ -418,7 +420,7 @@ export class SipConfigLifecycle {
         checkSipConfigId(id, `import it with \`pulumi import ultravox:index:SipConfig <name> ${SIP_CONFIG_ID}\``);
         const client = this.clientFor(connection);
         const live = await client.getSipConfig({ fresh: true });
-        const fields = MANAGED_FIELDS.filter((field) => field !== "fallbackHandler" || live.fallbackHandler !== null);
+        const fields = MANAGED_FIELDS.filter((field) => field !== "fallbackHandler");
         const current = liveValues(live, fields);
         const account = { accountBaseUrl: client.baseUrl, accountDomain: live.domain };
         return {

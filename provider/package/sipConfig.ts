@@ -113,9 +113,7 @@ export class SipConfigResource {
             return { id: refreshed.id, properties: toWire(refreshed.props) };
         }
         const adopted = await this.lifecycle.adopt(id);
-        const inputs: WireProperties = { ...adopted.inputs };
-        if (inputs.fallbackHandler != null) inputs.fallbackHandler = secretEnvelope(inputs.fallbackHandler);
-        return { id: adopted.id, properties: toWire(adopted.props), inputs };
+        return { id: adopted.id, properties: toWire(adopted.props), inputs: { ...adopted.inputs } };
     }
 
     async update(id: string, olds: WireProperties, news: WireProperties): Promise<WireProperties> {

@@ -154,7 +154,7 @@ export class SipConfig extends pulumi.dynamic.Resource {
             // fail later, with "code must be a string", far from this line.
             throw new UltravoxError(
                 "invalid_input",
-                `new SipConfig("${name}") was given opts.import: Pulumi cannot import a resource of a dynamic provider (pulumi/pulumi#16175), and none is needed. Leave the option out: \`new SipConfig(name, args)\` takes over the fields given in args, records the account's values from before, and destroy gives those back; the fields left out are neither written nor reverted.`,
+                `new SipConfig("${name}") was given opts.import: Pulumi cannot import a resource of a dynamic provider (pulumi/pulumi#16175). To adopt the config as it is, use the \`ultravox\` plugin's SipConfig (\`pulumi import ultravox:index:SipConfig <name> sip\`, or its import option). Or leave the option out: \`new SipConfig(name, args)\` takes over the fields given in args, records the account's values from before, and destroy gives those back; the fields left out are neither written nor reverted.`,
             );
         }
         const props: pulumi.Inputs = {

@@ -163,7 +163,7 @@ describe("setMocks: SipConfig.get and getSipConfigOutput", () => {
             "invalid_input",
         );
         expect(error.message).to.equal(
-            'new SipConfig("adopted") was given opts.import: Pulumi cannot import a resource of a dynamic provider (pulumi/pulumi#16175), and none is needed. Leave the option out: `new SipConfig(name, args)` takes over the fields given in args, records the account\'s values from before, and destroy gives those back; the fields left out are neither written nor reverted.',
+            "new SipConfig(\"adopted\") was given opts.import: Pulumi cannot import a resource of a dynamic provider (pulumi/pulumi#16175). To adopt the config as it is, use the `ultravox` plugin's SipConfig (`pulumi import ultravox:index:SipConfig <name> sip`, or its import option). Or leave the option out: `new SipConfig(name, args)` takes over the fields given in args, records the account's values from before, and destroy gives those back; the fields left out are neither written nor reverted.",
         );
         expect(engine.resources.some((resource) => resource.name === "adopted")).to.equal(false);
     });

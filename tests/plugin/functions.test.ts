@@ -434,7 +434,7 @@ describe("plugin: the getSipConfig function, invoked over gRPC", function () {
             (caught: unknown) => caught as InvokeError,
         );
         expect(error?.details).to.equal(
-            'UltravoxError [invalid_input]: An account has one SIP config, whose id is "sip" (got "other"): use SipConfig.get(name, "sip").',
+            'UltravoxError [invalid_input]: An account has one SIP config, whose id is "sip" (got "other"): read it with SipConfig.get(name, "sip"), or adopt it with `pulumi import ultravox:index:SipConfig <name> sip`.',
         );
         expect(emulator.requests.length).to.equal(before);
     });

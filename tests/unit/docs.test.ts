@@ -22,6 +22,18 @@ function anchors(file: string): Set<string> {
     return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] ?? "")));
 }
 
+/** Whether the lines of `block` appear one after another in `file`, the same indentation added to each. */
+function isExcerpt(block: string, file: string): boolean {
+    const wanted = block.replace(/\n$/, "").split("\n");
+    const lines = file.split("\n");
+    const first = wanted[0] ?? "";
+    return lines.some((line, start) => {
+        if (!line.endsWith(first) || line.trim() !== first.trim()) return false;
+        const indent = line.slice(0, line.length - first.length);
+        return wanted.every((want, offset) => lines[start + offset] === (want === "" ? "" : indent + want));
+    });
+}
+
 /** Every `[text](target)` outside code, with its target. */
 function links(file: string): string[] {
     const text = markdown(file)
@@ -80,6 +92,22 @@ describe("docs: the README and docs/ in the Pulumi Registry's layout", () => {
         }
         expect(checked).to.be.greaterThan(20);
         expect(broken).to.deep.equal([]);
+    });
+
+    it("a snippet marked `<!-- excerpt: <file> -->` is, line for line, a part of that file (a program a test runs)", () => {
+        const marked = markdownFiles().flatMap((file) =>
+            [...markdown(file).matchAll(/^<!-- excerpt: (\S+) -->\n```\w*\n([\s\S]*?)^```$/gm)].map((match) => ({
+                where: `${file}: ${match[1]}`,
+                source: match[1] ?? "",
+                block: match[2] ?? "",
+            })),
+        );
+        expect(marked.length).to.be.at.least(3);
+        for (const { where, source, block } of marked) {
+            expect(isExcerpt(block, fs.readFileSync(path.join(REPO_ROOT, source), "utf8")), where).to.equal(true);
+        }
+        expect(isExcerpt("a:\n  b: 1\n", "x:\n  a:\n    b: 1\n")).to.equal(true);
+        expect(isExcerpt("a:\n  b: 2\n", "x:\n  a:\n    b: 1\n")).to.equal(false);
     });
 
     it("the link check itself fails a missing file and a missing anchor", () => {

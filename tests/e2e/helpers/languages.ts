@@ -66,6 +66,8 @@ export interface LanguageProgram {
     /** The project folder (a copy of the example's Pulumi.yaml). */
     readonly dir: string;
     up(stack: string): Promise<CliResult>;
+    /** Only where a test needs it (the test programs). */
+    preview?(stack: string): Promise<CliResult>;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function prepare(engine: Engine, language: Language): Promise<Langu
 /** Runs `up` of a program (a file for Python, a name the Go driver knows for Go) on a stack of a project folder. */
 export interface Driver {
     up(dir: string, stack: string, program?: string): Promise<CliResult>;
+    preview(dir: string, stack: string, program?: string): Promise<CliResult>;
 }
 
 const AUTOMATION_ENV = { PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true" };
@@ -111,10 +114,11 @@ export async function pythonDriver(engine: Engine): Promise<Driver> {
         if (install.code !== 0) throw new Error(`pip install of the Python SDK failed:\n${install.stderr}`);
     }
     const driver = path.join(DRIVERS, "python", "driver.py");
-    return {
-        up: (dir, stack, program = path.join(exampleDir("python"), "__main__.py")) =>
-            run(engine, PYTHON, [driver, "up", dir, stack, program], dir, { ...AUTOMATION_ENV, PYTHONPATH: site }),
-    };
+    const operation =
+        (name: "up" | "preview") =>
+        (dir: string, stack: string, program = path.join(exampleDir("python"), "__main__.py")) =>
+            run(engine, PYTHON, [driver, name, dir, stack, program], dir, { ...AUTOMATION_ENV, PYTHONPATH: site });
+    return { up: operation("up"), preview: operation("preview") };
 }
 
 /** tests/e2e/drivers/go, compiled (with the committed go.sum, offline). */
@@ -127,7 +131,9 @@ export async function goDriver(engine: Engine): Promise<Driver> {
         });
         if (build.code !== 0) throw new Error(`go build of the Go driver failed:\n${build.stderr}`);
     }
-    return {
-        up: (dir, stack, program = "example") => run(engine, binary, ["up", dir, stack, program], dir, AUTOMATION_ENV),
-    };
+    const operation =
+        (name: "up" | "preview") =>
+        (dir: string, stack: string, program = "example") =>
+            run(engine, binary, [name, dir, stack, program], dir, AUTOMATION_ENV);
+    return { up: operation("up"), preview: operation("preview") };
 }
