@@ -10,6 +10,7 @@ import { run as cidr } from "./cidr";
 import { run as coldStart } from "./coldStart";
 import type { BenchResult, BenchRow } from "./common";
 import { run as enginePreview } from "./enginePreview";
+import { run as packageColdStart } from "./packageColdStart";
 import { run as providerSize } from "./providerSize";
 import { run as requireTime } from "./requireTime";
 import { run as warmRead } from "./warmRead";
@@ -21,6 +22,7 @@ const BENCHMARKS: [string, () => Promise<BenchResult>][] = [
     ["require time", requireTime],
     ["provider size", providerSize],
     ["engine preview", enginePreview],
+    ["package cold start", packageColdStart],
 ];
 
 function table(rows: BenchRow[]): string {
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
         `node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     );
     for (const [name, bench] of BENCHMARKS) {
-        if (only.length > 0 && !only.includes(name.replace(" ", "-"))) continue;
+        if (only.length > 0 && !only.includes(name.replaceAll(" ", "-"))) continue;
         const started = Date.now();
         process.stdout.write(`running ${name}… `);
         const result = await bench();

@@ -3,8 +3,9 @@
  * are generated from): a wrong type, an unknown or a missing input is an `invalid_input`
  * UltravoxError naming it, like the renderers' own checks. Integer ranges are left to the renderers.
  */
+
+import { UltravoxError } from "../core/errors";
 import { replaceLineBreaking } from "../core/text";
-import { UltravoxError } from "../index";
 import { isSecretEnvelope } from "./settings";
 
 /** A property in the schema's JSON form (the subset these functions use). */

@@ -13,11 +13,10 @@ import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import * as status from "@pulumi/pulumi/proto/status_pb";
 import type * as AnyTypes from "google-protobuf/google/protobuf/any_pb";
 import type * as StructTypes from "google-protobuf/google/protobuf/struct_pb";
-import { isUltravoxError, UltravoxError } from "../index";
+import { isUltravoxError, UltravoxError } from "../core/errors";
 import { recordedFailureOf } from "../lifecycle/sipConfig";
 import { checkArguments } from "./arguments";
 import { invokePackageFunction } from "./functions/index";
-import { readSipConfig } from "./read";
 import { GET_SIP_CONFIG_FUNCTION, PACKAGE_VERSION, packageSchema, SIP_CONFIG_TYPE } from "./schema";
 import { type ProviderSettings, settingsFrom } from "./settings";
 import { SipConfigResource } from "./sipConfig";
@@ -182,7 +181,7 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
                 checkArguments(argumentsOf(request.getArgs()), { properties: {}, required: [] }, packageSchema.types);
                 if (configured().unknown) return new provider.InvokeResponse();
                 // No fallbackHandler: an invoke result cannot keep a secret in every SDK (schema.ts).
-                const { fallbackHandler: _secret, ...properties } = await readSipConfig(configured());
+                const { fallbackHandler: _secret, ...properties } = await resource().readConfig();
                 return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(properties) as never);
             }
             // Secrets stay wrapped until the arguments are checked, so that no error quotes one.

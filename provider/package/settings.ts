@@ -2,8 +2,15 @@
  * The provider's configuration as the engine sends it to `Configure`: the explicit provider's
  * arguments, or for the default provider the stack config in the `ultravox` namespace.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { UltravoxError } from "../index";
+import { UltravoxError } from "../core/errors";
+
+/**
+ * The engine's wire markers, as the Pulumi SDK defines them (runtime/rpc.js; a unit test holds
+ * them equal): written here so that the plugin does not load the SDK's runtime to compare two strings.
+ */
+export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SPECIAL_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface ProviderSettings {
     apiKey?: string;
@@ -32,7 +39,7 @@ export function settingsFrom(args: Record<string, unknown>, variables: ReadonlyM
         const given = Object.hasOwn(args, name) ? unwrapSecret(args[name]) : undefined;
         const value = given ?? variables.get(`ultravox:config:${name}`);
         if (value === undefined || value === null) continue;
-        if (value === pulumi.runtime.unknownValue) {
+        if (value === UNKNOWN_VALUE) {
             settings.unknown = true;
             continue;
         }
@@ -48,7 +55,7 @@ export function settingsFrom(args: Record<string, unknown>, variables: ReadonlyM
         const given = Object.hasOwn(args, name) ? unwrapSecret(args[name]) : undefined;
         const value = given ?? variables.get(`ultravox:config:${name}`);
         if (value === undefined || value === null) continue;
-        if (value === pulumi.runtime.unknownValue) {
+        if (value === UNKNOWN_VALUE) {
             settings.unknown = true;
             continue;
         }
@@ -76,11 +83,11 @@ export function isSecretEnvelope(value: unknown): value is { value: unknown } {
     return (
         typeof value === "object" &&
         value !== null &&
-        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+        (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SPECIAL_SECRET_SIG
     );
 }
 
 /** Marks a property secret in a response: the engine keeps it encrypted in the state and outputs. */
 export function secretEnvelope(value: unknown): Record<string, unknown> {
-    return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+    return { [SPECIAL_SIG_KEY]: SPECIAL_SECRET_SIG, value };
 }

@@ -4,7 +4,8 @@
  * put back on the way out, so that what holds a secret is stored encrypted, and the connection
  * settings taken from the provider's configuration.
  */
-import { agentDialTargets, type SipConfigData } from "../index";
+import type { SipConfigData } from "../core/types";
+import { type GetSipConfigResult, SIP_CONFIG_ID, toOutputs } from "../lifecycle/outputs";
 import {
     checkSipConfigId,
     type DiffResult,
@@ -14,6 +15,8 @@ import {
     SECRET_STATE_NAMES,
     SipConfigLifecycle,
 } from "../lifecycle/sipConfig";
+import { type AgentDialTarget, agentDialTargets } from "../routing/dial";
+import { warnEngine } from "./engineLog";
 import { isSecretEnvelope, type ProviderSettings, secretEnvelope } from "./settings";
 
 /** A Struct as JavaScript, secrets still wrapped. */
@@ -68,7 +71,18 @@ export class SipConfigResource {
             settingsUnknown: settings.unknown,
             timeoutMs: settings.timeoutMs,
             maxRetries: settings.maxRetries,
+            warn: warnEngine,
         });
+    }
+
+    /**
+     * The read behind `getSipConfig` in every language: the outputs of the TypeScript read, plus
+     * how to dial each agent (`agentDialTargets`), which programs in YAML cannot compute themselves.
+     */
+    async readConfig(): Promise<GetSipConfigResult & { agentDialTargets: AgentDialTarget[] }> {
+        const { props } = await this.lifecycle.read(SIP_CONFIG_ID, {} as RecordedState);
+        const outputs = toOutputs(props);
+        return { ...outputs, agentDialTargets: agentDialTargets(outputs) };
     }
 
     async check(olds: WireProperties, news: WireProperties): Promise<{ property: string; reason: string }[]> {

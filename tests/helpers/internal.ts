@@ -11,3 +11,6 @@ export const settings = require(path.join(distDir, "api/settings")) as typeof im
 export const retry = require(path.join(distDir, "api/retry")) as typeof import("../../dist/api/retry");
 export const clientModule = require(path.join(distDir, "api/client")) as typeof import("../../dist/api/client");
 export const cliMain = require(path.join(distDir, "cli/main")) as typeof import("../../dist/cli/main");
+export const packageSettings = require(
+    path.join(distDir, "package/settings"),
+) as typeof import("../../dist/package/settings");

@@ -133,6 +133,8 @@ export interface Plugin {
         options?: CallOptions & { preview?: boolean; oldInputs?: Props },
     ): Promise<{ properties: Props }>;
     delete(id: string, urn: string, properties: Props, options?: CallOptions & { oldInputs?: Props }): Promise<void>;
+    /** A function call (the `ultravox` plugin's renderers): its return value. */
+    invoke(token: string, args: Props, options?: CallOptions): Promise<Props>;
     /** Everything the process has written so far. */
     output(): CapturedOutput;
     /** Kills the process (once; later calls return the same result) and returns all it wrote. */
@@ -355,6 +357,14 @@ function pluginCalls(
             return { properties: fromStruct(response.getProperties()) };
         },
 
+        async invoke(token, args, callOptions) {
+            const request = new providerPb.InvokeRequest().setTok(token).setArgs(toStruct(args));
+            const response = await unary<ProviderPb.InvokeResponse>("Invoke", callOptions, (m, o, cb) =>
+                client.invoke(request, m, o, cb),
+            );
+            return fromStruct(response.getReturn());
+        },
+
         async delete(id, urn, properties, callOptions) {
             const request = new providerPb.DeleteRequest();
             const { type, name } = typeAndName(urn);
@@ -404,16 +414,19 @@ function pluginHandle(
  * The cross-language `ultravox` plugin (provider/package/plugin/pulumi-resource-ultravox), started
  * as the engine starts it, behind the same calls as the dynamic-provider plugin: the two doors to
  * one lifecycle, driven alike. Configure it with `{ apiKey, baseUrl }` (an explicit provider's
- * arguments; `secretKeys: ["apiKey"]` sends the key as the engine does).
+ * arguments; `secretKeys: ["apiKey"]` sends the key as the engine does). `launcher`: another
+ * plugin started the same way (the benchmarks' do-nothing provider).
  */
-export async function startPackageProvider(options: StartPluginOptions = {}): Promise<Plugin> {
+export async function startPackageProvider(options: StartPluginOptions & { launcher?: string } = {}): Promise<Plugin> {
     const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     const modules = loadGrpc(sdkDir);
     const startTimeoutMs = options.startTimeoutMs ?? 20_000;
-    const launcher = path.join(REPO_ROOT, "provider", "package", "plugin", "pulumi-resource-ultravox");
+    const launcher =
+        options.launcher ?? path.join(REPO_ROOT, "provider", "package", "plugin", "pulumi-resource-ultravox");
     // This process's node first on PATH: the launcher wants Node ≥ 22.12.
     const env = { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`, ...options.env };
-    const child = start(launcher, ["127.0.0.1:1"], { cwd: REPO_ROOT, env: childEnv(env) });
+    // No engine address: the plugin's warnings go to its stderr, where a test reads them.
+    const child = start(launcher, [], { cwd: REPO_ROOT, env: childEnv(env) });
     const port = await portOf(child, startTimeoutMs);
     const client = await connect(modules, port, startTimeoutMs);
     return pluginHandle(modules, client, child, port);

@@ -113,7 +113,7 @@ describe("layout: dependency rules of provider/, read from the compiled imports"
         expect(byName("api/client.js")).to.include("got");
         expect(byName("pulumi/sipConfig.js")).to.include("@pulumi/pulumi");
         expect(byName("pulumi/dynamicProvider.js")).to.include("pulumi-ultravox/provider-impl");
-        expect(byName("package/settings.js")).to.include("@pulumi/pulumi");
+        expect(byName("package/engineLog.js")).to.include("@pulumi/pulumi/proto/engine_pb");
         expect(byName("pulumi/providerImpl.js")).to.include("../lifecycle/sipConfig");
         expect(byName("package/sipConfig.js")).to.include("../lifecycle/sipConfig");
         expect(byName("render/pbx/trunk.js")).to.include("../../routing/route");
@@ -134,15 +134,38 @@ describe("layout: dependency rules of provider/, read from the compiled imports"
         expect(reached).to.deep.equal([]);
     });
 
-    it("only pulumi/, testing/ (the mocks) and package/ (the cross-language provider plugin) import @pulumi/pulumi", () => {
+    it("only pulumi/, testing/ (the mocks) and package/ (the plugin: its gRPC stubs) import @pulumi/pulumi", () => {
         expect(edges(modules, except("pulumi", "testing", "package"), ["package:@pulumi/pulumi"])).to.deep.equal([]);
     });
 
-    it("nothing of ours imports package/: it is the plugin's own entry point, and goes through the public surface, lifecycle/ (the one implementation of SipConfig's steps) and core/'s pure helpers", () => {
+    it("nothing of ours imports package/: it is the plugin's own entry point, built on lifecycle/ (the one implementation of SipConfig's steps), the renderers and core/; never the public surface, pulumi/ or api/, which load the SDK's runtime or bypass the lifecycle", () => {
         expect(edges(modules, except("package"), ["package"])).to.deep.equal([]);
-        expect(
-            edges(modules, ["package"], ["api", "pulumi", "routing", "render", "cli", "emulator", "testing"]),
-        ).to.deep.equal([]);
+        expect(edges(modules, ["package"], ["index", "api", "pulumi", "cli", "emulator", "testing"])).to.deep.equal([]);
+    });
+
+    it("package/ takes only the SDK's gRPC stubs (`@pulumi/pulumi/proto/...`), so that the plugin starts without the SDK's runtime", () => {
+        const sdkImports = modules
+            .filter((module) => module.folder === "package")
+            .flatMap((module) =>
+                module.imports
+                    .filter((specifier) => targetOf(module, specifier) === "package:@pulumi/pulumi")
+                    .map((specifier) => `${module.name} → ${specifier}`),
+            );
+        expect(sdkImports).to.include("package/server.js → @pulumi/pulumi/proto/provider_pb");
+        expect(sdkImports.filter((edge) => !edge.includes("→ @pulumi/pulumi/proto/"))).to.deep.equal([]);
+    });
+
+    it("loading the plugin's server loads neither the SDK's runtime nor got nor zod (require.cache of a fresh process)", async () => {
+        const script = `
+require(${JSON.stringify(path.join(DIST_DIR, "package", "server.js"))});
+const loaded = Object.keys(require.cache)
+    .map((file) => file.split(/[\\/]node_modules[\\/]/).pop())
+    .filter((file) => /^(@pulumi[\\/]pulumi[\\/](index|runtime|resource|output)|got[\\/]|zod[\\/])/.test(file));
+process.stdout.write(JSON.stringify(loaded));
+`;
+        const result = await runNode(["-e", script], { cwd: REPO_ROOT, timeoutMs: 30_000 });
+        expect(result.code, result.stderr).to.equal(0);
+        expect(JSON.parse(result.stdout)).to.deep.equal([]);
     });
 
     it("lifecycle/ (both doors' SipConfig steps) depends only on core/ and api/: no door, no SDK", () => {

@@ -3,20 +3,16 @@ import {
     type AwsPrefixListIngressOptions,
     type AwsPrefixListOptions,
     type AwsSecurityGroupChunkOptions,
-    type AzureSecurityRuleOptions,
     awsManagedPrefixListArgs,
     awsPrefixListIngress,
     awsSecurityGroupIngress,
     awsSecurityGroupIngressChunks,
-    azureNsgSecurityRules,
-    type FirewallOptions,
-    type GcpFirewallOptions,
-    gcpFirewallRules,
-    type KamailioPermissionsOptions,
-    kamailioPermissionsAddress,
-    type NftablesOptions,
-    nftablesRuleset,
-} from "../../index";
+} from "../../render/firewall/aws";
+import { type AzureSecurityRuleOptions, azureNsgSecurityRules } from "../../render/firewall/azure";
+import { type GcpFirewallOptions, gcpFirewallRules } from "../../render/firewall/gcp";
+import { type NftablesOptions, nftablesRuleset } from "../../render/firewall/nftables";
+import type { FirewallOptions } from "../../render/firewall/rules";
+import { type KamailioPermissionsOptions, kamailioPermissionsAddress } from "../../render/pbx/kamailio";
 import {
     type Args,
     boolean,

@@ -6,9 +6,8 @@
  * function's inputs are held to its TypeScript options at compile time (`describedAs`). Input names
  * are the TypeScript options' names; a callback option (`onWarning`) becomes the result's `warnings`.
  */
-import { redact } from "../../core/errors";
+import { isUltravoxError, redact, UltravoxError } from "../../core/errors";
 import { quote, withSecretValues } from "../../core/quote";
-import { isUltravoxError, UltravoxError } from "../../index";
 import { checkArguments, ownMember, type SchemaTypes } from "../arguments";
 import { secretEnvelope } from "../settings";
 import { firewallFunctions } from "./firewall";

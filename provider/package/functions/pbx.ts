@@ -1,14 +1,8 @@
 /** The PBX trunk renderers as functions: Asterisk, FreeSWITCH, Kamailio's dispatcher and carriers. */
-import {
-    type AsteriskPjsipOptions,
-    asteriskPjsip,
-    type CarrierTrunkOptions,
-    carrierTrunkUris,
-    type FreeswitchGatewayOptions,
-    freeswitchGateway,
-    type KamailioDispatcherOptions,
-    kamailioDispatcherList,
-} from "../../index";
+import { type AsteriskPjsipOptions, asteriskPjsip } from "../../render/pbx/asterisk";
+import { type CarrierTrunkOptions, carrierTrunkUris } from "../../render/pbx/carrier";
+import { type FreeswitchGatewayOptions, freeswitchGateway } from "../../render/pbx/freeswitch";
+import { type KamailioDispatcherOptions, kamailioDispatcherList } from "../../render/pbx/kamailio";
 import {
     type Args,
     boolean,

@@ -1,5 +1,5 @@
 /** What happens to a call, as a function. */
-import { explainInboundCall, type InboundCall } from "../../index";
+import { explainInboundCall, type InboundCall } from "../../routing/explain";
 import {
     type Args,
     boolean,

@@ -3,7 +3,7 @@
  * object, a reference to a type), the fragments several functions share, and the compile-time
  * check that holds each function's inputs to its TypeScript options (`describedAs`).
  */
-import type { SipRouting, WarningSink } from "../../index";
+import type { SipRouting, WarningSink } from "../../core/types";
 import type { ObjectSpec, PropertySpec } from "../arguments";
 
 export type Args = Record<string, unknown>;
