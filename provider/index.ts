@@ -25,6 +25,9 @@ export type {
     SipConfigData,
     SipConfigPatch,
     SipConfigWithOtherRanges,
+    SipRegistrationData,
+    SipRegistrationInput,
+    SipRegistrationPatch,
     SipRouting,
     WarningSink,
 } from "./core/types";
@@ -36,7 +39,15 @@ export {
     getSipConfig,
     getSipConfigOutput,
 } from "./pulumi/getSipConfig";
+export {
+    type GetSipRegistrationsArgs,
+    type GetSipRegistrationsOutputArgs,
+    type GetSipRegistrationsResult,
+    getSipRegistrations,
+    getSipRegistrationsOutput,
+} from "./pulumi/getSipRegistrations";
 export { SipConfig, type SipConfigArgs, type SipConfigState } from "./pulumi/sipConfig";
+export { SipRegistration, type SipRegistrationArgs, type SipRegistrationState } from "./pulumi/sipRegistration";
 export {
     type AwsManagedPrefixList,
     type AwsPrefixListIngressOptions,
@@ -64,6 +75,17 @@ export {
     kamailioDispatcherList,
     kamailioPermissionsAddress,
 } from "./render/pbx/kamailio";
+export {
+    type AsteriskRegistrationAccount,
+    type AsteriskRegistrationOptions,
+    asteriskRegistrationAccount,
+    type FreeswitchDirectoryUserOptions,
+    freeswitchDirectoryUser,
+    type KamailioSubscriber,
+    type KamailioSubscriberOptions,
+    kamailioSubscriber,
+    type RegistrationAccount,
+} from "./render/pbx/registration";
 export type { AgentAddress, CodecOptions, TrunkOptions } from "./render/pbx/trunk";
 export type { Rendered, RenderedText } from "./render/rendered";
 export { type AgentDialTarget, agentDialTargets } from "./routing/dial";

@@ -7,9 +7,19 @@ import { createHash } from "node:crypto";
 import type { Got } from "got";
 import { type Clock, type ClockTimer, systemClock, unrefTimer } from "../core/clock";
 import { redact, sanitizedCause, UltravoxError } from "../core/errors";
-import type { ReadOptions, SipConfigData, SipConfigPatch, SipConfigWithOtherRanges, WarningSink } from "../core/types";
+import { quote } from "../core/quote";
+import type {
+    ReadOptions,
+    SipConfigData,
+    SipConfigPatch,
+    SipConfigWithOtherRanges,
+    SipRegistrationData,
+    SipRegistrationInput,
+    SipRegistrationPatch,
+    WarningSink,
+} from "../core/types";
 import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
-import { loadSchema } from "./loadSchema";
+import { loadRegistrationSchema, loadSchema } from "./loadSchema";
 import { backoffMs, RETRY_NETWORK_CODES, RETRY_STATUSES, retryAfterMs, sleep } from "./retry";
 import {
     CLIENT_SETTING_NAMES,
@@ -48,6 +58,12 @@ function loadGot(): Promise<Got> {
     gotPromise ??= import("got").then((module) => module.default);
     return gotPromise;
 }
+
+type HttpMethod = "GET" | "PATCH" | "POST" | "DELETE";
+
+/** Bounds on a list of registrations: far past a real account's, short of a server's loop. */
+export const MAX_REGISTRATION_PAGES = 100;
+export const MAX_REGISTRATIONS = 10_000;
 
 /** Reads in flight, by key + URL: the raw answer is shared; each caller parses (and warns) for itself. */
 const inFlight = new Map<string, Promise<unknown>>();
@@ -172,6 +188,104 @@ export class UltravoxClient {
         return this.#parse(json, options);
     }
 
+    get registrationsUrl(): string {
+        return `${this.baseUrl}/api/sip/registrations`;
+    }
+
+    #registrationUrl(registrationId: string): string {
+        const { registrationIdSchema } = loadRegistrationSchema();
+        if (!registrationIdSchema.safeParse(registrationId).success) {
+            throw new UltravoxError(
+                "invalid_input",
+                `${quote(registrationId.slice(0, 100))} is not a registration id (letters, digits, - and _, as the API gives them): nothing was sent.`,
+            );
+        }
+        return `${this.registrationsUrl}/${registrationId}`;
+    }
+
+    /**
+     * Every SIP registration of the account, page after page. Pages are untrusted: a `next` that
+     * leaves this base URL, repeats a page, or a list past `maxPages` pages or `maxItems` items is
+     * refused (`invalid_response`), so that no server can make the client loop or wander.
+     */
+    async listSipRegistrations(options: { maxPages?: number; maxItems?: number } = {}): Promise<SipRegistrationData[]> {
+        const { parseRegistrationPage } = loadRegistrationSchema();
+        const maxPages = options.maxPages ?? MAX_REGISTRATION_PAGES;
+        const maxItems = options.maxItems ?? MAX_REGISTRATIONS;
+        const registrations: SipRegistrationData[] = [];
+        const seen = new Set<string>();
+        let url: string | null = `${this.registrationsUrl}?pageSize=100`;
+        for (let page = 1; url !== null; page++) {
+            if (page > maxPages) throw this.#badPaging(`has more than ${maxPages} pages`);
+            seen.add(url);
+            const answer = parseRegistrationPage(
+                await this.#requestJson("GET", undefined, this.timeoutMs, url),
+                this.#names.baseUrl,
+            );
+            registrations.push(...answer.registrations);
+            if (registrations.length > maxItems) throw this.#badPaging(`holds more than ${maxItems} registrations`);
+            url = answer.next === null ? null : this.#nextPage(answer.next, seen);
+        }
+        return registrations;
+    }
+
+    /** A page's `next`, accepted only on this base URL's registrations path, and only once. */
+    #nextPage(next: string, seen: ReadonlySet<string>): string {
+        let parsed: URL;
+        try {
+            parsed = new URL(next, this.registrationsUrl);
+        } catch {
+            throw this.#badPaging("gave a next page that is not a URL");
+        }
+        const base = new URL(this.registrationsUrl);
+        if (
+            parsed.origin !== base.origin ||
+            parsed.pathname.replace(/\/$/, "") !== base.pathname ||
+            parsed.username ||
+            parsed.password
+        ) {
+            throw this.#badPaging("gave a next page away from the configured base URL (not followed, not quoted)");
+        }
+        if (seen.has(parsed.href)) throw this.#badPaging("gave a next page it had already given (a loop)");
+        return parsed.href;
+    }
+
+    #badPaging(what: string): UltravoxError {
+        return new UltravoxError(
+            "invalid_response",
+            `The Ultravox API's list of SIP registrations ${what}; the list was refused and nothing was applied. Check the base URL (${this.#names.baseUrl}).`,
+        );
+    }
+
+    async getSipRegistration(registrationId: string): Promise<SipRegistrationData> {
+        const url = this.#registrationUrl(registrationId);
+        const json = await this.#requestJson("GET", undefined, this.timeoutMs, url);
+        return loadRegistrationSchema().parseRegistration(json, this.#names.baseUrl);
+    }
+
+    /**
+     * POST: creates a registration (the API answers 201). Not retried once it may have reached
+     * the server: a lost answer may mean a registration exists, which the caller must look for.
+     */
+    async createSipRegistration(input: SipRegistrationInput): Promise<SipRegistrationData> {
+        const { checkRegistrationInput, parseRegistration } = loadRegistrationSchema();
+        const body = checkRegistrationInput(input);
+        const json = await this.#requestJson("POST", body, this.timeoutMs, this.registrationsUrl);
+        return parseRegistration(json, this.#names.baseUrl);
+    }
+
+    async updateSipRegistration(registrationId: string, patch: SipRegistrationPatch): Promise<SipRegistrationData> {
+        const { checkRegistrationInput, parseRegistration } = loadRegistrationSchema();
+        const url = this.#registrationUrl(registrationId);
+        const json = await this.#requestJson("PATCH", checkRegistrationInput(patch, true), this.timeoutMs, url);
+        return parseRegistration(json, this.#names.baseUrl);
+    }
+
+    /** DELETE (the API answers 204). A registration already gone is a `not_found` error: the caller decides. */
+    async deleteSipRegistration(registrationId: string): Promise<void> {
+        await this.#requestWithRetries("DELETE", undefined, this.timeoutMs, this.#registrationUrl(registrationId));
+    }
+
     #parse(json: unknown, options: Pick<ReadOptions, "keepOtherRanges">): SipConfigData {
         const { parseSipConfig } = loadSchema();
         const baseUrlName = this.#names.baseUrl;
@@ -180,12 +294,22 @@ export class UltravoxClient {
             : parseSipConfig(json, this.#onWarning, { baseUrlName });
     }
 
-    async #requestJson(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<unknown> {
-        const response = await this.#requestWithRetries(method, body, timeoutMs);
+    async #requestJson(
+        method: HttpMethod,
+        body: unknown,
+        timeoutMs: number,
+        url: string = this.sipUrl,
+    ): Promise<unknown> {
+        const response = await this.#requestWithRetries(method, body, timeoutMs, url);
         return decodeJson(response, [this.#apiKey], this.#names);
     }
 
-    async #requestWithRetries(method: "GET" | "PATCH", body: unknown, timeoutMs: number): Promise<RawResponse> {
+    /**
+     * Retries what is safe to send again: a GET, PATCH or DELETE (each leaves the server as one
+     * that arrives once) on 429, 502, 503, 504 and connection failures; a POST, which creates, only
+     * when it surely never reached the server (refused connection, 429).
+     */
+    async #requestWithRetries(method: HttpMethod, body: unknown, timeoutMs: number, url: string): Promise<RawResponse> {
         const got = await loadGot();
         const clock = this.#clock;
         const deadline = clock.now() + timeoutMs;
@@ -196,29 +320,32 @@ export class UltravoxClient {
             for (let attempt = 0; ; attempt++) {
                 let response: RawResponse;
                 try {
-                    response = await this.#attempt(got, method, body, controller.signal);
+                    response = await this.#attempt(got, method, url, body, controller.signal);
                 } catch (error) {
-                    const failure = this.#classifyThrown(error, controller.signal.aborted, method);
+                    const failure = this.#classifyThrown(error, controller.signal.aborted, method, url);
+                    if (method === "POST" && networkCode(error) !== "ECONNREFUSED") failure.retryable = false;
                     const wait = backoffMs(attempt);
                     if (failure.retryable && attempt < this.maxRetries && clock.now() + wait < deadline) {
                         await sleep(wait, controller.signal, clock).catch(() => undefined);
                         if (!controller.signal.aborted) continue;
-                        throw this.#timeoutError(method);
+                        throw this.#timeoutError(method, url);
                     }
                     throw failure.error;
                 }
                 if (response.status >= 200 && response.status < 300) return response;
-                if (RETRY_STATUSES.has(response.status) && attempt < this.maxRetries) {
+                const retryableStatus =
+                    method === "POST" ? response.status === 429 : RETRY_STATUSES.has(response.status);
+                if (retryableStatus && attempt < this.maxRetries) {
                     const wait = retryAfterMs(response.headers["retry-after"], clock.now()) ?? backoffMs(attempt);
                     if (clock.now() + wait < deadline) {
                         await sleep(wait, controller.signal, clock).catch(() => undefined);
                         if (!controller.signal.aborted) continue;
-                        throw this.#timeoutError(method);
+                        throw this.#timeoutError(method, url);
                     }
                 }
                 throw statusError(
                     response,
-                    { method, url: this.sipUrl, shownUrl: this.#shown(this.sipUrl), secrets: [this.#apiKey] },
+                    { method, url, shownUrl: this.#shown(url), secrets: [this.#apiKey] },
                     attempt,
                     this.#names,
                 );
@@ -228,9 +355,9 @@ export class UltravoxClient {
         }
     }
 
-    #attempt(got: Got, method: "GET" | "PATCH", body: unknown, signal: AbortSignal): Promise<RawResponse> {
+    #attempt(got: Got, method: HttpMethod, url: string, body: unknown, signal: AbortSignal): Promise<RawResponse> {
         return new Promise<RawResponse>((resolve, reject) => {
-            const stream = got.stream(this.sipUrl, {
+            const stream = got.stream(url, {
                 method,
                 headers: {
                     "x-api-key": this.#apiKey,
@@ -244,6 +371,8 @@ export class UltravoxClient {
                 retry: { limit: 0 },
                 signal,
             });
+            // got's stream waits for a body to be written for any method but GET: a DELETE has none.
+            if (body === undefined && method !== "GET") stream.end();
             const chunks: Buffer[] = [];
             let size = 0;
             let status = 0;
@@ -275,9 +404,14 @@ export class UltravoxClient {
         });
     }
 
-    #classifyThrown(error: unknown, aborted: boolean, method: string): { error: UltravoxError; retryable: boolean } {
+    #classifyThrown(
+        error: unknown,
+        aborted: boolean,
+        method: string,
+        url: string,
+    ): { error: UltravoxError; retryable: boolean } {
         if (error instanceof UltravoxError) return { error, retryable: false };
-        if (aborted) return { error: this.#timeoutError(method, error), retryable: false };
+        if (aborted) return { error: this.#timeoutError(method, url, error), retryable: false };
         const code = networkCode(error);
         const cause = sanitizedCause(error, [this.#apiKey]);
         return {
@@ -290,10 +424,10 @@ export class UltravoxClient {
         };
     }
 
-    #timeoutError(method: string, error?: unknown): UltravoxError {
+    #timeoutError(method: string, url: string = this.sipUrl, error?: unknown): UltravoxError {
         return new UltravoxError(
             "timeout",
-            `${method} ${this.#shown(this.sipUrl)} did not complete within ${this.timeoutMs} ms (retries included). Retry later, or raise ${this.#names.timeoutMs}.`,
+            `${method} ${this.#shown(url)} did not complete within ${this.timeoutMs} ms (retries included). Retry later, or raise ${this.#names.timeoutMs}.`,
             error === undefined ? {} : { cause: sanitizedCause(error, [this.#apiKey]) },
         );
     }

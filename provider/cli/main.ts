@@ -10,6 +10,7 @@ import { changeAllowlist, type WantedEntries, wantedEntries } from "./allowlist"
 import { type CliIo, processIo } from "./io";
 import { COMMANDS, clientFrom, commandHelp, EXIT_OUTPUT_CLOSED, HELP_HINT, USAGE, VERSION } from "./options";
 import { type Options, parse } from "./parse";
+import { type RegistrationsAction, registrationsAction, runRegistrations } from "./registrations";
 import { checkRenderArguments, render, renderUsesCidrs } from "./render";
 import { json, masked, table } from "./show";
 import { printable, printableValue } from "./terminal";
@@ -67,7 +68,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const warnings = new CommandWarnings();
     // show, check, allow and disallow print or test allowedCidrRanges; render only some targets.
-    const outputUsesCidrs = command !== "render" || renderUsesCidrs(argument);
+    const outputUsesCidrs = command !== "registrations" && (command !== "render" || renderUsesCidrs(argument));
     try {
         // Every argument is checked before any request is made: a typo costs no API call.
         const checked = checkArguments(command, argument, positionals, options);
@@ -97,10 +98,12 @@ function checkArguments(
     argument: string | undefined,
     positionals: string[],
     options: Options,
-): WantedEntries | undefined {
+): WantedEntries | RegistrationsAction | undefined {
     switch (command) {
         case "show":
             return undefined;
+        case "registrations":
+            return registrationsAction(positionals);
         case "render":
             checkRenderArguments(argument, options);
             return undefined;
@@ -120,7 +123,7 @@ function checkArguments(
 async function run(
     command: string,
     argument: string | undefined,
-    wanted: WantedEntries | undefined,
+    wanted: WantedEntries | RegistrationsAction | undefined,
     options: Options,
     env: NodeJS.ProcessEnv,
     warnings: CommandWarnings,
@@ -152,6 +155,12 @@ async function run(
                   : "rejected";
             return { output: `${verdict}\n${printableValue(result.reason)}\n`, code };
         }
+        case "registrations":
+            return runRegistrations(
+                wanted as RegistrationsAction,
+                clientFrom(options, env, warnings.onReadWarning),
+                options.json,
+            );
         case "allow":
         case "disallow": {
             const outcome = await changeAllowlist(

@@ -20,11 +20,13 @@ Commands:
   disallow <cidr>...                remove entries from allowedCidrRanges, as written (exit 5 when a
                                     broader entry still allows them; an entry that is not IPv4,
                                     such as an IPv6 range, is removed as show lists it)
+  registrations list [--json]       the account's SIP registrations (no passwords: the API never gives them)
+  registrations remove <id>         delete one SIP registration
 
 Options:
   --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai
   --timeout-ms <n>                  the whole call, retries included (default 30000)
-  --json                            JSON output (show, render of firewall targets, check)
+  --json                            JSON output (show, render of firewall targets, check, registrations list)
   --agents <id,id>                  render PBX and carrier targets: agents to include (default: all allowedAgents)
   --transport <udp|tcp|tls>         render PBX and carrier targets: SIP transport (default udp)
   --codecs <list>                   render asterisk, freeswitch: pcmu,pcma,g722,g7221,g7222,opus,ilbc (default pcmu,pcma,g722,opus)
@@ -55,6 +57,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
     check: ["--json"],
     allow: [],
     disallow: [],
+    registrations: ["--json"],
 };
 
 export const COMMANDS = Object.keys(COMMAND_OPTIONS);
@@ -63,12 +66,14 @@ export function commandHelp(command: string): string | undefined {
     const taken = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
     if (taken === undefined) return undefined;
     const lines = USAGE.split("\n");
-    const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
-    const own = [lines[start] ?? ""];
-    // A command's description may continue on indented lines (render's targets).
-    for (const line of lines.slice(start + 1)) {
-        if (!/^ {20,}/.test(line)) break;
-        own.push(line);
+    const own: string[] = [];
+    let inCommand = false;
+    for (const line of lines) {
+        // A command may have several lines (registrations list, remove), and a description may
+        // continue on indented lines (render's targets).
+        if (line.startsWith(`  ${command} `) || line === `  ${command}`) inCommand = true;
+        else if (!(inCommand && /^ {20,}/.test(line))) inCommand = false;
+        if (inCommand) own.push(line);
     }
     const options = lines.filter((line) =>
         [...taken, "--base-url", "--timeout-ms"].some((name) => line.startsWith(`  ${name} `)),

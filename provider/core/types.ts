@@ -70,3 +70,33 @@ export interface SipRouting {
 export function hasFallbackHandler(config: SipRouting): boolean {
     return Boolean(config.fallbackHandler ?? config.fallbackHandlerUrl);
 }
+
+/**
+ * A SIP registration: Ultravox registers with your SIP server as this user, for a cloud PBX
+ * without a fixed address. The password is write-only: the API never returns it.
+ */
+export interface SipRegistrationData {
+    registrationId: string;
+    /** When it was created (ISO 8601), as the API says. */
+    created: string;
+    /** The SIP user Ultravox registers as. */
+    username: string;
+    /** The SIP server to register with (a host, host:port or SIP URI). */
+    proxy: string;
+    /** A proxy used to reach that server, or null. */
+    outboundProxy: string | null;
+    /** The authentication user when it differs from `username`, or null. */
+    authUser: string | null;
+}
+
+/** What a registration is created with; `password` is write-only. */
+export interface SipRegistrationInput {
+    username: string;
+    password: string;
+    proxy: string;
+    outboundProxy?: string | null;
+    authUser?: string | null;
+}
+
+/** A PATCH of a registration: any subset of the writable fields. */
+export type SipRegistrationPatch = Partial<SipRegistrationInput>;

@@ -6,6 +6,7 @@ export type {
     EmulatorAccount,
     EmulatorFault,
     EmulatorOptions,
+    EmulatorRegistration,
     EmulatorSipConfig,
     RecordedRequest,
 } from "./types";

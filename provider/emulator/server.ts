@@ -1,5 +1,6 @@
 /**
- * A stand-in for https://api.ultravox.ai's SIP endpoints (`GET`/`PATCH /api/sip`), for tests and
+ * A stand-in for https://api.ultravox.ai's SIP endpoints (`GET`/`PATCH /api/sip`, and the SIP
+ * registrations under `/api/sip/registrations`), for tests and
  * demos. Answers like Django REST Framework does, and can be told to misbehave (see `EmulatorFault`).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -10,11 +11,13 @@ import { describeIssues, sipConfigPatchSchema, sipConfigSchema } from "../api/sc
 import { type Clock, type ClockTimer, systemClock } from "../core/clock";
 import { drfErrors } from "./drfErrors";
 import { checkFault, faultBody, RESPONSE_FIELDS } from "./faults";
+import { type Answer, jsonBody, REGISTRATIONS_PATH, RegistrationsEndpoint } from "./registrations";
 import type {
     Emulator,
     EmulatorAccount,
     EmulatorFault,
     EmulatorOptions,
+    EmulatorRegistration,
     EmulatorSipConfig,
     RecordedRequest,
 } from "./types";
@@ -158,6 +161,18 @@ class EmulatorServer implements Emulator {
         this.#account.sip = structuredClone(sip);
     }
 
+    replaceRegistrations(registrations: EmulatorRegistration[]): void {
+        this.#account.registrations = structuredClone(registrations);
+    }
+
+    readonly #registrations = new RegistrationsEndpoint(
+        () => {
+            this.#account.registrations ??= [];
+            return this.#account.registrations;
+        },
+        () => this.#clock.now(),
+    );
+
     close(): Promise<void> {
         this.#closed = true;
         for (const [timer, clock] of this.#timers) clock.clearTimeout(timer);
@@ -189,8 +204,12 @@ class EmulatorServer implements Emulator {
         return this.#keyHashes.some((known) => timingSafeEqual(known, hash));
     }
 
-    #takeFault(method: string): EmulatorFault | undefined {
-        const index = this.#faults.findIndex((entry) => !entry.fault.method || entry.fault.method === method);
+    #takeFault(method: string, path: string): EmulatorFault | undefined {
+        const index = this.#faults.findIndex(
+            (entry) =>
+                (!entry.fault.method || entry.fault.method === method) &&
+                (!entry.fault.path || path.startsWith(entry.fault.path)),
+        );
         const entry = this.#faults[index];
         if (!entry) return undefined;
         entry.left -= 1;
@@ -230,7 +249,7 @@ class EmulatorServer implements Emulator {
         // An unauthenticated sender's bytes are never kept: anyone could fill the memory with them.
         if (record.apiKeyValid) record.body = body.subarray(0, MAX_RECORDED_BODY_CHARS).toString("utf8");
 
-        const fault = this.#takeFault(method);
+        const fault = this.#takeFault(method, path);
         if (fault) {
             record.fault = true;
             await fault.before?.(this);
@@ -260,8 +279,10 @@ class EmulatorServer implements Emulator {
     #route(req: IncomingMessage, record: RecordedRequest, body: Buffer): Answer {
         const { method, path } = record;
         // Django resolves the URL before authenticating; DRF authenticates before checking the method.
-        if (path !== "/api/sip") return { status: 404, body: { detail: "Not found." } };
+        const registrations = path === REGISTRATIONS_PATH || path.startsWith(`${REGISTRATIONS_PATH}/`);
+        if (path !== "/api/sip" && !registrations) return { status: 404, body: { detail: "Not found." } };
         if (!record.apiKeyValid) return { status: 401, body: { detail: "Invalid API key." } };
+        if (registrations) return this.#registrations.route(req, method, path, body);
         if (method === "GET" || method === "HEAD") return { status: 200, body: structuredClone(this.#account.sip) };
         if (method === "PATCH") return this.#patch(req, body);
         return {
@@ -272,21 +293,9 @@ class EmulatorServer implements Emulator {
     }
 
     #patch(req: IncomingMessage, body: Buffer): Answer {
-        let input: unknown = {};
-        if (body.length > 0) {
-            const contentType = req.headers["content-type"] ?? "";
-            if (contentType.split(";")[0]?.trim().toLowerCase() !== "application/json") {
-                return { status: 415, body: { detail: `Unsupported media type "${contentType}" in request.` } };
-            }
-            try {
-                input = JSON.parse(body.toString("utf8"));
-            } catch (error) {
-                // Not V8's message as is: it quotes the body, which could hold a secret.
-                const position = /at position (\d+)/.exec((error as Error).message)?.[1];
-                const where = position === undefined ? "" : ` (at position ${position})`;
-                return { status: 400, body: { detail: `JSON parse error - the body is not valid JSON${where}` } };
-            }
-        }
+        const parsed = jsonBody(req, body);
+        if ("answer" in parsed) return parsed.answer;
+        const input = parsed.input;
         const result = sipConfigPatchSchema.safeParse(input);
         if (!result.success) return { status: 400, body: drfErrors(result.error.issues, input) };
         // Arrays replace; `domain` and unknown fields were dropped by the schema, as DRF ignores them.
@@ -365,14 +374,11 @@ class EmulatorServer implements Emulator {
     }
 }
 
-/** What the emulated API answers: a status and a JSON body. */
-interface Answer {
-    status: number;
-    body: unknown;
-    headers?: Record<string, string>;
-}
-
 function send(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+    if (status === 204) {
+        res.writeHead(204, headers).end();
+        return;
+    }
     const body = Buffer.from(JSON.stringify(value));
     res.writeHead(status, { "content-type": "application/json", "content-length": String(body.length), ...headers });
     res.end(body);

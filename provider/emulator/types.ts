@@ -11,10 +11,23 @@ export interface EmulatorSipConfig {
     fallbackHandler?: { url: string; secrets: string[] } | null;
 }
 
+/** A SIP registration as the emulator stores it: the write-only password included (never served). */
+export interface EmulatorRegistration {
+    registrationId: string;
+    created: string;
+    username: string;
+    password: string;
+    proxy: string;
+    outboundProxy?: string | null;
+    authUser?: string | null;
+}
+
 export interface EmulatorAccount {
     /** Keys accepted in `X-API-Key`. */
     apiKeys: string[];
     sip: EmulatorSipConfig;
+    /** `/api/sip/registrations`, in creation order. Default none. */
+    registrations?: EmulatorRegistration[];
 }
 
 export interface RecordedRequest {
@@ -74,6 +87,8 @@ export interface Emulator {
     clearFaults(): void;
     /** Replaces the SIP config as is, unvalidated: GET may then serve an invalid one. */
     replaceSip(sip: EmulatorSipConfig): void;
+    /** Replaces the registrations as they are, unvalidated (an edit in the console, a bad answer). */
+    replaceRegistrations(registrations: EmulatorRegistration[]): void;
     /** Stops listening and destroys every connection, hung ones included. */
     close(): Promise<void>;
 }
@@ -84,7 +99,9 @@ export interface Emulator {
  */
 export interface EmulatorFault {
     /** Only requests with this method match. Default: any. */
-    method?: "GET" | "PATCH";
+    method?: "GET" | "PATCH" | "POST" | "DELETE";
+    /** Only requests whose path starts with this match (`/api/sip/registrations`). Default: any. */
+    path?: string;
     /** How many matching requests it applies to. Default 1. */
     times?: number;
     /** Runs before the request is handled: simulates another writer racing a PATCH. */

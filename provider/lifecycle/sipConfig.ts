@@ -4,12 +4,21 @@
  * the TypeScript dynamic provider (pulumi/providerImpl.ts) and the cross-language plugin
  * (package/server.ts). Each door only translates its wire format (secrets, unknowns, errors).
  */
-import { clientFromSources, type UltravoxClient } from "../api/client";
+import type { UltravoxClient } from "../api/client";
 import { loadSchema } from "../api/loadSchema";
 import type { ConnectionOptions } from "../api/settings";
 import { hostBitsProblem } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import type { SipConfigData, SipConfigPatch } from "../core/types";
+import {
+    clientFor,
+    containsUnknown,
+    type LifecycleContext,
+    propertyPath,
+    settingsKnown,
+    UNKNOWN,
+    warnWith,
+} from "./connection";
 import {
     desiredPatch,
     differingFields,
@@ -21,6 +30,8 @@ import {
     pick,
 } from "./managed";
 import { type GetSipConfigResult, SIP_CONFIG_ID, toOutputs } from "./outputs";
+
+export { containsUnknown, type LifecycleContext, UNKNOWN };
 
 /** The managed form's inputs. Connection settings not yet known at preview are dropped by the engine. */
 export interface ManagedProps extends ConnectionOptions, ManagedInputs {
@@ -76,38 +87,6 @@ export interface RecordedFailure {
     id: string;
     properties: RecordedState;
     reasons: string[];
-}
-
-/** Where the connection settings come from, beside the resource's own inputs. */
-export interface LifecycleContext {
-    /** Stack or provider config: `ultravox:apiKey`, `ultravox:baseUrl`. */
-    config?: (key: string) => string | undefined;
-    /** The provider's settings are outputs not known yet (preview): nothing is read with them. */
-    settingsUnknown?: boolean;
-    /** The provider's own request deadline and retries, where a resource gives none. */
-    timeoutMs?: number | undefined;
-    maxRetries?: number | undefined;
-    /** Default: this process's environment. */
-    env?: NodeJS.ProcessEnv;
-    /** Default: stderr, which the engine shows with the resource. Never given a credential. */
-    warn?: (message: string) => void;
-}
-
-/** The engine's marker for a value not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export function containsUnknown(value: unknown): boolean {
-    if (value === UNKNOWN) return true;
-    if (Array.isArray(value)) return value.some(containsUnknown);
-    if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-    return false;
-}
-
-/** `allowedAgents.0.agentId` → `allowedAgents[0].agentId`, as the engine prints property paths. */
-function propertyPath(path: readonly PropertyKey[]): string {
-    return path
-        .map((part, index) => (typeof part === "number" ? `[${part}]` : `${index ? "." : ""}${String(part)}`))
-        .join("");
 }
 
 /** A range written with host bits is refused in what a stack writes, as the CLI refuses it. */
@@ -284,23 +263,11 @@ export class SipConfigLifecycle {
     constructor(private readonly context: LifecycleContext = {}) {}
 
     private warn(message: string): void {
-        if (this.context.warn) this.context.warn(message);
-        else console.error(`warning: pulumi-ultravox: ${message}`);
+        warnWith(this.context, message);
     }
 
     private clientFor(props: ConnectionOptions): UltravoxClient {
-        return clientFromSources(
-            {
-                args: { apiKey: props.apiKey, baseUrl: props.baseUrl },
-                config: this.context.config,
-                env: this.context.env ?? process.env,
-            },
-            {
-                timeoutMs: typeof props.timeoutMs === "number" ? props.timeoutMs : this.context.timeoutMs,
-                maxRetries: typeof props.maxRetries === "number" ? props.maxRetries : this.context.maxRetries,
-                onWarning: (message) => this.warn(message),
-            },
-        );
+        return clientFor(this.context, props);
     }
 
     async check(_olds: ManagedProps, news: ManagedProps): Promise<CheckResult> {
@@ -325,10 +292,8 @@ export class SipConfigLifecycle {
     async diff(_id: string, olds: RecordedState, news: ManagedProps): Promise<DiffResult> {
         // Another base URL is another account: explicit, or resolved from stack config or the environment.
         if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) return REPLACE_ACCOUNT;
-        const settingsKnown =
-            !this.context.settingsUnknown &&
-            !containsUnknown([news.apiKey, news.baseUrl, news.timeoutMs, news.maxRetries]);
-        if (settingsKnown && olds.accountBaseUrl !== undefined) {
+        const known = settingsKnown(this.context, news);
+        if (known && olds.accountBaseUrl !== undefined) {
             const client = this.clientFor(news);
             if (client.baseUrl !== olds.accountBaseUrl) return REPLACE_ACCOUNT;
             // The same URL with another key can be another account: its domain tells. When the read
@@ -355,7 +320,7 @@ export class SipConfigLifecycle {
             (news.restoreOnDelete !== false) !== (olds.restoreOnDelete !== false);
         if (ownershipChanged || fields.some((field) => containsUnknown(news[field]))) return { changes: true };
         // Settings not known yet (preview): nothing can be read, and the up will tell.
-        if (!settingsKnown) return { changes: true };
+        if (!known) return { changes: true };
         // Compared with the live account, not the old state: a console edit shows up as drift.
         const live = await this.clientFor(news).getSipConfig();
         const drifted = differingFields(desiredPatch(news, fields), live, fields);

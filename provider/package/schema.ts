@@ -10,6 +10,8 @@ import { functionTypes, packageFunctions } from "./functions/index";
 export const PACKAGE_NAME = "ultravox";
 export const SIP_CONFIG_TYPE = "ultravox:index:SipConfig";
 export const GET_SIP_CONFIG_FUNCTION = "ultravox:index:getSipConfig";
+export const SIP_REGISTRATION_TYPE = "ultravox:index:SipRegistration";
+export const GET_SIP_REGISTRATIONS_FUNCTION = "ultravox:index:getSipRegistrations";
 /** The plugin's version: the npm package's, so an SDK and the plugin it asks for agree. */
 export const PACKAGE_VERSION: string = (require("../../package.json") as { version: string }).version;
 
@@ -60,6 +62,32 @@ const requiredOutputs = [
     "fingerprint",
     "agentDialTargets",
 ];
+
+const registrationInputs = {
+    username: { ...string, description: "The SIP user Ultravox registers as (at most 60 characters, no spaces)." },
+    password: {
+        ...string,
+        secret: true,
+        description: "Write-only: the API never returns it. Always a secret, in the inputs and the outputs.",
+    },
+    proxy: {
+        ...string,
+        description: "The SIP server to register with: a host, host:port or SIP URI (at most 100 characters).",
+    },
+    outboundProxy: { ...string, description: "A proxy used to reach that server (at most 100 characters)." },
+    authUser: {
+        ...string,
+        description: "The authentication user, when it differs from `username` (at most 60 characters).",
+    },
+} as const;
+
+const { password: _writeOnly, ...registrationWritable } = registrationInputs;
+
+const registrationReadable = {
+    registrationId: { ...string, description: "The API's id of the registration." },
+    created: { ...string, description: "When it was created (ISO 8601)." },
+    ...registrationWritable,
+} as const;
 
 const settingsDescription = {
     timeoutMs:
@@ -138,6 +166,12 @@ export const packageSchema = {
             },
             required: ["agentId"],
         },
+        "ultravox:index:SipRegistrationData": {
+            type: "object",
+            description: "A SIP registration as the API gives it (the password is write-only: never given).",
+            properties: registrationReadable,
+            required: ["registrationId", "created", "username", "proxy"],
+        },
         "ultravox:index:FallbackHandler": {
             type: "object",
             description: "The fallback webhook. `secrets` are credentials.",
@@ -147,6 +181,17 @@ export const packageSchema = {
         ...functionTypes,
     },
     resources: {
+        [SIP_REGISTRATION_TYPE]: {
+            description:
+                "A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. " +
+                "Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. " +
+                "The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. " +
+                "`pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: the first `up` after it writes the program's password.",
+            properties: { ...registrationReadable, password: registrationInputs.password },
+            required: ["registrationId", "created", "username", "proxy"],
+            inputProperties: registrationInputs,
+            requiredInputs: ["username", "password", "proxy"],
+        },
         [SIP_CONFIG_TYPE]: {
             description:
                 "The account's SIP config. Created with arguments, a SipConfig owns the fields given: create records their values from before, " +
@@ -181,6 +226,20 @@ export const packageSchema = {
         },
     },
     functions: {
+        [GET_SIP_REGISTRATIONS_FUNCTION]: {
+            description:
+                "Every SIP registration of the account, every page (no password: it is write-only). A list whose pages leave the base URL, repeat or never end is refused.",
+            outputs: {
+                properties: {
+                    registrations: {
+                        type: "array",
+                        items: { $ref: "#/types/ultravox:index:SipRegistrationData" },
+                        description: "In the API's order.",
+                    },
+                },
+                required: ["registrations"],
+            },
+        },
         [GET_SIP_CONFIG_FUNCTION]: {
             description:
                 "Reads the account's SIP config as a plain value (nothing in the state), without the fallback handler's signing secrets: " +

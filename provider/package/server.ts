@@ -17,9 +17,17 @@ import { isUltravoxError, UltravoxError } from "../core/errors";
 import { recordedFailureOf } from "../lifecycle/sipConfig";
 import { checkArguments } from "./arguments";
 import { invokePackageFunction } from "./functions/index";
-import { GET_SIP_CONFIG_FUNCTION, PACKAGE_VERSION, packageSchema, SIP_CONFIG_TYPE } from "./schema";
+import {
+    GET_SIP_CONFIG_FUNCTION,
+    GET_SIP_REGISTRATIONS_FUNCTION,
+    PACKAGE_VERSION,
+    packageSchema,
+    SIP_CONFIG_TYPE,
+    SIP_REGISTRATION_TYPE,
+} from "./schema";
 import { type ProviderSettings, settingsFrom } from "./settings";
 import { SipConfigResource } from "./sipConfig";
+import { SipRegistrationResource } from "./sipRegistration";
 
 // The gRPC and protobuf runtimes the SDK's stubs were generated for: resolved from @pulumi/pulumi
 // itself, so the plugin never meets a second copy.
@@ -126,13 +134,13 @@ function withoutUndefined(value: unknown): never {
     return JSON.parse(JSON.stringify(value)) as never;
 }
 
-/** This package has one resource: anything else the engine sends is refused, naming it. */
-function checkType(urn: string): void {
+/** The package's resources: anything else the engine sends is refused, naming it. */
+function typeOf(urn: string): typeof SIP_CONFIG_TYPE | typeof SIP_REGISTRATION_TYPE {
     const type = urn.split("::")[2]?.split("$").pop();
-    if (type === SIP_CONFIG_TYPE) return;
+    if (type === SIP_CONFIG_TYPE || type === SIP_REGISTRATION_TYPE) return type;
     throw new UltravoxError(
         "invalid_input",
-        `The ultravox provider has one resource, ${SIP_CONFIG_TYPE}; it was asked for ${JSON.stringify((type ?? "").slice(0, 80))}.`,
+        `The ultravox provider's resources are ${SIP_CONFIG_TYPE} and ${SIP_REGISTRATION_TYPE}; it was asked for ${JSON.stringify((type ?? "").slice(0, 80))}.`,
     );
 }
 
@@ -152,10 +160,17 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
     };
 
     let sipConfig: SipConfigResource | undefined;
-    const resource = (): SipConfigResource => {
+    let sipRegistration: SipRegistrationResource | undefined;
+    const sipConfigResource = (): SipConfigResource => {
         sipConfig ??= new SipConfigResource(configured());
         return sipConfig;
     };
+    const registrationResource = (): SipRegistrationResource => {
+        sipRegistration ??= new SipRegistrationResource(configured());
+        return sipRegistration;
+    };
+    const resource = (urn: string): SipConfigResource | SipRegistrationResource =>
+        typeOf(urn) === SIP_CONFIG_TYPE ? sipConfigResource() : registrationResource();
 
     return {
         getPluginInfo: unary(async () => new plugin.PluginInfo().setVersion(PACKAGE_VERSION)),
@@ -164,10 +179,11 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
             const args = argumentsOf(request.getArgs());
             settings = settingsFrom(args, new Map(request.getVariablesMap().toArray()));
             sipConfig = undefined;
+            sipRegistration = undefined;
             return new provider.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(true);
         }),
         read: unary(async (request: provider.ReadRequest) => {
-            const read = await resource().read(request.getId(), argumentsOf(request.getProperties()));
+            const read = await resource(request.getUrn()).read(request.getId(), argumentsOf(request.getProperties()));
             const response = new provider.ReadResponse().setId(read.id);
             if (read.properties) response.setProperties(Struct.fromJavaScript(read.properties as never));
             // A refresh keeps the program's inputs; an import takes the ones read.
@@ -181,8 +197,14 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
                 checkArguments(argumentsOf(request.getArgs()), { properties: {}, required: [] }, packageSchema.types);
                 if (configured().unknown) return new provider.InvokeResponse();
                 // No fallbackHandler: an invoke result cannot keep a secret in every SDK (schema.ts).
-                const { fallbackHandler: _secret, ...properties } = await resource().readConfig();
+                const { fallbackHandler: _secret, ...properties } = await sipConfigResource().readConfig();
                 return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(properties) as never);
+            }
+            if (request.getTok() === GET_SIP_REGISTRATIONS_FUNCTION) {
+                checkArguments(argumentsOf(request.getArgs()), { properties: {}, required: [] }, packageSchema.types);
+                if (configured().unknown) return new provider.InvokeResponse();
+                const listed = await registrationResource().list();
+                return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(withoutUndefined(listed)));
             }
             // Secrets stay wrapped until the arguments are checked, so that no error quotes one.
             const args = argumentsOf(request.getArgs());
@@ -190,8 +212,10 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
             return new provider.InvokeResponse().setReturn(Struct.fromJavaScript(withoutUndefined(result)));
         }),
         check: unary(async (request: provider.CheckRequest) => {
-            checkType(request.getUrn());
-            const failures = await resource().check(argumentsOf(request.getOlds()), argumentsOf(request.getNews()));
+            const failures = await resource(request.getUrn()).check(
+                argumentsOf(request.getOlds()),
+                argumentsOf(request.getNews()),
+            );
             // The inputs go back as they came, secrets still wrapped.
             return new provider.CheckResponse()
                 .setInputs(request.getNews() ?? new Struct())
@@ -202,7 +226,7 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
                 );
         }),
         diff: unary(async (request: provider.DiffRequest) => {
-            const result = await resource().diff(
+            const result = await resource(request.getUrn()).diff(
                 request.getId(),
                 argumentsOf(request.getOlds()),
                 argumentsOf(request.getNews()),
@@ -214,8 +238,7 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
                 .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
         }),
         create: unary(async (request: provider.CreateRequest) => {
-            checkType(request.getUrn());
-            const created = await resource()
+            const created = await resource(request.getUrn())
                 .create(argumentsOf(request.getProperties()))
                 .catch((error: unknown) => Promise.reject(withInputs(error, request.getProperties())));
             return new provider.CreateResponse()
@@ -223,13 +246,13 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
                 .setProperties(Struct.fromJavaScript(created.properties as never));
         }),
         update: unary(async (request: provider.UpdateRequest) => {
-            const properties = await resource()
+            const properties = await resource(request.getUrn())
                 .update(request.getId(), argumentsOf(request.getOlds()), argumentsOf(request.getNews()))
                 .catch((error: unknown) => Promise.reject(withInputs(error, request.getNews())));
             return new provider.UpdateResponse().setProperties(Struct.fromJavaScript(properties as never));
         }),
         delete: unary(async (request: provider.DeleteRequest) => {
-            await resource().delete(request.getId(), argumentsOf(request.getProperties()));
+            await resource(request.getUrn()).delete(request.getId(), argumentsOf(request.getProperties()));
             return new Empty();
         }),
         cancel: unary(async () => new Empty()),

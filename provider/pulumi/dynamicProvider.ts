@@ -29,3 +29,14 @@ export const sipConfigManagedProvider: pulumi.dynamic.ResourceProvider = {
     update: (id, olds, news) => (require("pulumi-ultravox/provider-impl") as Impl).update(id, olds, news),
     delete: (id, props) => (require("pulumi-ultravox/provider-impl") as Impl).deleteResource(id, props),
 };
+
+/** For `new SipRegistration(...)` and `SipRegistration.get`. */
+export const sipRegistrationProvider: pulumi.dynamic.ResourceProvider = {
+    configure: (req) => (require("pulumi-ultravox/provider-impl") as Impl).configure(req),
+    check: (olds, news) => (require("pulumi-ultravox/provider-impl") as Impl).registrationCheck(olds, news),
+    diff: (id, olds, news) => (require("pulumi-ultravox/provider-impl") as Impl).registrationDiff(id, olds, news),
+    create: (inputs) => (require("pulumi-ultravox/provider-impl") as Impl).registrationCreate(inputs),
+    read: (id, props) => (require("pulumi-ultravox/provider-impl") as Impl).registrationRead(id, props),
+    update: (id, olds, news) => (require("pulumi-ultravox/provider-impl") as Impl).registrationUpdate(id, olds, news),
+    delete: (id, props) => (require("pulumi-ultravox/provider-impl") as Impl).registrationDelete(id, props),
+};

@@ -14,15 +14,19 @@ import {
     refuseCreateOfRead as refuse,
     SipConfigLifecycle,
 } from "../lifecycle/sipConfig";
+import { type RegistrationProps, type RegistrationState, SipRegistrationLifecycle } from "../lifecycle/sipRegistration";
 
 export type { ManagedProps, RecordedState };
 
 /** Per plugin process: the engine configures it once, with the stack config. */
 let lifecycle = new SipConfigLifecycle();
+let registrations = new SipRegistrationLifecycle();
 
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     const config = req.config;
-    lifecycle = new SipConfigLifecycle({ config: (key) => config.get(key) });
+    const context = { config: (key: string) => config.get(key) };
+    lifecycle = new SipConfigLifecycle(context);
+    registrations = new SipRegistrationLifecycle(context);
 }
 
 /**
@@ -68,4 +72,45 @@ export async function update(
 
 export async function deleteResource(id: string, props: RecordedState): Promise<void> {
     return lifecycle.delete(id, props);
+}
+
+/** `SipRegistration`'s steps: the same lifecycle as the plugin's `ultravox:index:SipRegistration`. */
+export async function registrationCheck(
+    olds: RegistrationProps,
+    news: RegistrationProps,
+): Promise<pulumi.dynamic.CheckResult<RegistrationProps>> {
+    return registrations.check(olds, news);
+}
+
+export async function registrationDiff(
+    id: string,
+    olds: RegistrationState,
+    news: RegistrationProps,
+): Promise<pulumi.dynamic.DiffResult> {
+    return registrations.diff(id, olds, news);
+}
+
+export async function registrationCreate(inputs: RegistrationProps): Promise<pulumi.dynamic.CreateResult> {
+    return registrations.create(inputs);
+}
+
+export async function registrationRead(
+    id: string,
+    props: RegistrationState,
+): Promise<pulumi.dynamic.ReadResult<RegistrationState>> {
+    const read = await registrations.read(id, props);
+    // Gone: no id, and the engine forgets the resource (a refresh) or fails the get.
+    return read.id === "" ? {} : read;
+}
+
+export async function registrationUpdate(
+    id: string,
+    olds: RegistrationState,
+    news: RegistrationProps,
+): Promise<pulumi.dynamic.UpdateResult> {
+    return registrations.update(id, olds, news);
+}
+
+export async function registrationDelete(id: string, props: RegistrationState): Promise<void> {
+    return registrations.delete(id, props);
 }

@@ -11,6 +11,7 @@ import { ENV_API_KEY, ENV_BASE_URL } from "../api/settings";
 import { startEmulator } from "../emulator/server";
 import type { EmulatorAccount, EmulatorSipConfig } from "../emulator/types";
 import { createSipConfig, readSipConfig, SIP_CONFIG_TYPE } from "./sipConfigMock";
+import { createSipRegistration, readSipRegistration, SIP_REGISTRATION_TYPE } from "./sipRegistrationMock";
 
 /** The settings one open mock points the environment at. */
 type OpenMock = Record<typeof ENV_API_KEY | typeof ENV_BASE_URL, string>;
@@ -99,6 +100,11 @@ export async function mockUltravox(
                 return args.id
                     ? readSipConfig(emulator, args.id)
                     : createSipConfig(emulator, apiKey, args.name, args.inputs);
+            }
+            if (args.type === SIP_REGISTRATION_TYPE) {
+                return args.id
+                    ? readSipRegistration(emulator, apiKey, args.id, args.inputs)
+                    : createSipRegistration(emulator, apiKey, args.name, args.inputs);
             }
             return user ? user.newResource(args) : { id: `${args.name}_id`, state: args.inputs };
         },

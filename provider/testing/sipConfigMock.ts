@@ -27,7 +27,7 @@ const CONNECTION = ["apiKey", "baseUrl"] as const;
 const rpc = require("@pulumi/pulumi/runtime/rpc") as { unwrapRpcSecret(value: unknown): unknown };
 
 /** Inputs as a provider receives them: secrets unwrapped, at any depth. */
-function plain(value: unknown): unknown {
+export function plain(value: unknown): unknown {
     const unwrapped = rpc.unwrapRpcSecret(value);
     if (Array.isArray(unwrapped)) return unwrapped.map(plain);
     if (unwrapped && typeof unwrapped === "object") {

@@ -446,6 +446,8 @@ export interface SerializedProvider {
 export interface SerializeOptions {
     /** `new SipConfig(name, args)` (the managed provider) instead of `SipConfig.get(name, "sip", state)`. */
     managed?: boolean;
+    /** `new SipRegistration(name, args)` instead. */
+    registration?: boolean;
     /** Arguments of the constructor or `get`; plain values (the program wraps apiKey as a secret itself). */
     args?: Props;
     /** Stack config the program sees, namespaced (`ultravox:apiKey`). */
@@ -462,7 +464,7 @@ const RESULT_MARK = "@@serialized-provider@@";
  */
 const SERIALIZE_SCRIPT = `
 const pulumi = require("@pulumi/pulumi");
-const { args, config, managed } = JSON.parse(process.env.SERIALIZE_REQUEST);
+const { args, config, managed, registration } = JSON.parse(process.env.SERIALIZE_REQUEST);
 const timer = setTimeout(() => { console.error("no read arrived"); process.exit(3); }, 15000);
 pulumi.runtime.setAllConfig(config, Object.keys(config));
 pulumi.runtime.setMocks({
@@ -480,8 +482,9 @@ pulumi.runtime.setMocks({
     },
     call: () => ({}),
 }, "proj", "dev").then(() => {
-    const { SipConfig } = require("pulumi-ultravox");
-    if (managed) new SipConfig("ultravox-sip", args);
+    const { SipConfig, SipRegistration } = require("pulumi-ultravox");
+    if (registration) new SipRegistration("ultravox-registration", args);
+    else if (managed) new SipConfig("ultravox-sip", args);
     else SipConfig.get("ultravox-sip", "sip", args);
 });
 `;
@@ -498,6 +501,7 @@ export async function serializedProvider(
                 args: options.args ?? {},
                 config: options.config ?? {},
                 managed: options.managed ?? false,
+                registration: options.registration ?? false,
             }),
         }),
         timeoutMs: 30_000,

@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "ultravox:index:SipConfig":
 		r = &SipConfig{}
+	case "ultravox:index:SipRegistration":
+		r = &SipRegistration{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

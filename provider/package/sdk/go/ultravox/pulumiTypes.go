@@ -1187,6 +1187,87 @@ func (o RtpRangePtrOutput) To() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// A SIP registration as the API gives it (the password is write-only: never given).
+type SipRegistrationData struct {
+	// The authentication user, when it differs from `username` (at most 60 characters).
+	AuthUser *string `pulumi:"authUser"`
+	// When it was created (ISO 8601).
+	Created string `pulumi:"created"`
+	// A proxy used to reach that server (at most 100 characters).
+	OutboundProxy *string `pulumi:"outboundProxy"`
+	// The SIP server to register with: a host, host:port or SIP URI (at most 100 characters).
+	Proxy string `pulumi:"proxy"`
+	// The API's id of the registration.
+	RegistrationId string `pulumi:"registrationId"`
+	// The SIP user Ultravox registers as (at most 60 characters, no spaces).
+	Username string `pulumi:"username"`
+}
+
+// A SIP registration as the API gives it (the password is write-only: never given).
+type SipRegistrationDataOutput struct{ *pulumi.OutputState }
+
+func (SipRegistrationDataOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SipRegistrationData)(nil)).Elem()
+}
+
+func (o SipRegistrationDataOutput) ToSipRegistrationDataOutput() SipRegistrationDataOutput {
+	return o
+}
+
+func (o SipRegistrationDataOutput) ToSipRegistrationDataOutputWithContext(ctx context.Context) SipRegistrationDataOutput {
+	return o
+}
+
+// The authentication user, when it differs from `username` (at most 60 characters).
+func (o SipRegistrationDataOutput) AuthUser() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SipRegistrationData) *string { return v.AuthUser }).(pulumi.StringPtrOutput)
+}
+
+// When it was created (ISO 8601).
+func (o SipRegistrationDataOutput) Created() pulumi.StringOutput {
+	return o.ApplyT(func(v SipRegistrationData) string { return v.Created }).(pulumi.StringOutput)
+}
+
+// A proxy used to reach that server (at most 100 characters).
+func (o SipRegistrationDataOutput) OutboundProxy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SipRegistrationData) *string { return v.OutboundProxy }).(pulumi.StringPtrOutput)
+}
+
+// The SIP server to register with: a host, host:port or SIP URI (at most 100 characters).
+func (o SipRegistrationDataOutput) Proxy() pulumi.StringOutput {
+	return o.ApplyT(func(v SipRegistrationData) string { return v.Proxy }).(pulumi.StringOutput)
+}
+
+// The API's id of the registration.
+func (o SipRegistrationDataOutput) RegistrationId() pulumi.StringOutput {
+	return o.ApplyT(func(v SipRegistrationData) string { return v.RegistrationId }).(pulumi.StringOutput)
+}
+
+// The SIP user Ultravox registers as (at most 60 characters, no spaces).
+func (o SipRegistrationDataOutput) Username() pulumi.StringOutput {
+	return o.ApplyT(func(v SipRegistrationData) string { return v.Username }).(pulumi.StringOutput)
+}
+
+type SipRegistrationDataArrayOutput struct{ *pulumi.OutputState }
+
+func (SipRegistrationDataArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SipRegistrationData)(nil)).Elem()
+}
+
+func (o SipRegistrationDataArrayOutput) ToSipRegistrationDataArrayOutput() SipRegistrationDataArrayOutput {
+	return o
+}
+
+func (o SipRegistrationDataArrayOutput) ToSipRegistrationDataArrayOutputWithContext(ctx context.Context) SipRegistrationDataArrayOutput {
+	return o
+}
+
+func (o SipRegistrationDataArrayOutput) Index(i pulumi.IntInput) SipRegistrationDataOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SipRegistrationData {
+		return vs[0].([]SipRegistrationData)[vs[1].(int)]
+	}).(SipRegistrationDataOutput)
+}
+
 type AwsSecurityGroupIngressRuleArrayArrayOutput struct{ *pulumi.OutputState }
 
 func (AwsSecurityGroupIngressRuleArrayArrayOutput) ElementType() reflect.Type {
@@ -1245,5 +1326,7 @@ func init() {
 	pulumi.RegisterOutputType(PortRangeArrayOutput{})
 	pulumi.RegisterOutputType(RtpRangeOutput{})
 	pulumi.RegisterOutputType(RtpRangePtrOutput{})
+	pulumi.RegisterOutputType(SipRegistrationDataOutput{})
+	pulumi.RegisterOutputType(SipRegistrationDataArrayOutput{})
 	pulumi.RegisterOutputType(AwsSecurityGroupIngressRuleArrayArrayOutput{})
 }

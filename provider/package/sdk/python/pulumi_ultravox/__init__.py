@@ -17,11 +17,13 @@ from .explain_inbound_call import *
 from .freeswitch_gateway import *
 from .gcp_firewall_rules import *
 from .get_sip_config import *
+from .get_sip_registrations import *
 from .kamailio_dispatcher_list import *
 from .kamailio_permissions_address import *
 from .nftables_ruleset import *
 from .provider import *
 from .sip_config import *
+from .sip_registration import *
 from ._inputs import *
 from . import outputs
 
@@ -40,7 +42,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_ultravox",
   "classes": {
-   "ultravox:index:SipConfig": "SipConfig"
+   "ultravox:index:SipConfig": "SipConfig",
+   "ultravox:index:SipRegistration": "SipRegistration"
   }
  }
 ]

@@ -27,6 +27,7 @@ __all__ = [
     'FallbackHandler',
     'GcpFirewallAllow',
     'GcpFirewallRule',
+    'SipRegistrationData',
 ]
 
 @pulumi.output_type
@@ -517,5 +518,85 @@ class GcpFirewallRule(dict):
     @pulumi.getter(name="sourceRanges")
     def source_ranges(self) -> Sequence[_builtins.str]:
         return pulumi.get(self, "source_ranges")
+
+
+@pulumi.output_type
+class SipRegistrationData(dict):
+    """
+    A SIP registration as the API gives it (the password is write-only: never given).
+    """
+    def __init__(__self__, *,
+                 created: _builtins.str,
+                 proxy: _builtins.str,
+                 registration_id: _builtins.str,
+                 username: _builtins.str,
+                 auth_user: Optional[_builtins.str] = None,
+                 outbound_proxy: Optional[_builtins.str] = None):
+        """
+        A SIP registration as the API gives it (the password is write-only: never given).
+
+        :param _builtins.str created: When it was created (ISO 8601).
+        :param _builtins.str proxy: The SIP server to register with: a host, host:port or SIP URI (at most 100 characters).
+        :param _builtins.str registration_id: The API's id of the registration.
+        :param _builtins.str username: The SIP user Ultravox registers as (at most 60 characters, no spaces).
+        :param _builtins.str auth_user: The authentication user, when it differs from `username` (at most 60 characters).
+        :param _builtins.str outbound_proxy: A proxy used to reach that server (at most 100 characters).
+        """
+        pulumi.set(__self__, "created", created)
+        pulumi.set(__self__, "proxy", proxy)
+        pulumi.set(__self__, "registration_id", registration_id)
+        pulumi.set(__self__, "username", username)
+        if auth_user is not None:
+            pulumi.set(__self__, "auth_user", auth_user)
+        if outbound_proxy is not None:
+            pulumi.set(__self__, "outbound_proxy", outbound_proxy)
+
+    @_builtins.property
+    @pulumi.getter
+    def created(self) -> _builtins.str:
+        """
+        When it was created (ISO 8601).
+        """
+        return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter
+    def proxy(self) -> _builtins.str:
+        """
+        The SIP server to register with: a host, host:port or SIP URI (at most 100 characters).
+        """
+        return pulumi.get(self, "proxy")
+
+    @_builtins.property
+    @pulumi.getter(name="registrationId")
+    def registration_id(self) -> _builtins.str:
+        """
+        The API's id of the registration.
+        """
+        return pulumi.get(self, "registration_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def username(self) -> _builtins.str:
+        """
+        The SIP user Ultravox registers as (at most 60 characters, no spaces).
+        """
+        return pulumi.get(self, "username")
+
+    @_builtins.property
+    @pulumi.getter(name="authUser")
+    def auth_user(self) -> Optional[_builtins.str]:
+        """
+        The authentication user, when it differs from `username` (at most 60 characters).
+        """
+        return pulumi.get(self, "auth_user")
+
+    @_builtins.property
+    @pulumi.getter(name="outboundProxy")
+    def outbound_proxy(self) -> Optional[_builtins.str]:
+        """
+        A proxy used to reach that server (at most 100 characters).
+        """
+        return pulumi.get(self, "outbound_proxy")
 
 

@@ -1,0 +1,246 @@
+/**
+ * What a SipRegistration resource does at each of the engine's steps, and what it records:
+ * written once, called by both doors (pulumi/providerImpl.ts and package/sipRegistration.ts).
+ *
+ * The password is write-only in the API: it cannot be read back, so the state keeps the one the
+ * stack last wrote (a secret), a change in the program is a PATCH, and a password changed outside
+ * the stack goes unseen.
+ */
+import type { UltravoxClient } from "../api/client";
+import { loadRegistrationSchema } from "../api/loadSchema";
+import type { ConnectionOptions } from "../api/settings";
+import { isUltravoxError, UltravoxError } from "../core/errors";
+import { quote } from "../core/quote";
+import type { SipRegistrationData, SipRegistrationInput, SipRegistrationPatch } from "../core/types";
+import {
+    clientFor,
+    containsUnknown,
+    type LifecycleContext,
+    propertyPath,
+    settingsKnown,
+    UNKNOWN,
+    warnWith,
+} from "./connection";
+import type { CheckFailure, DiffResult } from "./sipConfig";
+
+/** The fields a program gives; `password` is write-only. */
+export const REGISTRATION_FIELDS = ["username", "password", "proxy", "outboundProxy", "authUser"] as const;
+/** The fields the API answers with, compared for drift. */
+const READABLE_FIELDS = ["username", "proxy", "outboundProxy", "authUser"] as const;
+type ReadableField = (typeof READABLE_FIELDS)[number];
+
+export interface RegistrationProps extends ConnectionOptions {
+    username?: string;
+    password?: string;
+    proxy?: string;
+    outboundProxy?: string | null;
+    authUser?: string | null;
+}
+
+/** What the state records: the registration as read, the password written, and the account's base URL. */
+export type RegistrationState = SipRegistrationData &
+    ConnectionOptions & {
+        /** The password the stack last wrote (secret); absent after an import, until the first up. */
+        password?: string;
+        accountBaseUrl?: string;
+    };
+
+export const REGISTRATION_SECRET_NAMES = ["password", "apiKey"] as const;
+
+/** A failure the engine's messages cannot be mistaken about: the write may have happened. */
+function mayHaveReachedServer(error: unknown): boolean {
+    if (!isUltravoxError(error)) return true;
+    return ["network", "timeout", "server", "invalid_response", "http"].includes(error.code);
+}
+
+const wanted = (props: RegistrationProps, field: ReadableField): string | null =>
+    (props[field] as string | null | undefined) ?? null;
+
+export class SipRegistrationLifecycle {
+    constructor(private readonly context: LifecycleContext = {}) {}
+
+    private client(props: ConnectionOptions): UltravoxClient {
+        return clientFor(this.context, props);
+    }
+
+    async check(
+        _olds: RegistrationProps,
+        news: RegistrationProps,
+    ): Promise<{ inputs: RegistrationProps; failures: CheckFailure[] }> {
+        const known: Record<string, unknown> = {};
+        for (const field of REGISTRATION_FIELDS) {
+            const value = news[field];
+            // Unknown at preview: checked at up. An absent optional field is null.
+            known[field] = containsUnknown(value) ? placeholderFor(field) : value;
+        }
+        const failures = loadRegistrationSchema()
+            .registrationInputIssues(known)
+            .map((issue) => ({ property: propertyPath(issue.path), reason: issue.message }));
+        return { inputs: news, failures };
+    }
+
+    async diff(_id: string, olds: RegistrationState, news: RegistrationProps): Promise<DiffResult> {
+        // Another base URL is another account: the registration there is another one.
+        if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) {
+            return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
+        }
+        if (!settingsKnown(this.context, news)) return { changes: true };
+        const client = this.client(news);
+        if (olds.accountBaseUrl !== undefined && client.baseUrl !== olds.accountBaseUrl) {
+            return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
+        }
+        const connectionChanged =
+            (olds.apiKey ?? "") !== (news.apiKey ?? "") ||
+            olds.timeoutMs !== news.timeoutMs ||
+            olds.maxRetries !== news.maxRetries;
+        if (connectionChanged || containsUnknown(REGISTRATION_FIELDS.map((field) => news[field])))
+            return { changes: true };
+        // The password cannot be read: a change is one from what the stack last wrote.
+        if (olds.password !== news.password) return { changes: true };
+        // Compared with the live registration: an edit in the console shows up as drift.
+        const live = await client.getSipRegistration(olds.registrationId).catch((error: unknown) => {
+            if (isUltravoxError(error) && error.code === "not_found") return undefined;
+            throw error;
+        });
+        // Deleted outside the stack: created again.
+        if (live === undefined) return { changes: true, replaces: ["registrationId"], deleteBeforeReplace: true };
+        return { changes: READABLE_FIELDS.some((field) => live[field] !== wanted(news, field)) };
+    }
+
+    /**
+     * Creates the registration, or takes over the one with the same username and proxy: the one a
+     * create whose answer was lost left behind, which the stack could not see otherwise (two
+     * registrations of one user at one server would only fight each other).
+     */
+    async create(inputs: RegistrationProps): Promise<{ id: string; outs: RegistrationState }> {
+        const client = this.client(inputs);
+        const input = loadRegistrationSchema().checkRegistrationInput(inputOf(inputs));
+        const existing = await this.#sameUser(client, input);
+        if (existing) {
+            warnWith(
+                this.context,
+                `A SIP registration for ${quote(input.username)} at ${quote(input.proxy)} already exists (${existing.registrationId}): this stack takes it over and writes its password, instead of creating a second one.`,
+            );
+            return this.#takeOver(client, existing, input, inputs);
+        }
+        try {
+            const created = await client.createSipRegistration(input);
+            return { id: created.registrationId, outs: stateOf(created, inputs, client) };
+        } catch (error) {
+            if (!mayHaveReachedServer(error)) throw error;
+            // The POST may have created it: look once, and adopt what it left.
+            const left = await this.#sameUser(client, input).catch(() => undefined);
+            if (left) return this.#takeOver(client, left, input, inputs);
+            throw Object.assign(error as Error, {
+                message: `${(error as Error).message} The create may have reached the server: run \`pulumi up\` again, which takes over a registration for ${quote(input.username)} at ${quote(input.proxy)} if one was created, or list them with \`pulumi-ultravox registrations list\`.`,
+            });
+        }
+    }
+
+    async #sameUser(client: UltravoxClient, input: SipRegistrationInput): Promise<SipRegistrationData | undefined> {
+        const matches = (await client.listSipRegistrations()).filter(
+            (registration) => registration.username === input.username && registration.proxy === input.proxy,
+        );
+        if (matches.length > 1) {
+            throw new UltravoxError(
+                "conflict",
+                `The account has ${matches.length} SIP registrations for ${quote(input.username)} at ${quote(input.proxy)} (${matches.map((match) => match.registrationId).join(", ")}): delete all but one (\`pulumi-ultravox registrations remove <id>\`), then run \`pulumi up\` again.`,
+            );
+        }
+        return matches[0];
+    }
+
+    async #takeOver(
+        client: UltravoxClient,
+        existing: SipRegistrationData,
+        input: SipRegistrationInput,
+        inputs: RegistrationProps,
+    ): Promise<{ id: string; outs: RegistrationState }> {
+        const updated = await client.updateSipRegistration(existing.registrationId, {
+            password: input.password,
+            outboundProxy: input.outboundProxy ?? null,
+            authUser: input.authUser ?? null,
+        });
+        return { id: updated.registrationId, outs: stateOf(updated, inputs, client) };
+    }
+
+    /** A refresh: the live registration, or nothing when it is gone (the engine then forgets it). */
+    async read(id: string, props: RegistrationState): Promise<{ id: string; props?: RegistrationState }> {
+        const client = this.client({ ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl });
+        const live = await client.getSipRegistration(id).catch((error: unknown) => {
+            if (isUltravoxError(error) && error.code === "not_found") return undefined;
+            throw error;
+        });
+        if (live === undefined) return { id: "" };
+        return { id, props: stateOf(live, props, client) };
+    }
+
+    /**
+     * Import: the registration as it is, every readable field an input. The password cannot be
+     * read: it comes from the program, and the first `up` writes it.
+     */
+    async adopt(id: string): Promise<{ id: string; props: RegistrationState; inputs: RegistrationProps }> {
+        const client = this.client({});
+        const live = await client.getSipRegistration(id);
+        const inputs: RegistrationProps = { username: live.username, proxy: live.proxy };
+        if (live.outboundProxy !== null) inputs.outboundProxy = live.outboundProxy;
+        if (live.authUser !== null) inputs.authUser = live.authUser;
+        return { id: live.registrationId, props: stateOf(live, {}, client), inputs };
+    }
+
+    async update(id: string, olds: RegistrationState, news: RegistrationProps): Promise<{ outs: RegistrationState }> {
+        const client = this.client(news);
+        const input = loadRegistrationSchema().checkRegistrationInput(inputOf(news));
+        const live = await client.getSipRegistration(id);
+        const patch: SipRegistrationPatch = {};
+        for (const field of READABLE_FIELDS) {
+            if (live[field] !== wanted(news, field)) Object.assign(patch, { [field]: input[field] ?? null });
+        }
+        if (olds.password !== input.password) patch.password = input.password;
+        if (Object.keys(patch).length === 0) return { outs: stateOf(live, news, client) };
+        const updated = await client.updateSipRegistration(id, patch);
+        return { outs: stateOf(updated, news, client) };
+    }
+
+    /** Every registration of the account (the functions' `getSipRegistrations`). */
+    list(): Promise<SipRegistrationData[]> {
+        return this.client({}).listSipRegistrations();
+    }
+
+    /** Deletes the registration; one already gone counts as deleted, with a warning. */
+    async delete(id: string, props: RegistrationState): Promise<void> {
+        const client = this.client({ ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl });
+        await client.deleteSipRegistration(id).catch((error: unknown) => {
+            if (!(isUltravoxError(error) && error.code === "not_found")) throw error;
+            warnWith(
+                this.context,
+                `The SIP registration ${id} was already gone (deleted outside this stack); nothing to delete.`,
+            );
+        });
+    }
+}
+
+/** A stand-in that passes the field's own rule, for a value not known at preview. */
+function placeholderFor(field: (typeof REGISTRATION_FIELDS)[number]): string {
+    return field === "password" ? "unknown" : "unknown.invalid";
+}
+
+function inputOf(props: RegistrationProps): SipRegistrationInput {
+    return {
+        username: props.username as string,
+        password: props.password as string,
+        proxy: props.proxy as string,
+        outboundProxy: props.outboundProxy ?? null,
+        authUser: props.authUser ?? null,
+    };
+}
+
+function stateOf(live: SipRegistrationData, props: RegistrationProps, client: UltravoxClient): RegistrationState {
+    const state: RegistrationState = { ...live, accountBaseUrl: client.baseUrl };
+    if (props.password !== undefined) state.password = props.password;
+    if (props.apiKey) state.apiKey = props.apiKey;
+    if (props.baseUrl) state.baseUrl = props.baseUrl;
+    if (typeof props.timeoutMs === "number") state.timeoutMs = props.timeoutMs;
+    if (typeof props.maxRetries === "number") state.maxRetries = props.maxRetries;
+    return state;
+}

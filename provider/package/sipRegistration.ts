@@ -1,0 +1,99 @@
+/**
+ * `ultravox:index:SipRegistration` over the plugin's wire: the lifecycle the TypeScript dynamic
+ * provider runs (lifecycle/sipRegistration.ts), the password kept secret on the way out whatever
+ * the way in, and the connection settings taken from the provider's configuration.
+ */
+
+import type { DiffResult } from "../lifecycle/sipConfig";
+import {
+    REGISTRATION_FIELDS,
+    REGISTRATION_SECRET_NAMES,
+    type RegistrationProps,
+    type RegistrationState,
+    SipRegistrationLifecycle,
+} from "../lifecycle/sipRegistration";
+import { warnEngine } from "./engineLog";
+import { type ProviderSettings, secretEnvelope } from "./settings";
+import { unwrapSecrets, type WireProperties } from "./sipConfig";
+
+function toWire(state: RegistrationState): WireProperties {
+    const wire: WireProperties = { ...state };
+    for (const name of REGISTRATION_SECRET_NAMES) {
+        if (wire[name] !== undefined) wire[name] = secretEnvelope(wire[name]);
+    }
+    return JSON.parse(JSON.stringify(wire)) as WireProperties;
+}
+
+export class SipRegistrationResource {
+    private readonly lifecycle: SipRegistrationLifecycle;
+
+    constructor(private readonly settings: ProviderSettings) {
+        this.lifecycle = new SipRegistrationLifecycle({
+            config: (key) =>
+                key === "ultravox:apiKey" ? settings.apiKey : key === "ultravox:baseUrl" ? settings.baseUrl : undefined,
+            settingsUnknown: settings.unknown,
+            timeoutMs: settings.timeoutMs,
+            maxRetries: settings.maxRetries,
+            warn: warnEngine,
+        });
+    }
+
+    async check(olds: WireProperties, news: WireProperties): Promise<{ property: string; reason: string }[]> {
+        const unknownNames = Object.keys(news)
+            .filter((name) => !(REGISTRATION_FIELDS as readonly string[]).includes(name))
+            .map((name) => ({
+                property: name.slice(0, 80),
+                reason: `Not an input of SipRegistration; its inputs are ${REGISTRATION_FIELDS.join(", ")} (the account and key come from the provider).`,
+            }));
+        const checked = await this.lifecycle.check(
+            unwrapSecrets(olds) as RegistrationProps,
+            unwrapSecrets(news) as RegistrationProps,
+        );
+        return [...unknownNames, ...checked.failures];
+    }
+
+    diff(id: string, olds: WireProperties, news: WireProperties): Promise<DiffResult> {
+        return this.lifecycle.diff(
+            id,
+            unwrapSecrets(olds) as RegistrationState,
+            unwrapSecrets(news) as RegistrationProps,
+        );
+    }
+
+    async create(news: WireProperties): Promise<{ id: string; properties: WireProperties }> {
+        const created = await this.lifecycle.create(unwrapSecrets(news) as RegistrationProps);
+        return { id: created.id, properties: toWire(created.outs) };
+    }
+
+    /** A refresh (the prior state given), or an import or `get` (an id alone). */
+    async read(
+        id: string,
+        properties: WireProperties,
+    ): Promise<{ id: string; properties?: WireProperties; inputs?: WireProperties }> {
+        if (this.settings.unknown) return { id };
+        if (Object.keys(properties).length > 0) {
+            const refreshed = await this.lifecycle.read(id, unwrapSecrets(properties) as RegistrationState);
+            return refreshed.props ? { id: refreshed.id, properties: toWire(refreshed.props) } : { id: "" };
+        }
+        const adopted = await this.lifecycle.adopt(id);
+        return { id: adopted.id, properties: toWire(adopted.props), inputs: { ...adopted.inputs } };
+    }
+
+    async update(id: string, olds: WireProperties, news: WireProperties): Promise<WireProperties> {
+        const updated = await this.lifecycle.update(
+            id,
+            unwrapSecrets(olds) as RegistrationState,
+            unwrapSecrets(news) as RegistrationProps,
+        );
+        return toWire(updated.outs);
+    }
+
+    delete(id: string, properties: WireProperties): Promise<void> {
+        return this.lifecycle.delete(id, unwrapSecrets(properties) as RegistrationState);
+    }
+
+    /** `getSipRegistrations` in every language: every registration, every page. */
+    async list(): Promise<{ registrations: WireProperties[] }> {
+        return { registrations: (await this.lifecycle.list()) as unknown as WireProperties[] };
+    }
+}
