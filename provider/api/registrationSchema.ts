@@ -15,13 +15,15 @@ export const MAX_PASSWORD_LENGTH = 200;
 
 /** A line's worth of printable text without spaces: a SIP user, an auth user, a proxy. */
 function token(max: number) {
-    return z
-        .string()
-        .min(1, { message: "Empty" })
-        .max(max, { message: `Longer than ${max} characters` })
-        // One reason per field: a line break is also white space, and is said once, as a control character.
-        .refine((text) => !hasLineBreaking(text), { message: "Has a control character", abort: true })
-        .refine((text) => !/\s/.test(text), { message: "Has a space" });
+    return (
+        z
+            .string()
+            .min(1, { message: "Empty" })
+            .max(max, { message: `Longer than ${max} characters` })
+            // One reason per field: a line break is also white space, and is said once, as a control character.
+            .refine((text) => !hasLineBreaking(text), { message: "Has a control character", abort: true })
+            .refine((text) => !/\s/.test(text), { message: "Has a space" })
+    );
 }
 
 /** An id the client puts in a URL path: the API's ids are UUIDs; anything else is refused before any request. */

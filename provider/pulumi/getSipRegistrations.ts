@@ -10,6 +10,7 @@ export type GetSipRegistrationsArgs = ConnectionOptions;
 /** Where `getSipRegistrationsOutput` reads from: `ConnectionOptions`, each an Input. */
 export type GetSipRegistrationsOutputArgs = ConnectionInputs;
 
+/** What `getSipRegistrations` resolves to. */
 export interface GetSipRegistrationsResult {
     /** Every registration of the account, every page, in the API's order (no password: it is write-only). */
     registrations: SipRegistrationData[];

@@ -61,6 +61,10 @@ export class SipRegistration extends pulumi.dynamic.Resource {
     /** The engine's type token (the dynamic provider's, with this package's module and type). */
     static readonly __pulumiType = "pulumi-nodejs:dynamic/ultravox:SipRegistration";
 
+    /**
+     * Whether `obj` is a `SipRegistration`, also one made by another copy of this package (the
+     * type token is compared, as Pulumi's generated SDKs do).
+     */
     static override isInstance(obj: unknown): obj is SipRegistration {
         if (obj === undefined || obj === null) return false;
         return (obj as { __pulumiType?: unknown }).__pulumiType === SipRegistration.__pulumiType;

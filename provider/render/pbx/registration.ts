@@ -41,6 +41,7 @@ function authUserOf(account: RegistrationAccount): string {
     return account.authUser == null ? checkUser(account.username, "username") : checkUser(account.authUser, "authUser");
 }
 
+/** What `asteriskRegistrationAccount` takes: the sections' name, the context and the transport. */
 export interface AsteriskRegistrationOptions {
     /** The endpoint's (and its auth's and AOR's) section name. Default `ultravox`. */
     endpointName?: string;
@@ -50,6 +51,7 @@ export interface AsteriskRegistrationOptions {
     transportSection?: string;
 }
 
+/** The pjsip.conf sections of the account Ultravox registers as, and how to dial its contact. */
 export interface AsteriskRegistrationAccount {
     /** For pjsip.conf: an `auth`, an `aor` that takes Ultravox's one registration, and an `endpoint`. */
     text: string;
@@ -103,6 +105,7 @@ export function asteriskRegistrationAccount(
     return { text: lines.join("\n"), dialString: `PJSIP/${endpoint}` };
 }
 
+/** What `freeswitchDirectoryUser` takes. */
 export interface FreeswitchDirectoryUserOptions {
     /** The user's `user_context`. Default `default`. */
     context?: string;
@@ -133,6 +136,7 @@ export function freeswitchDirectoryUser(
     return { xml };
 }
 
+/** What `kamailioSubscriber` takes: the domain the PBX serves. */
 export interface KamailioSubscriberOptions {
     /** The SIP domain (and digest realm) the PBX serves: the host of the registration's `proxy`. */
     domain: string;
@@ -140,6 +144,7 @@ export interface KamailioSubscriberOptions {
     id?: number;
 }
 
+/** The db_text files for `auth_db` (and `registrar`): the subscriber table and the version rows. */
 export interface KamailioSubscriber {
     /** The `subscriber` table as db_text stores it (header line, then the row): `auth_db` reads it. */
     subscriberTable: string;

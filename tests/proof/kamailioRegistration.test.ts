@@ -1,0 +1,240 @@
+/**
+ * Proof against a real Kamailio (Debian kamailio, db_text, auth_db, registrar) and a real SIP
+ * client (sipp): the subscriber `kamailioSubscriber` renders loads, a REGISTER with digest
+ * authentication as that user gets 200 with the right password and 401 with a wrong one, and the
+ * contact is then in Kamailio's location table. Both ways auth_db can check a password are proven:
+ * with the rendered `ha1` (calculate_ha1 off) and with the password itself, escaped for db_text.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import { kamailioSubscriber, UltravoxError } from "pulumi-ultravox";
+import { type RunResult, run, type StartedProcess, start } from "../helpers/process";
+import { freeUdpPort, removeDir, requireTools, tempDir, waitFor } from "../helpers/tools";
+
+const USER = "ultravox";
+const DOMAIN = "pbx.example.test";
+/** db_text's column separator and escape character in it: the renderer must escape both. */
+const PASSWORD = "pa:ss\\w0rd;x";
+const WRONG = "pa:ss\\w0rd;y";
+
+function kamailioCfg(dir: string, port: number, mode: "ha1" | "password"): string {
+    return `#!KAMAILIO
+# A registrar for the account Ultravox registers as, for the proof.
+debug=2
+log_stderror=yes
+children=1
+listen=udp:127.0.0.1:${port}
+auto_aliases=no
+dns=no
+rev_dns=no
+disable_tcp=yes
+disable_sctp=yes
+
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "xlog.so"
+loadmodule "textops.so"
+loadmodule "db_text.so"
+loadmodule "auth.so"
+loadmodule "auth_db.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "ctl.so"
+modparam("ctl", "binrpc", "unixs:${dir}/ctl.sock")
+modparam("auth_db", "db_url", "text://${dir}/db")
+modparam("auth_db", "use_domain", 1)
+${
+    mode === "ha1"
+        ? `modparam("auth_db", "calculate_ha1", 0)\nmodparam("auth_db", "password_column", "ha1")`
+        : `modparam("auth_db", "calculate_ha1", 1)\nmodparam("auth_db", "password_column", "password")`
+}
+# The location table in memory: registrar needs no database table for the proof.
+modparam("usrloc", "db_mode", 0)
+
+request_route {
+    if (!mf_process_maxfwd_header("10")) {
+        sl_send_reply("483", "Too Many Hops");
+        exit;
+    }
+    if (!is_method("REGISTER")) {
+        sl_send_reply("405", "Method Not Allowed");
+        exit;
+    }
+    if (!www_authorize("$td", "subscriber")) {
+        xlog("L_NOTICE", "challenge for $tu ($rc)\\n");
+        www_challenge("$td", "0");
+        exit;
+    }
+    if (!save("location")) sl_reply_error();
+}
+`;
+}
+
+/** A REGISTER, challenged, then sent again with the digest of `password`; the second answer must be `expected`. */
+function registerScenario(password: string, expected: 200 | 401): string {
+    const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+    const headers = (cseq: number) => `Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:${USER}@${DOMAIN}>;tag=[pid]SIPpTag00[call_number]
+To: <sip:${USER}@${DOMAIN}>
+Call-ID: [call_id]
+CSeq: ${cseq} REGISTER
+Contact: <sip:${USER}@[local_ip]:[local_port]>
+Expires: 300
+Max-Forwards: 70`;
+    return `<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="Ultravox registers">
+  <send retrans="500">
+    <![CDATA[
+REGISTER sip:${DOMAIN} SIP/2.0
+${headers(1)}
+Content-Length: 0
+
+]]>
+  </send>
+  <recv response="401" auth="true"/>
+  <send retrans="500">
+    <![CDATA[
+REGISTER sip:${DOMAIN} SIP/2.0
+${headers(2)}
+[authentication username=${USER} password=${escape(password)}]
+Content-Length: 0
+
+]]>
+  </send>
+  <recv response="${expected}"/>
+</scenario>
+`;
+}
+
+describe("proof: Kamailio loads the rendered subscriber, and a REGISTER with digest authentication as that user", function () {
+    this.timeout(60_000);
+    let tools: Record<string, string>;
+    let dir: string;
+    const daemons: StartedProcess[] = [];
+
+    before(function () {
+        tools = requireTools(this, ["kamailio", "kamcmd", "sipp"]);
+        dir = tempDir("pu-kamreg");
+    });
+    after(async () => {
+        await Promise.all(daemons.map((daemon) => daemon.stop()));
+        removeDir(dir);
+    });
+
+    async function kamcmd(where: string, command: string, ...args: string[]): Promise<RunResult> {
+        return run(tools.kamcmd as string, ["-s", `unixs:${path.join(where, "ctl.sock")}`, command, ...args], {
+            timeoutMs: 5000,
+        });
+    }
+
+    async function startRegistrar(
+        mode: "ha1" | "password",
+    ): Promise<{ where: string; port: number; daemon: StartedProcess }> {
+        const where = path.join(dir, mode);
+        fs.mkdirSync(path.join(where, "db"), { recursive: true });
+        const rendered = kamailioSubscriber({ username: USER, password: PASSWORD }, { domain: DOMAIN });
+        fs.writeFileSync(path.join(where, "db", "subscriber"), rendered.subscriberTable);
+        fs.writeFileSync(path.join(where, "db", "version"), rendered.versionTable);
+        const port = await freeUdpPort();
+        const cfg = path.join(where, "kamailio.cfg");
+        fs.writeFileSync(cfg, kamailioCfg(where, port, mode));
+        const check = await run(tools.kamailio as string, ["-c", "-f", cfg], { timeoutMs: 10_000 });
+        expect(check.code, check.stderr).to.equal(0);
+        const daemon = start(tools.kamailio as string, [
+            "-DD",
+            "-E",
+            "-n",
+            "1",
+            "-m",
+            "32",
+            "-M",
+            "4",
+            "-w",
+            where,
+            "-Y",
+            where,
+            "-P",
+            `${where}/kamailio.pid`,
+            "-f",
+            cfg,
+        ]);
+        daemons.push(daemon);
+        const ready = await waitFor(
+            async () => daemon.exit() !== undefined || (await kamcmd(where, "core.uptime")).code === 0,
+            10_000,
+        );
+        expect(daemon.exit(), `kamailio exited:\n${daemon.output()}`).to.equal(undefined);
+        expect(ready, `kamailio not ready:\n${daemon.output()}`).to.equal(true);
+        return { where, port, daemon };
+    }
+
+    async function register(where: string, port: number, password: string, expected: 200 | 401): Promise<RunResult> {
+        const scenario = path.join(where, `register-${expected}.xml`);
+        fs.writeFileSync(scenario, registerScenario(password, expected));
+        return run(
+            tools.sipp as string,
+            [
+                "-sf",
+                scenario,
+                "-m",
+                "1",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                String(await freeUdpPort()),
+                "-timeout",
+                "10",
+                "-timeout_error",
+                "-nostdin",
+                `127.0.0.1:${port}`,
+            ],
+            { cwd: where, timeoutMs: 20_000 },
+        );
+    }
+
+    for (const mode of ["ha1", "password"] as const) {
+        describe(`auth_db checking the ${mode === "ha1" ? "rendered ha1" : "password itself (escaped for db_text)"}`, () => {
+            let registrar: { where: string; port: number; daemon: StartedProcess };
+            before(async () => {
+                registrar = await startRegistrar(mode);
+            });
+            after(async () => registrar?.daemon.stop());
+
+            it("a wrong password is challenged again (401), and nothing is registered", async () => {
+                const result = await register(registrar.where, registrar.port, WRONG, 401);
+                expect(result.code, `${result.stdout}\n${result.stderr}\n${registrar.daemon.output()}`).to.equal(0);
+                const dump = await kamcmd(registrar.where, "ul.dump");
+                expect(dump.code, dump.stderr).to.equal(0);
+                expect(dump.stdout).to.contain("Domain: location");
+                expect(dump.stdout).to.not.contain(`AoR: ${USER}`);
+            });
+
+            it("the right password gets 200, and the contact is in the location table", async () => {
+                const result = await register(registrar.where, registrar.port, PASSWORD, 200);
+                expect(result.code, `${result.stdout}\n${result.stderr}\n${registrar.daemon.output()}`).to.equal(0);
+                const lookup = await kamcmd(registrar.where, "ul.lookup", "location", `${USER}@${DOMAIN}`);
+                expect(lookup.code, lookup.stderr).to.equal(0);
+                // usrloc keys the AoR by user (its use_domain is off); the contact is sipp's.
+                expect(lookup.stdout).to.match(new RegExp(`AoR: ${USER}\\n`));
+                expect(lookup.stdout).to.match(new RegExp(`Address: sip:${USER}@127\\.0\\.0\\.1:\\d+\\n`));
+                expect(registrar.daemon.output()).to.not.match(/\bERROR\b/);
+            });
+        });
+    }
+
+    it("the renderer refuses a username or password that would add a line, before Kamailio sees it", () => {
+        for (const account of [
+            { username: "ultravox\n2:evil", password: PASSWORD },
+            { username: USER, password: "x\n2:evil:pbx.example.test:x" },
+            { username: "ultra:vox", password: PASSWORD },
+        ]) {
+            expect(() => kamailioSubscriber(account, { domain: DOMAIN }), JSON.stringify(account.username))
+                .to.throw(UltravoxError)
+                .with.property("code", "invalid_input");
+        }
+    });
+});
