@@ -5,6 +5,7 @@
  * password is a secret on the plugin's wire and never in anything either prints.
  */
 import { expect } from "chai";
+import { asteriskRegistrationAccount, kamailioSubscriber } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { getConsumer } from "../helpers/consumer";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
@@ -298,5 +299,29 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
         await packaged.plugin.update(id, packaged.urn, read.properties, news);
         const patches = packaged.emulator.requests.filter((request) => request.method === "PATCH");
         expect(patches.map((request) => JSON.parse(request.body))).to.deep.equal([{ password: PASSWORD }]);
+    });
+
+    it("the PBX side through the plugin's functions: the same text as TypeScript's, secret when the password is", async () => {
+        const account = { username: "ultravox", password: PASSWORD };
+        const plain = await packaged.plugin.invoke("ultravox:index:kamailioSubscriber", {
+            ...account,
+            domain: "pbx.example.test",
+        });
+        expect(plain).to.deep.equal(kamailioSubscriber(account, { domain: "pbx.example.test" }));
+        const secretResult = await packaged.plugin.invoke("ultravox:index:asteriskRegistrationAccount", {
+            username: "ultravox",
+            password: secret(PASSWORD),
+        });
+        expect(isSecret(secretResult.text)).to.equal(true);
+        expect(isSecret(secretResult.dialString)).to.equal(true);
+        expect(unwrap(secretResult)).to.deep.equal(asteriskRegistrationAccount(account));
+        const refused = await refusal(
+            packaged.plugin.invoke("ultravox:index:freeswitchDirectoryUser", {
+                username: "ultravox",
+                password: secret("x\n<evil/>"),
+            }),
+        );
+        expect(refused.details).to.match(/^UltravoxError \[invalid_input\]: password holds a control/);
+        expect(refused.details).to.not.contain("evil");
     });
 });

@@ -12,6 +12,7 @@ import { checkArguments, ownMember, type SchemaTypes } from "../arguments";
 import { secretEnvelope } from "../settings";
 import { firewallFunctions } from "./firewall";
 import { pbxFunctions } from "./pbx";
+import { registrationFunctions } from "./registration";
 import { routingFunctions } from "./routing";
 import type { Args, PackageFunction } from "./spec";
 
@@ -21,6 +22,7 @@ export { functionTypes } from "./types";
 export const packageFunctions: Record<string, PackageFunction> = {
     ...firewallFunctions,
     ...pbxFunctions,
+    ...registrationFunctions,
     ...routingFunctions,
 };
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { quote } from "../../core/quote";
+import { hasLineBreaking } from "../../core/text";
 import { checkFileText, checkToken, invalidInput } from "../inputs";
 import { escapeXml } from "./freeswitch";
 
@@ -25,9 +26,19 @@ function checkUser(value: unknown, name: string): string {
     return user;
 }
 
-/** A password: printable, not empty, without leading or trailing spaces (which the formats trim). */
+/**
+ * A password: printable, not empty, without leading or trailing spaces (which the formats trim).
+ * Never quoted in a message: it is a credential.
+ */
 function checkPassword(value: unknown): string {
-    const password = checkFileText(value, "password");
+    if (typeof value !== "string") throw invalidInput("password must be a string.", "password");
+    if (hasLineBreaking(value)) {
+        throw invalidInput(
+            "password holds a control, line-separator or paragraph-separator character, which a rendered file cannot carry (not quoted: it is a credential).",
+            "password",
+        );
+    }
+    const password = value;
     if (password === "" || password.trim() !== password) {
         throw invalidInput(
             "password must be non-empty, without leading or trailing spaces (the PBX files trim them).",

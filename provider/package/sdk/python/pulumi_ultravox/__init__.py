@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .asterisk_pjsip import *
+from .asterisk_registration_account import *
 from .aws_managed_prefix_list_args import *
 from .aws_prefix_list_ingress import *
 from .aws_security_group_ingress import *
@@ -14,12 +15,14 @@ from .aws_security_group_ingress_chunks import *
 from .azure_nsg_security_rules import *
 from .carrier_trunk_uris import *
 from .explain_inbound_call import *
+from .freeswitch_directory_user import *
 from .freeswitch_gateway import *
 from .gcp_firewall_rules import *
 from .get_sip_config import *
 from .get_sip_registrations import *
 from .kamailio_dispatcher_list import *
 from .kamailio_permissions_address import *
+from .kamailio_subscriber import *
 from .nftables_ruleset import *
 from .provider import *
 from .sip_config import *

@@ -1,0 +1,108 @@
+/** `pulumi-ultravox registrations list` and `registrations remove <id>` against the emulator. */
+import { expect } from "chai";
+import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { runCli as cli } from "../helpers/cli";
+import { account, TEST_API_KEY } from "../helpers/fixtures";
+
+const FIRST = "00000000-0000-4000-8000-000000000001";
+const SECOND = "00000000-0000-4000-8000-000000000002";
+
+describe("CLI: registrations list and remove", function () {
+    this.timeout(20_000);
+    let emulator: Emulator;
+    let env: Record<string, string>;
+
+    before(async () => {
+        emulator = await startEmulator({ account: account() });
+        env = { ULTRAVOX_API_KEY: TEST_API_KEY, ULTRAVOX_BASE_URL: emulator.url };
+    });
+    after(() => emulator?.close());
+    beforeEach(() =>
+        emulator.replaceRegistrations([
+            {
+                registrationId: FIRST,
+                created: "2026-12-01T10:00:00Z",
+                username: "ultravox",
+                password: "first-password-never-shown",
+                proxy: "pbx.example.com",
+                outboundProxy: null,
+                authUser: null,
+            },
+            {
+                registrationId: SECOND,
+                created: "2026-12-02T10:00:00Z",
+                username: "uv\u001b[31mred",
+                password: "second-password-never-shown",
+                proxy: "pbx2.example.com:5061",
+                outboundProxy: "edge.example.com",
+                authUser: "auth2",
+            },
+        ]),
+    );
+
+    it("lists them as a table, no password, and refuses a registration with a control character (as the API may not send one)", async () => {
+        // The second holds an escape sequence: the list is refused whole, naming the path.
+        const refused = await cli(["registrations", "list"], env);
+        expect(refused.code).to.equal(3);
+        expect(refused.stderr).to.contain("results.1.username: Has a control character");
+        expect(refused.stderr).to.not.contain("\u001b");
+        emulator.replaceRegistrations(emulator.account.registrations?.slice(0, 1) ?? []);
+        const listed = await cli(["registrations", "list"], env);
+        expect(listed.code, listed.stderr).to.equal(0);
+        expect(listed.stdout).to.equal(
+            [
+                "registrationId                        username  proxy            outboundProxy  authUser  created",
+                `${FIRST}  ultravox  pbx.example.com  -              -         2026-12-01T10:00:00Z`,
+                "",
+            ].join("\n"),
+        );
+        expect(listed.stdout + listed.stderr).to.not.contain("never-shown");
+    });
+
+    it("--json gives the registrations as the client does", async () => {
+        emulator.replaceRegistrations(emulator.account.registrations?.slice(0, 1) ?? []);
+        const listed = await cli(["registrations", "list", "--json"], env);
+        expect(listed.code, listed.stderr).to.equal(0);
+        expect(JSON.parse(listed.stdout)).to.deep.equal([
+            {
+                registrationId: FIRST,
+                created: "2026-12-01T10:00:00Z",
+                username: "ultravox",
+                proxy: "pbx.example.com",
+                outboundProxy: null,
+                authUser: null,
+            },
+        ]);
+    });
+
+    it("removes one by id; removing it again is a not_found error (exit 3)", async () => {
+        const removed = await cli(["registrations", "remove", FIRST], env);
+        expect(removed.code, removed.stderr).to.equal(0);
+        expect(removed.stdout).to.equal(`removed SIP registration ${FIRST}\n`);
+        expect(emulator.account.registrations?.map((r) => r.registrationId)).to.deep.equal([SECOND]);
+        const again = await cli(["registrations", "remove", FIRST], env);
+        expect(again.code).to.equal(3);
+        expect(again.stderr).to.match(/^pulumi-ultravox: not_found: DELETE /);
+    });
+
+    it("refuses a bad id or a missing action before any request (usage, exit 2)", async () => {
+        emulator.clearRequests();
+        for (const args of [
+            ["registrations"],
+            ["registrations", "remove"],
+            ["registrations", "remove", "../sip"],
+            ["registrations", "add", "x"],
+        ]) {
+            const run = await cli(args, env);
+            expect(run.code, args.join(" ")).to.equal(2);
+        }
+        expect(emulator.requests).to.deep.equal([]);
+    });
+
+    it("help registrations shows both forms", async () => {
+        const help = await cli(["help", "registrations"], env);
+        expect(help.code).to.equal(0);
+        expect(help.stdout).to.contain("  registrations list [--json]");
+        expect(help.stdout).to.contain("  registrations remove <id>");
+    });
+});
