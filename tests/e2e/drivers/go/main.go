@@ -2,7 +2,7 @@
 // name) as an Automation API inline program: the Go language host is not served by the Go module
 // proxy, and an inline program needs only the CLI.
 //
-//	driver <up|preview|refresh> <project folder> <stack> [example|read|explicit|plain|managed|adopt]
+//	driver <up|preview|refresh> <project folder> <stack> [example|read|explicit|plain|managed|adopt|registration]
 //
 // The project folder's Pulumi.yaml (plugins, name) is used as it is; the engine's output goes to
 // stdout and stderr, and a failed operation exits 1 with its error.
@@ -25,17 +25,18 @@ import (
 
 // The programs a run may choose; "example" is the default.
 var runs = map[string]pulumi.RunFunc{
-	"example":  program.Run,
-	"read":     programs.Read,
-	"explicit": programs.Explicit,
-	"plain":    programs.Plain,
-	"managed":  programs.Managed,
-	"adopt":    programs.Adopt,
+	"example":      program.Run,
+	"read":         programs.Read,
+	"explicit":     programs.Explicit,
+	"plain":        programs.Plain,
+	"managed":      programs.Managed,
+	"adopt":        programs.Adopt,
+	"registration": programs.Registration,
 }
 
 func main() {
 	if len(os.Args) != 4 && len(os.Args) != 5 {
-		fail(fmt.Errorf("usage: driver <up|preview|refresh> <project folder> <stack> [example|read|explicit|plain|managed|adopt]"))
+		fail(fmt.Errorf("usage: driver <up|preview|refresh> <project folder> <stack> [example|read|explicit|plain|managed|adopt|registration]"))
 	}
 	operation, workDir, stackName := os.Args[1], os.Args[2], os.Args[3]
 	name := "example"

@@ -1,0 +1,204 @@
+/**
+ * SipRegistration from YAML, Python and Go through the real engine and the `ultravox` plugin:
+ * create (the password from one secret, which also renders the PBX's subscriber), a rotated
+ * password PATCHed in place, a console edit shown by preview and set back by up, destroy; in YAML,
+ * `pulumi import` of an existing registration and what the first up after it does. No key and no
+ * password in the state files or in anything the CLI prints.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import { kamailioSubscriber } from "pulumi-ultravox";
+import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
+import { account, TEST_API_KEY } from "../helpers/fixtures";
+import { type CliResult, Engine, occurrences, requirePulumi } from "./helpers/engine";
+import { LANGUAGES, type Language, requireLanguageTools } from "./helpers/languages";
+import { testProgram } from "./helpers/testPrograms";
+
+const PASSWORD = "e2e-registration-password-41c9";
+const ROTATED = "e2e-registration-password-rotated-88d0";
+const ADOPTED_PASSWORD = "e2e-adopted-password-never-read-5e21";
+const SECRETS = [TEST_API_KEY, PASSWORD, ROTATED, ADOPTED_PASSWORD];
+const printed = (result: CliResult) => `${result.stdout}\n${result.stderr}`;
+
+describe("e2e: YAML, Python and Go register a cloud PBX through the ultravox plugin", function () {
+    this.timeout(600_000);
+    let engine: Engine;
+    let emulator: Emulator;
+    const transcript: string[] = [];
+
+    before(async function () {
+        engine = new Engine(requirePulumi(this));
+        requireLanguageTools(this);
+        emulator = await startEmulator({ account: account() });
+    });
+    after(async () => {
+        await emulator?.close();
+        engine?.cleanup();
+    });
+
+    async function ok(result: Promise<CliResult>): Promise<CliResult> {
+        const done = await result;
+        transcript.push(printed(done));
+        expect(done.code, printed(done)).to.equal(0);
+        return done;
+    }
+
+    async function initStack(dir: string, stack: string, settings: [string, string, "secret"?][]): Promise<void> {
+        await ok(engine.cli(["stack", "init", stack], dir));
+        for (const [key, value, secret] of settings) {
+            await ok(engine.cli(["config", "set", ...(secret ? ["--secret"] : []), key, value, "--stack", stack], dir));
+        }
+    }
+
+    function expectStateFilesClean(): void {
+        for (const { file, bytes } of engine.backendFiles()) {
+            for (const secret of SECRETS) expect(occurrences(bytes, secret), `${secret} in ${file}`).to.equal(0);
+        }
+    }
+
+    for (const language of LANGUAGES) {
+        describe(language, () => {
+            const stack = `registration-${language}`;
+            let dir: string;
+            let up: () => Promise<CliResult>;
+            let preview: () => Promise<CliResult>;
+
+            before(async () => {
+                emulator.replaceRegistrations([]);
+                const program = await testProgram(engine, language as Language, "registration");
+                dir = program.dir;
+                up = () => program.up(stack);
+                preview = () => (program.preview as (stack: string) => Promise<CliResult>)(stack);
+                await initStack(dir, stack, [
+                    ["ultravox:apiKey", TEST_API_KEY, "secret"],
+                    ["ultravox:baseUrl", emulator.url],
+                    ["pbxPassword", PASSWORD, "secret"],
+                    ["proxy", "pbx.example.test"],
+                ]);
+            });
+
+            it("up creates the registration, and the subscriber from the same secret, itself secret", async () => {
+                await ok(up());
+                const [registration] = emulator.account.registrations ?? [];
+                expect(registration).to.deep.include({
+                    username: "ultravox",
+                    password: PASSWORD,
+                    proxy: "pbx.example.test",
+                });
+                const outputs = await engine.stackOutputs(dir, stack);
+                expect(outputs.registrationId).to.equal(registration?.registrationId);
+                expect(outputs.subscriberTable).to.equal("[secret]");
+                const revealed = await engine.stackOutputs(dir, stack, true);
+                expect(revealed.subscriberTable).to.equal(
+                    kamailioSubscriber({ username: "ultravox", password: PASSWORD }, { domain: "pbx.example.test" })
+                        .subscriberTable,
+                );
+                expectStateFilesClean();
+            });
+
+            it("a rotated password is PATCHed in place, alone", async () => {
+                await ok(engine.cli(["config", "set", "--secret", "pbxPassword", ROTATED, "--stack", stack], dir));
+                emulator.clearRequests();
+                await ok(up());
+                const patches = emulator.requests.filter((request) => request.method === "PATCH");
+                expect(patches.map((request) => JSON.parse(request.body))).to.deep.equal([{ password: ROTATED }]);
+                expect(emulator.account.registrations?.map((r) => r.password)).to.deep.equal([ROTATED]);
+                expect(emulator.requests.filter((request) => request.method === "POST")).to.deep.equal([]);
+            });
+
+            it("a console edit of the proxy: preview shows an update, up sets it back", async () => {
+                const [registration] = emulator.account.registrations ?? [];
+                if (!registration) throw new Error("no registration");
+                emulator.replaceRegistrations([{ ...registration, proxy: "elsewhere.example.test" }]);
+                const previewed = await preview();
+                transcript.push(printed(previewed));
+                expect(previewed.code, printed(previewed)).to.equal(0);
+                expect(previewed.stdout).to.match(/~\s+ultravox:index:SipRegistration\s+registration\s+update/);
+                await ok(up());
+                expect(emulator.account.registrations?.[0]?.proxy).to.equal("pbx.example.test");
+            });
+
+            it("destroy deletes it", async () => {
+                await ok(engine.cli(["destroy", "--yes", "--stack", stack], dir, 240_000));
+                expect(emulator.account.registrations).to.deep.equal([]);
+                expectStateFilesClean();
+            });
+        });
+    }
+
+    describe("yaml: pulumi import", () => {
+        it("adopts a registration; the first up writes the program's password (the API never gives it), then nothing", async () => {
+            const id = "00000000-0000-4000-8000-0000000000ad";
+            emulator.replaceRegistrations([
+                {
+                    registrationId: id,
+                    created: "2026-12-01T10:00:00Z",
+                    username: "adopted",
+                    password: ADOPTED_PASSWORD,
+                    proxy: "pbx.example.test",
+                    outboundProxy: null,
+                    authUser: "adopted-auth",
+                },
+            ]);
+            const stack = "registration-import";
+            const dir = engine.projectDir("yaml-registration-import", {
+                runtime: "yaml",
+                packages: { ultravox: "../../provider/package/plugin" },
+            });
+            await initStack(dir, stack, [
+                ["ultravox:apiKey", TEST_API_KEY, "secret"],
+                ["ultravox:baseUrl", emulator.url],
+                ["pbxPassword", PASSWORD, "secret"],
+            ]);
+            const generated = path.join(dir, "generated.yaml");
+            await ok(
+                engine.cli(
+                    [
+                        "import",
+                        "ultravox:index:SipRegistration",
+                        "adopted",
+                        id,
+                        "--yes",
+                        "--stack",
+                        stack,
+                        "--out",
+                        generated,
+                        "--protect=false",
+                    ],
+                    dir,
+                    240_000,
+                ),
+            );
+            const code = fs.readFileSync(generated, "utf8");
+            transcript.push(code);
+            expect(code).to.contain("type: ultravox:SipRegistration");
+            expect(code).to.contain("username: adopted");
+            expect(code).to.contain("authUser: adopted-auth");
+            // The API never gives the password: the generator fills the required input with "".
+            expect(code).to.contain('      password: ""\n');
+            // The user puts the stack's secret there, as the docs say.
+            const program = code.replace('      password: ""', "      password: ${pbxPassword}");
+            fs.appendFileSync(path.join(dir, "Pulumi.yaml"), `\nconfig:\n  pbxPassword:\n    type: string\n${program}`);
+            const previewed = await engine.cli(["preview", "--stack", stack], dir, 240_000);
+            transcript.push(printed(previewed));
+            expect(previewed.code, printed(previewed)).to.equal(0);
+            expect(previewed.stdout).to.match(/~\s+ultravox:index:SipRegistration\s+adopted\s+update/);
+            emulator.clearRequests();
+            await ok(engine.cli(["up", "--yes", "--stack", stack], dir, 240_000));
+            const patches = emulator.requests.filter((request) => request.method === "PATCH");
+            expect(patches.map((request) => JSON.parse(request.body))).to.deep.equal([{ password: PASSWORD }]);
+            await ok(engine.cli(["preview", "--expect-no-changes", "--stack", stack], dir, 240_000));
+            await ok(engine.cli(["destroy", "--yes", "--stack", stack], dir, 240_000));
+            expect(emulator.account.registrations).to.deep.equal([]);
+            expectStateFilesClean();
+        });
+    });
+
+    describe("all languages", () => {
+        it("no key and no password in anything the CLI printed", () => {
+            expect(transcript.length).to.be.greaterThan(20);
+            for (const secret of SECRETS) expect(occurrences(transcript.join("\n"), secret), secret).to.equal(0);
+        });
+    });
+});
