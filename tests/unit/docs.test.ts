@@ -61,6 +61,7 @@ describe("docs: the README and docs/ in the Pulumi Registry's layout", () => {
                 "emulator",
                 "testing",
                 "cross-language",
+                "registrations",
                 "security",
                 "limits",
                 "development",
