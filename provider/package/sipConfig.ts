@@ -16,11 +16,10 @@ import {
     SipConfigLifecycle,
 } from "../lifecycle/sipConfig";
 import { type AgentDialTarget, agentDialTargets } from "../routing/dial";
-import { warnEngine } from "./engineLog";
-import { isSecretEnvelope, type ProviderSettings, secretEnvelope } from "./settings";
+import type { ProviderSettings } from "./settings";
+import { lifecycleContext, unknownInputs, unwrapSecrets, type WireProperties, wrapSecrets } from "./wire";
 
-/** A Struct as JavaScript, secrets still wrapped. */
-export type WireProperties = Record<string, unknown>;
+export type { WireProperties };
 
 /** The resource's inputs, as the schema lists them; anything else is refused by check. */
 export const SIP_CONFIG_INPUT_NAMES = [
@@ -34,23 +33,12 @@ export const SIP_CONFIG_INPUT_NAMES = [
 const READ_HOW =
     'read it with SipConfig.get(name, "sip"), or adopt it with `pulumi import ultravox:index:SipConfig <name> sip`';
 
-/** Every secret envelope taken off, however deep (a program may make one list member secret). */
-export function unwrapSecrets(value: unknown): unknown {
-    if (isSecretEnvelope(value)) return unwrapSecrets(value.value);
-    if (Array.isArray(value)) return value.map(unwrapSecrets);
-    if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, unwrapSecrets(member)]));
-    }
-    return value;
-}
-
 /** A state as the engine stores it: secrets wrapped, no undefined member, and the dial targets added. */
 function toWire(state: RecordedState): WireProperties {
-    const wire: WireProperties = { ...state, agentDialTargets: agentDialTargets(state as SipConfigData) };
-    for (const name of [...SECRET_STATE_NAMES, "apiKey"] as const) {
-        if (wire[name] !== undefined) wire[name] = secretEnvelope(wire[name]);
-    }
-    return JSON.parse(JSON.stringify(wire)) as WireProperties;
+    return wrapSecrets({ ...state, agentDialTargets: agentDialTargets(state as SipConfigData) }, [
+        ...SECRET_STATE_NAMES,
+        "apiKey",
+    ]);
 }
 
 /** A recorded failure's state leaves in the wire form too: the engine stores it as is. */
@@ -64,15 +52,7 @@ export class SipConfigResource {
     private readonly lifecycle: SipConfigLifecycle;
 
     constructor(private readonly settings: ProviderSettings) {
-        this.lifecycle = new SipConfigLifecycle({
-            // The provider's settings hold what stack config or the explicit provider gave.
-            config: (key) =>
-                key === "ultravox:apiKey" ? settings.apiKey : key === "ultravox:baseUrl" ? settings.baseUrl : undefined,
-            settingsUnknown: settings.unknown,
-            timeoutMs: settings.timeoutMs,
-            maxRetries: settings.maxRetries,
-            warn: warnEngine,
-        });
+        this.lifecycle = new SipConfigLifecycle(lifecycleContext(settings));
     }
 
     /**
@@ -86,12 +66,7 @@ export class SipConfigResource {
     }
 
     async check(olds: WireProperties, news: WireProperties): Promise<{ property: string; reason: string }[]> {
-        const unknownNames = Object.keys(news)
-            .filter((name) => !(SIP_CONFIG_INPUT_NAMES as readonly string[]).includes(name))
-            .map((name) => ({
-                property: name.slice(0, 80),
-                reason: `Not an input of SipConfig; its inputs are ${SIP_CONFIG_INPUT_NAMES.join(", ")} (the account and key come from the provider).`,
-            }));
+        const unknownNames = unknownInputs(news, SIP_CONFIG_INPUT_NAMES, "SipConfig");
         const checked = await this.lifecycle.check(
             unwrapSecrets(olds) as ManagedProps,
             unwrapSecrets(news) as ManagedProps,

@@ -12,39 +12,22 @@ import {
     type RegistrationState,
     SipRegistrationLifecycle,
 } from "../lifecycle/sipRegistration";
-import { warnEngine } from "./engineLog";
-import { type ProviderSettings, secretEnvelope } from "./settings";
-import { unwrapSecrets, type WireProperties } from "./sipConfig";
+import type { ProviderSettings } from "./settings";
+import { lifecycleContext, unknownInputs, unwrapSecrets, type WireProperties, wrapSecrets } from "./wire";
 
 function toWire(state: RegistrationState): WireProperties {
-    const wire: WireProperties = { ...state };
-    for (const name of REGISTRATION_SECRET_NAMES) {
-        if (wire[name] !== undefined) wire[name] = secretEnvelope(wire[name]);
-    }
-    return JSON.parse(JSON.stringify(wire)) as WireProperties;
+    return wrapSecrets({ ...state }, REGISTRATION_SECRET_NAMES);
 }
 
 export class SipRegistrationResource {
     private readonly lifecycle: SipRegistrationLifecycle;
 
     constructor(private readonly settings: ProviderSettings) {
-        this.lifecycle = new SipRegistrationLifecycle({
-            config: (key) =>
-                key === "ultravox:apiKey" ? settings.apiKey : key === "ultravox:baseUrl" ? settings.baseUrl : undefined,
-            settingsUnknown: settings.unknown,
-            timeoutMs: settings.timeoutMs,
-            maxRetries: settings.maxRetries,
-            warn: warnEngine,
-        });
+        this.lifecycle = new SipRegistrationLifecycle(lifecycleContext(settings));
     }
 
     async check(olds: WireProperties, news: WireProperties): Promise<{ property: string; reason: string }[]> {
-        const unknownNames = Object.keys(news)
-            .filter((name) => !(REGISTRATION_FIELDS as readonly string[]).includes(name))
-            .map((name) => ({
-                property: name.slice(0, 80),
-                reason: `Not an input of SipRegistration; its inputs are ${REGISTRATION_FIELDS.join(", ")} (the account and key come from the provider).`,
-            }));
+        const unknownNames = unknownInputs(news, REGISTRATION_FIELDS, "SipRegistration");
         const checked = await this.lifecycle.check(
             unwrapSecrets(olds) as RegistrationProps,
             unwrapSecrets(news) as RegistrationProps,

@@ -11,8 +11,9 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { account, OTHER_API_KEY, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
-import { type CliResult, Engine, occurrences, requirePulumi, type StateResource } from "./helpers/engine";
+import { type CliResult, Engine, requirePulumi, type StateResource } from "./helpers/engine";
 import { LANGUAGES, type Language, requireLanguageTools } from "./helpers/languages";
+import { printed, Steps } from "./helpers/steps";
 import { testProgram } from "./helpers/testPrograms";
 
 const HANDLER_SECRET = "e2e-managed-handler-secret-5b2f0c";
@@ -28,19 +29,23 @@ function secondSip() {
 const stateResources = (exported: unknown): StateResource[] =>
     (exported as { deployment: { resources: StateResource[] } }).deployment.resources;
 
-const printed = (result: CliResult) => `${result.stdout}\n${result.stderr}`;
-
 describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin", function () {
     this.timeout(600_000);
     let engine: Engine;
     let first: Emulator;
     let second: Emulator;
-    /** Everything every command printed, searched for secrets at the end. */
-    const transcript: string[] = [];
+    let steps: Steps;
+    const ok = (result: Promise<CliResult>) => steps.ok(result);
+    const cli = (args: string[], dir: string) => engine.cli(args, dir, 240_000).then((result) => steps.record(result));
+    const initStack = (dir: string, stack: string, settings: [string, string, "secret"?][]) =>
+        steps.initStack(dir, stack, settings);
+    const expectStateFilesClean = () => steps.expectStateFilesClean();
+    const outputs = (dir: string, stack: string) => engine.stackOutputs(dir, stack);
 
     before(async function () {
         engine = new Engine(requirePulumi(this));
         requireLanguageTools(this);
+        steps = new Steps(engine, SECRETS);
     });
 
     after(async () => {
@@ -48,48 +53,6 @@ describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin
         await second?.close();
         engine?.cleanup();
     });
-
-    async function cli(args: string[], dir: string, timeoutMs = 240_000): Promise<CliResult> {
-        const result = await engine.cli(args, dir, timeoutMs);
-        transcript.push(printed(result));
-        return result;
-    }
-
-    async function ok(result: Promise<CliResult>): Promise<CliResult> {
-        const done = await result;
-        transcript.push(printed(done));
-        expect(done.code, printed(done)).to.equal(0);
-        return done;
-    }
-
-    async function initStack(dir: string, stack: string, settings: [string, string, "secret"?][]): Promise<void> {
-        await ok(engine.cli(["stack", "init", stack], dir));
-        for (const [key, value, secret] of settings) {
-            await ok(engine.cli(["config", "set", ...(secret ? ["--secret"] : []), key, value, "--stack", stack], dir));
-        }
-    }
-
-    function expectNoSecretIn(text: string | Buffer, where: string): void {
-        for (const secret of SECRETS) {
-            const at = text.indexOf(secret);
-            // The context says where it leaked (the secret itself masked).
-            const context =
-                at < 0
-                    ? ""
-                    : text
-                          .slice(Math.max(0, at - 300), at + 300)
-                          .toString()
-                          .split(secret)
-                          .join("<SECRET>");
-            expect(occurrences(text, secret), `${secret} in ${where}: …${context}…`).to.equal(0);
-        }
-    }
-
-    function expectStateFilesClean(): void {
-        for (const { file, bytes } of engine.backendFiles()) expectNoSecretIn(bytes, file);
-    }
-
-    const outputs = (dir: string, stack: string) => engine.stackOutputs(dir, stack);
 
     for (const language of LANGUAGES) {
         describe(language, () => {
@@ -152,7 +115,7 @@ describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin
             it("a console edit: preview shows an update, refresh records it, up sets it back", async () => {
                 first.replaceSip({ ...first.account.sip, allowedCidrRanges: ["203.0.113.9/32"] });
                 const previewed = await preview();
-                transcript.push(printed(previewed));
+                steps.record(previewed);
                 expect(previewed.code, printed(previewed)).to.equal(0);
                 expect(previewed.stdout).to.match(/~\s+ultravox:index:SipConfig\s+allowlist\s+update/);
                 expect(previewed.stdout).to.match(/1 to update/);
@@ -167,7 +130,7 @@ describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin
                 await ok(up());
                 expect(first.account.sip.allowedCidrRanges).to.deep.equal(["192.0.2.2/32"]);
                 const again = await preview();
-                transcript.push(printed(again));
+                steps.record(again);
                 expect(again.stdout, printed(again)).to.not.match(/to update/);
             });
 
@@ -177,7 +140,7 @@ describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin
                 await ok(engine.cli(["config", "set", "cidr", "192.0.2.3/32", "--stack", stack], dir));
                 first.addFault({ method: "PATCH", answerDelayMs: 4_000 });
                 const failed = await up();
-                transcript.push(printed(failed));
+                steps.record(failed);
                 expect(failed.code, printed(failed)).to.not.equal(0);
                 expect(printed(failed)).to.contain("UltravoxError [timeout]");
                 first.clearFaults();
@@ -226,7 +189,7 @@ describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin
                     );
                     const adoptedAs = structuredClone(first.account.sip);
                     const code = fs.readFileSync(generated, "utf8");
-                    transcript.push(code);
+                    steps.transcript.push(code);
                     expect(code).to.contain("type: ultravox:SipConfig");
                     for (const cidr of ORIGINAL_CIDRS) expect(code).to.contain(cidr);
                     // The program, as a user pastes the generated code into it.
@@ -252,12 +215,12 @@ describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin
                     first.clearRequests();
                     const adoptedAs = structuredClone(first.account.sip);
                     const imported = await program.up(importStack);
-                    transcript.push(printed(imported));
+                    steps.record(imported);
                     expect(imported.code, printed(imported)).to.equal(0);
                     expect(imported.stdout).to.match(/=\s+ultravox:index:SipConfig\s+adopted\s+import/);
                     expect(first.requests.filter((request) => request.method === "PATCH")).to.deep.equal([]);
                     const previewed = await (program.preview as (stack: string) => Promise<CliResult>)(importStack);
-                    transcript.push(printed(previewed));
+                    steps.record(previewed);
                     expect(previewed.code, printed(previewed)).to.equal(0);
                     expect(previewed.stdout).to.not.match(/to (update|create|replace|delete)/);
                     await ok(engine.cli(["destroy", "--yes", "--stack", importStack], program.dir, 240_000));
@@ -271,8 +234,7 @@ describe("e2e: YAML, Python and Go own the allowlist through the ultravox plugin
     // Last (a describe after the languages' runs after them).
     describe("all languages", () => {
         it("no key and no fallback secret in anything the CLI printed, -v=9 included", () => {
-            expect(transcript.length).to.be.greaterThan(20);
-            expectNoSecretIn(transcript.join("\n"), "the CLI's output");
+            steps.expectTranscriptClean();
         });
     });
 });

@@ -13,38 +13,21 @@ import { getConsumer } from "../helpers/consumer";
 import { AGENT_A, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import {
     type Plugin,
-    PluginCallError,
     type Props,
     serializedProvider,
     startPackageProvider,
     startPlugin,
     UNKNOWN,
 } from "../helpers/plugin";
+import { isSecret, refusal, secret, unwrap } from "../helpers/wire";
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const ORIGINAL_CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
 const HANDLER = { url: "https://pbx.example.com/ultravox/doors", secrets: ["doors-signing-secret-0123456789"] };
-
-function isSecret(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Props)[SIG_KEY] === SECRET_SIG;
-}
-
-function unwrap(value: unknown): unknown {
-    if (isSecret(value)) return unwrap(value.value);
-    if (Array.isArray(value)) return value.map(unwrap);
-    if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, unwrap(member)]));
-    }
-    return value;
-}
 
 /** Each door has its own emulator: its URL (in the recorded account, in messages) becomes `<emulator>`. */
 function withoutUrl<T>(value: T, url: string): T {
     return JSON.parse(JSON.stringify(value).split(url).join("<emulator>")) as T;
 }
-
-const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 
 interface Door {
     name: "dynamic" | "plugin";
@@ -55,16 +38,6 @@ interface Door {
     inputs(managed: Props): Props;
     /** A state as the other door would hold it: the wire's own parts taken off, the emulator's URL a placeholder. */
     comparable(state: Props): Props;
-}
-
-async function refusal(call: Promise<unknown>): Promise<PluginCallError> {
-    try {
-        await call;
-    } catch (error) {
-        expect(error).to.be.instanceOf(PluginCallError);
-        return error as PluginCallError;
-    }
-    throw new Error("the call did not fail");
 }
 
 describe("plugin: the same steps through both doors (dynamic provider and ultravox plugin) give the same result", function () {

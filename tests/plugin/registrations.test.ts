@@ -11,30 +11,16 @@ import { getConsumer } from "../helpers/consumer";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
 import {
     type Plugin,
-    PluginCallError,
     type Props,
     serializedProvider,
     startPackageProvider,
     startPlugin,
     UNKNOWN,
 } from "../helpers/plugin";
+import { isSecret, refusal, secret, unwrap } from "../helpers/wire";
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const PASSWORD = "registration-password-7d1e";
 const ROTATED = "registration-password-rotated-2b9a";
-
-const isSecret = (value: unknown): value is { value: unknown } =>
-    typeof value === "object" && value !== null && (value as Props)[SIG_KEY] === SECRET_SIG;
-const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
-function unwrap(value: unknown): unknown {
-    if (isSecret(value)) return unwrap(value.value);
-    if (Array.isArray(value)) return value.map(unwrap);
-    if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, unwrap(member)]));
-    }
-    return value;
-}
 
 interface Door {
     name: "dynamic" | "plugin";
@@ -44,16 +30,6 @@ interface Door {
     inputs(given: Props): Props;
     /** A state as the other door holds it: no `__provider`, no envelopes, the ids and URLs as placeholders. */
     comparable(state: Props): Props;
-}
-
-async function refusal(call: Promise<unknown>): Promise<PluginCallError> {
-    try {
-        await call;
-    } catch (error) {
-        expect(error).to.be.instanceOf(PluginCallError);
-        return error as PluginCallError;
-    }
-    throw new Error("the call did not fail");
 }
 
 describe("plugin: SipRegistration through both doors (dynamic provider and ultravox plugin)", function () {

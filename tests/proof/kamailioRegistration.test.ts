@@ -75,7 +75,7 @@ request_route {
 
 /** A REGISTER, challenged, then sent again with the digest of `password`; the second answer must be `expected`. */
 function registerScenario(password: string, expected: 200 | 401): string {
-    const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+    const xmlText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
     const headers = (cseq: number) => `Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: <sip:${USER}@${DOMAIN}>;tag=[pid]SIPpTag00[call_number]
 To: <sip:${USER}@${DOMAIN}>
@@ -100,7 +100,7 @@ Content-Length: 0
     <![CDATA[
 REGISTER sip:${DOMAIN} SIP/2.0
 ${headers(2)}
-[authentication username=${USER} password=${escape(password)}]
+[authentication username=${USER} password=${xmlText(password)}]
 Content-Length: 0
 
 ]]>
