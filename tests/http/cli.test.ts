@@ -387,7 +387,7 @@ describe("CLI: npx pulumi-ultravox", function () {
             [["show", "--frob"], "pulumi-ultravox: unknown option --frob.\n"],
             [
                 ["frobnicate"],
-                'pulumi-ultravox: unknown command "frobnicate"; commands: show, render, check, allow, disallow.\n',
+                'pulumi-ultravox: unknown command "frobnicate"; commands: show, render, check, allow, disallow, registrations.\n',
             ],
             [
                 ["render", "nothing"],
@@ -426,7 +426,7 @@ describe("CLI: npx pulumi-ultravox", function () {
                 "Options:",
                 "  --base-url <url>                  default ULTRAVOX_BASE_URL, then https://api.ultravox.ai",
                 "  --timeout-ms <n>                  the whole call, retries included (default 30000)",
-                "  --json                            JSON output (show, render of firewall targets, check)",
+                "  --json                            JSON output (show, render of firewall targets, check, registrations list)",
                 "",
             ].join("\n"),
         );
@@ -434,7 +434,7 @@ describe("CLI: npx pulumi-ultravox", function () {
         const unknown = await cli(["help", "nope"], {});
         expect(unknown.code).to.equal(2);
         expect(unknown.stderr).to.equal(
-            'pulumi-ultravox: no command "nope"; commands: show, render, check, allow, disallow.\n',
+            'pulumi-ultravox: no command "nope"; commands: show, render, check, allow, disallow, registrations.\n',
         );
     });
 });

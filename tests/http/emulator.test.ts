@@ -147,7 +147,7 @@ describe("emulator: the SIP API", () => {
     });
 
     it("answers 404 for other paths, with or without a key", async () => {
-        for (const path of ["/api/other", "/api/sip/", "/", "/api/sip/registrations"]) {
+        for (const path of ["/api/other", "/api/sip/", "/", "/api/sip/registrationsx", "/api/sip/other"]) {
             const answer = await call(emulator, "GET", path, { key: null });
             expect(answer.status, path).to.equal(404);
             expect(answer.json).to.deep.equal({ detail: "Not found." });

@@ -21,6 +21,12 @@ const PROMISED_METHODS = [
     "diff",
     "read",
     "refuseCreateOfRead",
+    "registrationCheck",
+    "registrationCreate",
+    "registrationDelete",
+    "registrationDiff",
+    "registrationRead",
+    "registrationUpdate",
     "update",
 ] as const;
 

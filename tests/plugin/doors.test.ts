@@ -9,16 +9,9 @@
 import { expect } from "chai";
 import { agentDialTargets, type SipConfigData } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { getConsumer } from "../helpers/consumer";
+import { type Door, startDoors, stopDoors } from "../helpers/doors";
 import { AGENT_A, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
-import {
-    type Plugin,
-    type Props,
-    serializedProvider,
-    startPackageProvider,
-    startPlugin,
-    UNKNOWN,
-} from "../helpers/plugin";
+import { type Plugin, type Props, startPackageProvider, UNKNOWN } from "../helpers/plugin";
 import { isSecret, refusal, secret, unwrap } from "../helpers/wire";
 
 const ORIGINAL_CIDRS = ["9.0.0.0/8", "10.1.2.0/24", "198.51.100.7/32", "203.0.113.0/24"];
@@ -29,17 +22,6 @@ function withoutUrl<T>(value: T, url: string): T {
     return JSON.parse(JSON.stringify(value).split(url).join("<emulator>")) as T;
 }
 
-interface Door {
-    name: "dynamic" | "plugin";
-    emulator: Emulator;
-    plugin: Plugin;
-    urn: string;
-    /** The program's inputs as this door's SDK sends them. */
-    inputs(managed: Props): Props;
-    /** A state as the other door would hold it: the wire's own parts taken off, the emulator's URL a placeholder. */
-    comparable(state: Props): Props;
-}
-
 describe("plugin: the same steps through both doors (dynamic provider and ultravox plugin) give the same result", function () {
     this.timeout(180_000);
     let dynamic: Door;
@@ -47,57 +29,32 @@ describe("plugin: the same steps through both doors (dynamic provider and ultrav
     const doors = (): Door[] => [dynamic, packaged];
 
     before(async () => {
-        const consumer = await getConsumer();
-        const serialized = await serializedProvider(consumer, {
-            managed: true,
-            args: { allowedCidrRanges: ["192.0.2.1/32"] },
-        });
-        const dynamicEmulator = await startEmulator({ account: account() });
-        const dynamicPlugin = await startPlugin(consumer);
-        await dynamicPlugin.configure(
-            { "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": dynamicEmulator.url },
-            { secretKeys: ["ultravox:apiKey"] },
-        );
-        dynamic = {
-            name: "dynamic",
-            emulator: dynamicEmulator,
-            plugin: dynamicPlugin,
-            urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipConfig::allowlist",
-            inputs: (managed) => ({ __provider: serialized.text, ...managed }),
-            comparable: ({ __provider: _provider, ...state }) => withoutUrl(state, dynamicEmulator.url),
-        };
-        const packageEmulator = await startEmulator({ account: account() });
-        const packagePlugin = await startPackageProvider();
-        await packagePlugin.configure(
-            { apiKey: TEST_API_KEY, baseUrl: packageEmulator.url },
-            { secretKeys: ["apiKey"] },
-        );
-        packaged = {
-            name: "plugin",
-            emulator: packageEmulator,
-            plugin: packagePlugin,
-            urn: "urn:pulumi:dev::proj::ultravox:index:SipConfig::allowlist",
-            inputs: (managed) => ({
+        ({ dynamic, packaged } = await startDoors(
+            "SipConfig",
+            "allowlist",
+            { managed: true, args: { allowedCidrRanges: ["192.0.2.1/32"] } },
+            (managed) => ({
                 ...managed,
                 ...(managed.fallbackHandler ? { fallbackHandler: secret(managed.fallbackHandler) } : {}),
             }),
-            comparable: (state) => {
-                const { agentDialTargets: targets, ...rest } = unwrap(state) as Props;
-                // The plugin's extra output is the renderer's answer on the state it records.
-                expect(targets).to.deep.equal(agentDialTargets(rest as unknown as SipConfigData));
-                return withoutUrl(rest, packageEmulator.url);
-            },
-        };
+        ));
     });
 
     after(async () => {
-        for (const door of [dynamic, packaged]) {
-            if (!door) continue;
-            const output = await door.plugin.stop();
-            await door.emulator.close();
-            expect(`${output.stdout}${output.stderr}`).to.not.contain(TEST_API_KEY);
-        }
+        for (const text of await stopDoors([dynamic, packaged])) expect(text).to.not.contain(TEST_API_KEY);
     });
+
+    /** A state as the other door would hold it: the wire's own parts taken off, the emulator's URL a placeholder. */
+    function comparable(door: Door, state: Props): Props {
+        if (door === dynamic) {
+            const { __provider: _provider, ...rest } = state;
+            return withoutUrl(rest, door.emulator.url);
+        }
+        const { agentDialTargets: targets, ...rest } = unwrap(state) as Props;
+        // The plugin's extra output is the renderer's answer on the state it records.
+        expect(targets).to.deep.equal(agentDialTargets(rest as unknown as SipConfigData));
+        return withoutUrl(rest, door.emulator.url);
+    }
 
     beforeEach(() => {
         for (const door of doors()) {
@@ -191,8 +148,8 @@ describe("plugin: the same steps through both doors (dynamic provider and ultrav
             fallbackHandler: HANDLER,
         };
         const created = await both((door) => create(door, managed));
-        expect(packaged.comparable(created[1])).to.deep.equal(dynamic.comparable(created[0]));
-        const createdState = dynamic.comparable(created[0]);
+        expect(comparable(packaged, created[1])).to.deep.equal(comparable(dynamic, created[0]));
+        const createdState = comparable(dynamic, created[0]);
         expect(createdState.managedFields).to.deep.equal(["allowedCidrRanges", "allowedAgents", "fallbackHandler"]);
         expect(createdState.priorValues).to.deep.equal({
             allowedCidrRanges: ORIGINAL_CIDRS,
@@ -228,8 +185,10 @@ describe("plugin: the same steps through both doors (dynamic provider and ultrav
         const refreshed = await both((door) =>
             door.plugin.read("sip", door.urn, created[door === dynamic ? 0 : 1], door.inputs(managed)),
         );
-        expect(packaged.comparable(refreshed[1].properties)).to.deep.equal(dynamic.comparable(refreshed[0].properties));
-        expect(dynamic.comparable(refreshed[0].properties).allowedCidrRanges).to.deep.equal(["203.0.113.9/32"]);
+        expect(comparable(packaged, refreshed[1].properties)).to.deep.equal(
+            comparable(dynamic, refreshed[0].properties),
+        );
+        expect(comparable(dynamic, refreshed[0].properties).allowedCidrRanges).to.deep.equal(["203.0.113.9/32"]);
         const setBack = await both((door) =>
             door.plugin.update(
                 "sip",
@@ -238,7 +197,7 @@ describe("plugin: the same steps through both doors (dynamic provider and ultrav
                 door.inputs({ ...managed, allowedCidrRanges: ["192.0.2.1/32"] }),
             ),
         );
-        expect(packaged.comparable(setBack[1].properties)).to.deep.equal(dynamic.comparable(setBack[0].properties));
+        expect(comparable(packaged, setBack[1].properties)).to.deep.equal(comparable(dynamic, setBack[0].properties));
         expect(packaged.emulator.account.sip).to.deep.equal(dynamic.emulator.account.sip);
         expect(packaged.emulator.account.sip.allowedCidrRanges).to.deep.equal(["192.0.2.1/32"]);
 
@@ -265,8 +224,8 @@ describe("plugin: the same steps through both doors (dynamic provider and ultrav
             withoutUrl(viaDynamic?.reasons, dynamic.emulator.url),
         );
         expect(viaPlugin?.reasons[0]).to.match(/^UltravoxError \[network\]: /);
-        expect(packaged.comparable(viaPlugin?.properties ?? {})).to.deep.equal(
-            dynamic.comparable(viaDynamic?.properties ?? {}),
+        expect(comparable(packaged, viaPlugin?.properties ?? {})).to.deep.equal(
+            comparable(dynamic, viaDynamic?.properties ?? {}),
         );
         expect(isSecret(viaPlugin?.properties.priorValues)).to.equal(true);
         // The SDK's dynamic-provider server sends the message alone; the plugin keeps the code in front.

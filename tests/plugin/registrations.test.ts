@@ -6,31 +6,13 @@
  */
 import { expect } from "chai";
 import { asteriskRegistrationAccount, kamailioSubscriber } from "pulumi-ultravox";
-import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
-import { getConsumer } from "../helpers/consumer";
-import { account, TEST_API_KEY } from "../helpers/fixtures";
-import {
-    type Plugin,
-    type Props,
-    serializedProvider,
-    startPackageProvider,
-    startPlugin,
-    UNKNOWN,
-} from "../helpers/plugin";
+import { type Door, startDoors, stopDoors } from "../helpers/doors";
+import { TEST_API_KEY } from "../helpers/fixtures";
+import { type Props, UNKNOWN } from "../helpers/plugin";
 import { isSecret, refusal, secret, unwrap } from "../helpers/wire";
 
 const PASSWORD = "registration-password-7d1e";
 const ROTATED = "registration-password-rotated-2b9a";
-
-interface Door {
-    name: "dynamic" | "plugin";
-    emulator: Emulator;
-    plugin: Plugin;
-    urn: string;
-    inputs(given: Props): Props;
-    /** A state as the other door holds it: no `__provider`, no envelopes, the ids and URLs as placeholders. */
-    comparable(state: Props): Props;
-}
 
 describe("plugin: SipRegistration through both doors (dynamic provider and ultravox plugin)", function () {
     this.timeout(180_000);
@@ -40,56 +22,30 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
     const base = { username: "ultravox", password: PASSWORD, proxy: "pbx.example.com" };
 
     before(async () => {
-        const consumer = await getConsumer();
-        const serialized = await serializedProvider(consumer, { registration: true, args: base });
-        const comparable = (url: string) => (state: Props) => {
-            const { __provider: _provider, registrationId, created, ...rest } = unwrap(state) as Props;
-            expect(registrationId).to.match(/^[0-9a-f-]{36}$/);
-            expect(Date.parse(String(created))).to.not.be.NaN;
-            return JSON.parse(JSON.stringify(rest).split(url).join("<emulator>")) as Props;
-        };
-        const dynamicEmulator = await startEmulator({ account: account() });
-        const dynamicPlugin = await startPlugin(consumer);
-        await dynamicPlugin.configure(
-            { "ultravox:apiKey": TEST_API_KEY, "ultravox:baseUrl": dynamicEmulator.url },
-            { secretKeys: ["ultravox:apiKey"] },
-        );
-        dynamic = {
-            name: "dynamic",
-            emulator: dynamicEmulator,
-            plugin: dynamicPlugin,
-            urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/ultravox:SipRegistration::pbx",
-            inputs: (given) => ({ __provider: serialized.text, ...given }),
-            comparable: comparable(dynamicEmulator.url),
-        };
-        const packageEmulator = await startEmulator({ account: account() });
-        const packagePlugin = await startPackageProvider();
-        await packagePlugin.configure(
-            { apiKey: TEST_API_KEY, baseUrl: packageEmulator.url },
-            { secretKeys: ["apiKey"] },
-        );
-        packaged = {
-            name: "plugin",
-            emulator: packageEmulator,
-            plugin: packagePlugin,
-            urn: "urn:pulumi:dev::proj::ultravox:index:SipRegistration::pbx",
-            inputs: (given) => ({
+        ({ dynamic, packaged } = await startDoors(
+            "SipRegistration",
+            "pbx",
+            { registration: true, args: base },
+            (given) => ({
                 ...given,
                 ...(given.password === undefined ? {} : { password: secret(given.password) }),
             }),
-            comparable: comparable(packageEmulator.url),
-        };
+        ));
     });
 
     after(async () => {
-        for (const door of [dynamic, packaged]) {
-            if (!door) continue;
-            const output = await door.plugin.stop();
-            await door.emulator.close();
-            for (const text of [TEST_API_KEY, PASSWORD, ROTATED])
-                expect(`${output.stdout}${output.stderr}`).to.not.contain(text);
+        for (const text of await stopDoors([dynamic, packaged])) {
+            for (const secretText of [TEST_API_KEY, PASSWORD, ROTATED]) expect(text).to.not.contain(secretText);
         }
     });
+
+    /** A state as the other door holds it: no `__provider`, no envelopes, the id, date and URL as placeholders. */
+    function comparable(door: Door, state: Props): Props {
+        const { __provider: _provider, registrationId, created, ...rest } = unwrap(state) as Props;
+        expect(registrationId).to.match(/^[0-9a-f-]{36}$/);
+        expect(Date.parse(String(created))).to.not.be.NaN;
+        return JSON.parse(JSON.stringify(rest).split(door.emulator.url).join("<emulator>")) as Props;
+    }
 
     beforeEach(() => {
         for (const door of doors()) {
@@ -140,8 +96,8 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
 
     it("create, no-op diff, console drift shown and set back, password rotated, delete: the same through both", async () => {
         const created = await both((door) => create(door, base));
-        expect(packaged.comparable(created[1].properties)).to.deep.equal(dynamic.comparable(created[0].properties));
-        expect(dynamic.comparable(created[0].properties)).to.deep.equal({
+        expect(comparable(packaged, created[1].properties)).to.deep.equal(comparable(dynamic, created[0].properties));
+        expect(comparable(dynamic, created[0].properties)).to.deep.equal({
             username: "ultravox",
             proxy: "pbx.example.com",
             outboundProxy: null,
@@ -178,8 +134,10 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
         const refreshed = await both((door) =>
             door.plugin.read(pick(created, door).id, door.urn, pick(created, door).properties),
         );
-        expect(packaged.comparable(refreshed[1].properties)).to.deep.equal(dynamic.comparable(refreshed[0].properties));
-        expect(dynamic.comparable(refreshed[0].properties).authUser).to.equal("console");
+        expect(comparable(packaged, refreshed[1].properties)).to.deep.equal(
+            comparable(dynamic, refreshed[0].properties),
+        );
+        expect(comparable(dynamic, refreshed[0].properties).authUser).to.equal("console");
 
         // A new password: a PATCH with it alone besides the drifted field.
         const rotated = { ...base, password: ROTATED };
@@ -192,7 +150,7 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
                 door.inputs(rotated),
             ),
         );
-        expect(packaged.comparable(updated[1].properties)).to.deep.equal(dynamic.comparable(updated[0].properties));
+        expect(comparable(packaged, updated[1].properties)).to.deep.equal(comparable(dynamic, updated[0].properties));
         for (const door of doors()) {
             const patches = door.emulator.requests.filter((request) => request.method === "PATCH");
             expect(

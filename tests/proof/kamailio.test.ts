@@ -21,6 +21,7 @@ import {
     UltravoxError,
 } from "pulumi-ultravox";
 import { AGENT_A, AGENT_B } from "../helpers/fixtures";
+import { kamailioArgs, kamcmd as kamcmdOn, startKamailio as startKamailioOn } from "../helpers/kamailio";
 import { type RunResult, run, type StartedProcess, start } from "../helpers/process";
 import { canBindUdp, freeUdpPort, removeDir, requireTools, skipBecause, tempDir, waitFor } from "../helpers/tools";
 
@@ -349,30 +350,8 @@ describe("proof: Kamailio with the rendered lists, and a real call through it", 
         return cfg;
     }
 
-    function kamailioArgs(cfg: string): string[] {
-        const where = path.dirname(cfg);
-        // -DD: stay in the foreground (still forking its workers), so the test owns it; -E: log
-        // to stderr; small memory and one worker are plenty for one call at a time.
-        return ["-DD", "-E", "-n", "1", "-m", "32", "-M", "4", "-w", where, "-Y", where, "-P", `${where}/kamailio.pid`];
-    }
-
-    async function kamcmd(cfg: string, command: string): Promise<RunResult> {
-        const socket = `unixs:${path.join(path.dirname(cfg), "ctl.sock")}`;
-        return run(tools.kamcmd as string, ["-s", socket, command], { timeoutMs: 5000 });
-    }
-
-    /** Starts Kamailio and waits until it answers on its control socket. */
-    async function startKamailio(cfg: string): Promise<StartedProcess> {
-        const daemon = start(tools.kamailio as string, [...kamailioArgs(cfg), "-f", cfg]);
-        daemons.push(daemon);
-        const ready = await waitFor(
-            async () => daemon.exit() !== undefined || (await kamcmd(cfg, "core.uptime")).code === 0,
-            10_000,
-        );
-        expect(daemon.exit(), `kamailio exited:\n${daemon.output()}`).to.equal(undefined);
-        expect(ready, `kamailio not ready after 10 s:\n${daemon.output()}`).to.equal(true);
-        return daemon;
-    }
+    const kamcmd = (cfg: string, command: string): Promise<RunResult> => kamcmdOn(tools.kamcmd as string, cfg, command);
+    const startKamailio = (cfg: string): Promise<StartedProcess> => startKamailioOn(tools, cfg, daemons);
 
     function problems(log: string): string[] {
         return log.split("\n").filter((line) => /\b(ERROR|WARNING|CRITICAL|ALERT|BUG)\b/.test(line));

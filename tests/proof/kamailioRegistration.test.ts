@@ -9,8 +9,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { kamailioSubscriber, UltravoxError } from "pulumi-ultravox";
-import { type RunResult, run, type StartedProcess, start } from "../helpers/process";
-import { freeUdpPort, removeDir, requireTools, tempDir, waitFor } from "../helpers/tools";
+import { kamcmd, startKamailio } from "../helpers/kamailio";
+import { type RunResult, run, type StartedProcess } from "../helpers/process";
+import { freeUdpPort, removeDir, requireTools, tempDir } from "../helpers/tools";
 
 const USER = "ultravox";
 const DOMAIN = "pbx.example.test";
@@ -125,12 +126,6 @@ describe("proof: Kamailio loads the rendered subscriber, and a REGISTER with dig
         removeDir(dir);
     });
 
-    async function kamcmd(where: string, command: string, ...args: string[]): Promise<RunResult> {
-        return run(tools.kamcmd as string, ["-s", `unixs:${path.join(where, "ctl.sock")}`, command, ...args], {
-            timeoutMs: 5000,
-        });
-    }
-
     async function startRegistrar(
         mode: "ha1" | "password",
     ): Promise<{ where: string; port: number; daemon: StartedProcess }> {
@@ -144,31 +139,7 @@ describe("proof: Kamailio loads the rendered subscriber, and a REGISTER with dig
         fs.writeFileSync(cfg, kamailioCfg(where, port, mode));
         const check = await run(tools.kamailio as string, ["-c", "-f", cfg], { timeoutMs: 10_000 });
         expect(check.code, check.stderr).to.equal(0);
-        const daemon = start(tools.kamailio as string, [
-            "-DD",
-            "-E",
-            "-n",
-            "1",
-            "-m",
-            "32",
-            "-M",
-            "4",
-            "-w",
-            where,
-            "-Y",
-            where,
-            "-P",
-            `${where}/kamailio.pid`,
-            "-f",
-            cfg,
-        ]);
-        daemons.push(daemon);
-        const ready = await waitFor(
-            async () => daemon.exit() !== undefined || (await kamcmd(where, "core.uptime")).code === 0,
-            10_000,
-        );
-        expect(daemon.exit(), `kamailio exited:\n${daemon.output()}`).to.equal(undefined);
-        expect(ready, `kamailio not ready:\n${daemon.output()}`).to.equal(true);
+        const daemon = await startKamailio(tools, cfg, daemons);
         return { where, port, daemon };
     }
 
@@ -207,7 +178,11 @@ describe("proof: Kamailio loads the rendered subscriber, and a REGISTER with dig
             it("a wrong password is challenged again (401), and nothing is registered", async () => {
                 const result = await register(registrar.where, registrar.port, WRONG, 401);
                 expect(result.code, `${result.stdout}\n${result.stderr}\n${registrar.daemon.output()}`).to.equal(0);
-                const dump = await kamcmd(registrar.where, "ul.dump");
+                const dump = await kamcmd(
+                    tools.kamcmd as string,
+                    path.join(registrar.where, "kamailio.cfg"),
+                    "ul.dump",
+                );
                 expect(dump.code, dump.stderr).to.equal(0);
                 expect(dump.stdout).to.contain("Domain: location");
                 expect(dump.stdout).to.not.contain(`AoR: ${USER}`);
@@ -216,7 +191,13 @@ describe("proof: Kamailio loads the rendered subscriber, and a REGISTER with dig
             it("the right password gets 200, and the contact is in the location table", async () => {
                 const result = await register(registrar.where, registrar.port, PASSWORD, 200);
                 expect(result.code, `${result.stdout}\n${result.stderr}\n${registrar.daemon.output()}`).to.equal(0);
-                const lookup = await kamcmd(registrar.where, "ul.lookup", "location", `${USER}@${DOMAIN}`);
+                const lookup = await kamcmd(
+                    tools.kamcmd as string,
+                    path.join(registrar.where, "kamailio.cfg"),
+                    "ul.lookup",
+                    "location",
+                    `${USER}@${DOMAIN}`,
+                );
                 expect(lookup.code, lookup.stderr).to.equal(0);
                 // usrloc keys the AoR by user (its use_domain is off); the contact is sipp's.
                 expect(lookup.stdout).to.match(new RegExp(`AoR: ${USER}\\n`));
