@@ -1,6 +1,6 @@
 /**
  * Proof against a real XML parser (xmllint, Debian libxml2-utils): the FreeSWITCH gateway and
- * ACL files `freeswitchGateway` renders are well-formed and parse to exactly the values meant,
+ * ACL files `freeswitchGateway` renders, and the directory user `freeswitchDirectoryUser` renders, are well-formed and parse to exactly the values meant,
  * and its XML escaping round-trips. FreeSWITCH itself is not packaged in Debian 12, so a strict
  * parser stands in for its own (ezxml-based, more lenient) one: what libxml2 reads as meant,
  * FreeSWITCH reads as meant.
@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { freeswitchGateway, type SipConfigData, UltravoxError } from "pulumi-ultravox";
+import { freeswitchDirectoryUser, freeswitchGateway, type SipConfigData, UltravoxError } from "pulumi-ultravox";
 import { AGENT_A, AGENT_B } from "../helpers/fixtures";
 import { run } from "../helpers/process";
 import { REPO_ROOT } from "../helpers/repo";
@@ -180,6 +180,24 @@ describe("proof: FreeSWITCH XML through xmllint", () => {
             expect(caught, field).to.be.instanceOf(UltravoxError);
             expect((caught as UltravoxError).code, field).to.equal("invalid_input");
         }
+    });
+
+    it("the directory user Ultravox registers as: a password with every XML special reads back exact, one user, one param", async () => {
+        const password = `pa"ss'<w>&rd ]]> &amp; /><user id="evil"`;
+        const file = write(
+            "directory-user.xml",
+            freeswitchDirectoryUser({ username: "ultravox", password }, { context: "public" }).xml,
+        );
+        const result = await wellFormed(file);
+        expect(result.stderr).to.equal("");
+        expect(result.code).to.equal(0);
+        expect(await xpath(file, "count(//user)")).to.equal("1");
+        expect(await xpath(file, "string(/include/user/@id)")).to.equal("ultravox");
+        expect(await xpath(file, "count(/include/user/params/param)")).to.equal("1");
+        expect(await xpath(file, 'string(/include/user/params/param[@name="password"]/@value)')).to.equal(password);
+        expect(await xpath(file, 'string(/include/user/variables/variable[@name="user_context"]/@value)')).to.equal(
+            "public",
+        );
     });
 
     it("rejects broken XML, so the check can fail", async () => {
