@@ -31,8 +31,6 @@ import {
 } from "./managed";
 import { type GetSipConfigResult, SIP_CONFIG_ID, toOutputs } from "./outputs";
 
-export { containsUnknown, type LifecycleContext, UNKNOWN };
-
 /** The managed form's inputs. Connection settings not yet known at preview are dropped by the engine. */
 export interface ManagedProps extends ConnectionOptions, ManagedInputs {
     /** Default true: delete sets the managed fields back to the values recorded at create. */

@@ -47,7 +47,10 @@ export type RegistrationState = SipRegistrationData &
 
 export const REGISTRATION_SECRET_NAMES = ["password", "apiKey"] as const;
 
-/** A failure the engine's messages cannot be mistaken about: the write may have happened. */
+/**
+ * Whether a failed POST may still have created the registration: a lost or garbled answer, or a
+ * server error after the request arrived. A refusal (the key, the input, a conflict) created nothing.
+ */
 function mayHaveReachedServer(error: unknown): boolean {
     if (!isUltravoxError(error)) return true;
     return ["network", "timeout", "server", "invalid_response", "http"].includes(error.code);
