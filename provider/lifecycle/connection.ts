@@ -68,3 +68,24 @@ export function settingsKnown(context: LifecycleContext, props: ConnectionOption
         !context.settingsUnknown && !containsUnknown([props.apiKey, props.baseUrl, props.timeoutMs, props.maxRetries])
     );
 }
+
+/**
+ * The explicit connection settings a state records, so that a refresh (which hands the provider
+ * the old outputs only) reaches the same account. The key stays a secret output.
+ */
+export function explicitConnection(props: ConnectionOptions): ConnectionOptions {
+    const connection: ConnectionOptions = {};
+    if (props.apiKey) connection.apiKey = props.apiKey;
+    if (props.baseUrl) connection.baseUrl = props.baseUrl;
+    if (typeof props.timeoutMs === "number") connection.timeoutMs = props.timeoutMs;
+    if (typeof props.maxRetries === "number") connection.maxRetries = props.maxRetries;
+    return connection;
+}
+
+/**
+ * The base URL a recorded state's account is reached at: an explicit one, else the one recorded
+ * at the last write (stack config or environment may since point at another account).
+ */
+export function recordedConnection(props: ConnectionOptions & { accountBaseUrl?: string }): ConnectionOptions {
+    return { ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl };
+}

@@ -13,8 +13,10 @@ import type { SipConfigData, SipConfigPatch } from "../core/types";
 import {
     clientFor,
     containsUnknown,
+    explicitConnection,
     type LifecycleContext,
     propertyPath,
+    recordedConnection,
     settingsKnown,
     UNKNOWN,
     warnWith,
@@ -107,12 +109,7 @@ interface AccountIdentity {
  * hands the provider the old outputs only) reaches the same account. The key is a secret output.
  */
 function stateOf(data: SipConfigData, props: ConnectionOptions): RecordedState {
-    const state: RecordedState = { ...toOutputs(data) };
-    if (props.apiKey) state.apiKey = props.apiKey;
-    if (props.baseUrl) state.baseUrl = props.baseUrl;
-    if (typeof props.timeoutMs === "number") state.timeoutMs = props.timeoutMs;
-    if (typeof props.maxRetries === "number") state.maxRetries = props.maxRetries;
-    return state;
+    return { ...toOutputs(data), ...explicitConnection(props) };
 }
 
 function managedState(
@@ -133,14 +130,6 @@ function managedState(
         restoreOnDelete: props.restoreOnDelete !== false,
         ...account,
     };
-}
-
-/**
- * The base URL a recorded state's account is reached at: an explicit one, else the one recorded
- * at the last write (stack config or environment may since point at another account).
- */
-function recordedConnection(props: RecordedState): ConnectionOptions {
-    return { ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl };
 }
 
 /**

@@ -15,8 +15,10 @@ import type { SipRegistrationData, SipRegistrationInput, SipRegistrationPatch } 
 import {
     clientFor,
     containsUnknown,
+    explicitConnection,
     type LifecycleContext,
     propertyPath,
+    recordedConnection,
     settingsKnown,
     UNKNOWN,
     warnWith,
@@ -169,7 +171,7 @@ export class SipRegistrationLifecycle {
 
     /** A refresh: the live registration, or nothing when it is gone (the engine then forgets it). */
     async read(id: string, props: RegistrationState): Promise<{ id: string; props?: RegistrationState }> {
-        const client = this.client({ ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl });
+        const client = this.client(recordedConnection(props));
         const live = await client.getSipRegistration(id).catch((error: unknown) => {
             if (isUltravoxError(error) && error.code === "not_found") return undefined;
             throw error;
@@ -212,7 +214,7 @@ export class SipRegistrationLifecycle {
 
     /** Deletes the registration; one already gone counts as deleted, with a warning. */
     async delete(id: string, props: RegistrationState): Promise<void> {
-        const client = this.client({ ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl });
+        const client = this.client(recordedConnection(props));
         await client.deleteSipRegistration(id).catch((error: unknown) => {
             if (!(isUltravoxError(error) && error.code === "not_found")) throw error;
             warnWith(
@@ -239,11 +241,7 @@ function inputOf(props: RegistrationProps): SipRegistrationInput {
 }
 
 function stateOf(live: SipRegistrationData, props: RegistrationProps, client: UltravoxClient): RegistrationState {
-    const state: RegistrationState = { ...live, accountBaseUrl: client.baseUrl };
+    const state: RegistrationState = { ...live, accountBaseUrl: client.baseUrl, ...explicitConnection(props) };
     if (props.password !== undefined) state.password = props.password;
-    if (props.apiKey) state.apiKey = props.apiKey;
-    if (props.baseUrl) state.baseUrl = props.baseUrl;
-    if (typeof props.timeoutMs === "number") state.timeoutMs = props.timeoutMs;
-    if (typeof props.maxRetries === "number") state.maxRetries = props.maxRetries;
     return state;
 }

@@ -19,13 +19,15 @@ export function warnEngine(message: string): void {
         toStderr();
         return;
     }
-    const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
-    const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
+    if (engine === undefined) {
+        const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
+        const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
+        const { EngineClient: Client } = require("@pulumi/pulumi/proto/engine_grpc_pb") as {
+            EngineClient: typeof EngineClient;
+        };
+        engine = new Client(address, grpc.credentials.createInsecure());
+    }
     const enginePb = require("@pulumi/pulumi/proto/engine_pb") as typeof EnginePb;
-    const { EngineClient: Client } = require("@pulumi/pulumi/proto/engine_grpc_pb") as {
-        EngineClient: typeof EngineClient;
-    };
-    engine ??= new Client(address, grpc.credentials.createInsecure());
     const request = new enginePb.LogRequest().setSeverity(enginePb.LogSeverity.WARNING).setMessage(text);
     engine.log(request, (error) => {
         if (error) toStderr();

@@ -3,6 +3,7 @@
  * arguments, or for the default provider the stack config in the `ultravox` namespace.
  */
 import { UltravoxError } from "../core/errors";
+import { UNKNOWN } from "../lifecycle/connection";
 
 /**
  * The engine's wire markers, as the Pulumi SDK defines them (runtime/rpc.js; a unit test holds
@@ -10,7 +11,7 @@ import { UltravoxError } from "../core/errors";
  */
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SPECIAL_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN as UNKNOWN_VALUE } from "../lifecycle/connection";
 
 export interface ProviderSettings {
     apiKey?: string;
@@ -35,14 +36,16 @@ const NUMBER_SETTINGS = ["timeoutMs", "maxRetries"] as const;
  */
 export function settingsFrom(args: Record<string, unknown>, variables: ReadonlyMap<string, string>): ProviderSettings {
     const settings: ProviderSettings = { unknown: false };
+    /** The explicit provider's argument, else the stack config; undefined when absent or not known yet. */
+    const given = (name: string): unknown => {
+        const argument = Object.hasOwn(args, name) ? unwrapSecret(args[name]) : undefined;
+        const value = argument ?? variables.get(`ultravox:config:${name}`);
+        if (value === UNKNOWN) settings.unknown = true;
+        return value === UNKNOWN || value === null ? undefined : value;
+    };
     for (const name of SETTINGS) {
-        const given = Object.hasOwn(args, name) ? unwrapSecret(args[name]) : undefined;
-        const value = given ?? variables.get(`ultravox:config:${name}`);
-        if (value === undefined || value === null) continue;
-        if (value === UNKNOWN_VALUE) {
-            settings.unknown = true;
-            continue;
-        }
+        const value = given(name);
+        if (value === undefined) continue;
         if (typeof value !== "string") {
             throw new UltravoxError(
                 "config",
@@ -52,13 +55,8 @@ export function settingsFrom(args: Record<string, unknown>, variables: ReadonlyM
         settings[name] = value;
     }
     for (const name of NUMBER_SETTINGS) {
-        const given = Object.hasOwn(args, name) ? unwrapSecret(args[name]) : undefined;
-        const value = given ?? variables.get(`ultravox:config:${name}`);
-        if (value === undefined || value === null) continue;
-        if (value === UNKNOWN_VALUE) {
-            settings.unknown = true;
-            continue;
-        }
+        const value = given(name);
+        if (value === undefined) continue;
         // Stack config holds text ("3000"); an explicit provider's argument is a number.
         const number = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : value;
         if (typeof number !== "number" || !Number.isInteger(number) || number < (name === "timeoutMs" ? 1 : 0)) {
