@@ -3,7 +3,8 @@
 # into .tools/bin/ with the dynamic-provider launcher beside it; then what the other languages need:
 # the YAML language host (tools/pulumi-yaml), the SDK generator (tools/sdkgen), a Python venv with
 # the pinned Pulumi Python SDK (tools/python/requirements.txt, from PyPI) in .tools/python, and the
-# Go modules of the Go example (from the Go module proxy).
+# Go modules of the Go example (from the Go module proxy); and what the release and its proof need
+# (the Go module-proxy writer, verdaccio).
 #
 # Why from source: the official tarball cannot be downloaded on these machines and no npm or PyPI
 # package ships the binary; the Go module proxy serves its source. The Node.js language host
@@ -131,6 +132,24 @@ fi
 # Go: the modules of the Go example and its test driver, fetched now so the tests need no network.
 (cd "$root/tests/e2e/drivers/go" && go mod download 2>&1 | tail -n 20 >&2) ||
     die "downloading the Go example's modules failed: they come from the Go module proxy ($(go env GOPROXY))."
+
+# The release (npm run release) and its proof (tests/release/): the Go module-proxy writer, and
+# verdaccio, the npm registry server the proof publishes to, pinned by tools/verdaccio's lock.
+build_cached gomodzip "$root/tools/gomodzip" "the Go module-proxy writer" .
+install_bin "$built" gomodzip
+verdaccio="$root/.tools/verdaccio"
+lock_key=$(cat "$root/tools/verdaccio/package-lock.json" <(node --version) | sha256sum | cut -c1-16)
+if [ "$(cat "$verdaccio/.pins" 2>/dev/null)" != "$lock_key" ]; then
+    say "installing verdaccio ($(sed -nE 's/.*"verdaccio": "([^"]+)".*/\1/p' "$root/tools/verdaccio/package.json" | head -n 1)) into .tools/verdaccio from npm"
+    rm -rf "$verdaccio"
+    mkdir -p "$verdaccio"
+    cp "$root/tools/verdaccio/package.json" "$root/tools/verdaccio/package-lock.json" "$verdaccio/"
+    (cd "$verdaccio" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2) ||
+        die "npm could not install verdaccio (tools/verdaccio): it comes from the npm registry ($(npm config get registry))."
+    echo "$lock_key" >"$verdaccio/.pins"
+else
+    say "verdaccio: in .tools/verdaccio"
+fi
 
 printf '%s\n' "$cli_version" >"$bin/.pulumi-version"
 say "ready: $("$bin/pulumi" version) in .tools/bin (add it to PATH, or the tests and npm run demo find it there)"

@@ -4,7 +4,7 @@
  *
  * - `config`: no API key anywhere (the message names only the places its caller reads:
  *   stack config and arguments in a program, `ULTRAVOX_API_KEY` in the CLI, options for the client),
- *   a setting that is not a string, a base URL that is not a URL, carries credentials, a query or
+ *   a setting that is not a string, a plugin installed under another version than the SDK asks for, a base URL that is not a URL, carries credentials, a query or
  *   a fragment, or uses `http:` off loopback; a `timeoutMs` or `maxRetries` out of range.
  * - `auth`: the API answered 401 or 403: the key is wrong, revoked or of another account.
  * - `not_found`: the API answered 404: check the base URL, and that the account has SIP enabled.

@@ -4,8 +4,6 @@
  * on the stubs the plugin already serves with, so that a warning costs no load of the SDK's runtime.
  * Without an engine (a plugin started by hand or by a test), or when the call fails, stderr.
  */
-import { createRequire } from "node:module";
-import type * as grpcTypes from "@grpc/grpc-js";
 import type { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
 
@@ -20,8 +18,7 @@ export function warnEngine(message: string): void {
         return;
     }
     if (engine === undefined) {
-        const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
-        const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
+        const { grpc } = require("./sdkRuntime") as typeof import("./sdkRuntime");
         const { EngineClient: Client } = require("@pulumi/pulumi/proto/engine_grpc_pb") as {
             EngineClient: typeof EngineClient;
         };

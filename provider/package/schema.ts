@@ -5,6 +5,7 @@
  * every language.
  */
 
+import { goModulePath, PACKAGE_VERSION, PLUGIN_DOWNLOAD_URL, repositoryUrl } from "./distribution";
 import { functionTypes, packageFunctions } from "./functions/index";
 
 export const PACKAGE_NAME = "ultravox";
@@ -12,8 +13,7 @@ export const SIP_CONFIG_TYPE = "ultravox:index:SipConfig";
 export const GET_SIP_CONFIG_FUNCTION = "ultravox:index:getSipConfig";
 export const SIP_REGISTRATION_TYPE = "ultravox:index:SipRegistration";
 export const GET_SIP_REGISTRATIONS_FUNCTION = "ultravox:index:getSipRegistrations";
-/** The plugin's version: the npm package's, so an SDK and the plugin it asks for agree. */
-export const PACKAGE_VERSION: string = (require("../../package.json") as { version: string }).version;
+export { PACKAGE_VERSION } from "./distribution";
 
 const string = { type: "string" } as const;
 const stringList = { type: "array", items: string } as const;
@@ -98,6 +98,11 @@ const settingsDescription = {
         "The API's base URL. Default: `ultravox:baseUrl`, then `ULTRAVOX_BASE_URL`, then `https://api.ultravox.ai`; `http:` only to loopback.",
 };
 
+/** The schema, naming where the engine downloads the plugin from (a release gives its own URL). */
+export function packageSchemaWith(pluginDownloadURL: string) {
+    return { ...packageSchema, pluginDownloadURL };
+}
+
 export const packageSchema = {
     name: PACKAGE_NAME,
     displayName: "Ultravox",
@@ -105,6 +110,8 @@ export const packageSchema = {
     description: "Read and own an Ultravox account's SIP configuration from a Pulumi stack.",
     keywords: ["pulumi", "ultravox", "sip", "category/network"],
     license: "Apache-2.0",
+    repository: repositoryUrl(),
+    pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
     config: {
         variables: {
             apiKey: { ...string, secret: true, description: settingsDescription.apiKey },
@@ -258,8 +265,8 @@ export const packageSchema = {
     meta: { supportPack: true },
     language: {
         go: {
-            importBasePath: "pulumi-ultravox/sdk/go/ultravox",
-            modulePath: "pulumi-ultravox/sdk/go",
+            importBasePath: `${goModulePath()}/ultravox`,
+            modulePath: goModulePath(),
             generateResourceContainerTypes: false,
             respectSchemaVersion: true,
         },

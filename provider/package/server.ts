@@ -5,13 +5,11 @@
  * provider's `apiKey` reach a provider. RPCs not listed here answer UNIMPLEMENTED, which the
  * engine treats as "no opinion" (Handshake, CheckConfig, DiffConfig) or reports.
  */
-import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as plugin from "@pulumi/pulumi/proto/plugin_pb";
 import * as services from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import * as status from "@pulumi/pulumi/proto/status_pb";
-import type * as AnyTypes from "google-protobuf/google/protobuf/any_pb";
 import type * as StructTypes from "google-protobuf/google/protobuf/struct_pb";
 import { isUltravoxError, UltravoxError } from "../core/errors";
 import { recordedFailureOf } from "../lifecycle/sipConfig";
@@ -25,18 +23,14 @@ import {
     SIP_CONFIG_TYPE,
     SIP_REGISTRATION_TYPE,
 } from "./schema";
-import { type ProviderSettings, settingsFrom } from "./settings";
+import { AnyPb, EmptyPb, grpc, StructPb } from "./sdkRuntime";
+import { checkPluginVersion, type ProviderSettings, settingsFrom } from "./settings";
 import { SipConfigResource } from "./sipConfig";
 import { SipRegistrationResource } from "./sipRegistration";
 
-// The gRPC and protobuf runtimes the SDK's stubs were generated for: resolved from @pulumi/pulumi
-// itself, so the plugin never meets a second copy.
-const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
-const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
-const { Empty } = sdkRequire("google-protobuf/google/protobuf/empty_pb");
-const StructPb = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof StructTypes;
+const { Empty } = EmptyPb;
 const { Struct } = StructPb;
-const { Any } = sdkRequire("google-protobuf/google/protobuf/any_pb") as typeof AnyTypes;
+const { Any } = AnyPb;
 
 /**
  * The largest message the plugin takes and sends: the Pulumi SDK's own servers' limit (its
@@ -177,6 +171,7 @@ export function providerService(): grpcTypes.UntypedServiceImplementation {
         getSchema: unary(async () => new provider.GetSchemaResponse().setSchema(JSON.stringify(packageSchema))),
         configure: unary(async (request: provider.ConfigureRequest) => {
             const args = argumentsOf(request.getArgs());
+            checkPluginVersion(args, PACKAGE_VERSION);
             settings = settingsFrom(args, new Map(request.getVariablesMap().toArray()));
             sipConfig = undefined;
             sipRegistration = undefined;

@@ -70,6 +70,21 @@ export function settingsFrom(args: Record<string, unknown>, variables: ReadonlyM
     return settings;
 }
 
+/**
+ * The engine puts the plugin version the program's SDK asks for in the provider's inputs
+ * (`version`). A plugin that answers to another version was installed under the wrong name (a
+ * mislabelled tarball, `pulumi plugin install --file` of another build): refused, naming both,
+ * before it reads or writes anything with a schema the SDK was not generated from.
+ */
+export function checkPluginVersion(args: Record<string, unknown>, pluginVersion: string): void {
+    const asked = unwrapSecret(args.version);
+    if (typeof asked !== "string" || asked === UNKNOWN || asked === "" || asked === pluginVersion) return;
+    throw new UltravoxError(
+        "config",
+        `The program's ultravox SDK asks for plugin version ${JSON.stringify(asked).slice(0, 80)}, but this plugin (pulumi-resource-ultravox) is version ${pluginVersion}: it was installed under the wrong version. Remove it (\`pulumi plugin rm resource ultravox ${/^[0-9A-Za-z.+-]{1,64}$/.test(asked) ? asked : "<version>"}\`) and run again so that the engine downloads the plugin that matches the SDK, or install the SDK of version ${pluginVersion}.`,
+    );
+}
+
 /** A value the engine sent as a secret arrives as `{ <sig>: <secret sig>, value }`. */
 export function unwrapSecret(value: unknown): unknown {
     if (isSecretEnvelope(value)) return value.value;

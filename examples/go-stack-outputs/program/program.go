@@ -5,7 +5,7 @@ package program
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"pulumi-ultravox/sdk/go/ultravox"
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox"
 )
 
 // Run reads the SIP config (a data source: read at preview and at up, never written; an account

@@ -1,4 +1,4 @@
-module pulumi-ultravox/sdk/go
+module github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go
 
 go 1.25
 

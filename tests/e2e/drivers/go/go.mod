@@ -126,11 +126,11 @@ require (
 	gopkg.in/tomb.v1 v1.0.0-20141024135613-dd632973f1e7 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.4.2 // indirect
-	pulumi-ultravox/sdk/go v0.0.0 // indirect
+	github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go v0.0.0 // indirect
 )
 
 replace (
-	pulumi-ultravox/sdk/go => ../../../../provider/package/sdk/go
+	github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go => ../../../../provider/package/sdk/go
 	ultravox-e2e-programs => ../../programs/go
 	ultravox-go-stack-outputs => ../../../../examples/go-stack-outputs
 )

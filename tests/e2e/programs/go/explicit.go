@@ -4,7 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"pulumi-ultravox/sdk/go/ultravox"
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox"
 )
 
 // Explicit reads a second account through an explicit provider with its own key and base URL

@@ -6,7 +6,7 @@ go 1.26.6
 
 require (
 	github.com/pulumi/pulumi/sdk/v3 v3.276.0
-	pulumi-ultravox/sdk/go v0.0.0
+	github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go v0.0.0
 )
 
-replace pulumi-ultravox/sdk/go => ../../../../provider/package/sdk/go
+replace github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go => ../../../../provider/package/sdk/go

@@ -3,7 +3,7 @@ package programs
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"pulumi-ultravox/sdk/go/ultravox"
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox"
 )
 
 // Plain calls the function's plain form, LookupSipConfig, through the default provider. The Go SDK

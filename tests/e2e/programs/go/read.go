@@ -5,7 +5,7 @@ package programs
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"pulumi-ultravox/sdk/go/ultravox"
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox"
 )
 
 // Read is SipConfig.get through the default provider (stack config), for the fault cases.

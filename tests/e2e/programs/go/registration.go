@@ -4,7 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"pulumi-ultravox/sdk/go/ultravox"
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox"
 )
 
 // Registration creates a SIP registration and, from the same secret password, the Kamailio

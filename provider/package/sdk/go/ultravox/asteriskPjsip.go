@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // pjsip.conf sections for a trunk to the account's SIP domain (the TypeScript `asteriskPjsip`).

@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // pjsip.conf sections for the account Ultravox registers as (an auth, an aor of one contact, an endpoint), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`).

@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // One ingress rule per port range, all referencing a managed prefix list (the TypeScript `awsPrefixListIngress`).

@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // AWS security-group ingress rules, one per CIDR and port range (the TypeScript `awsSecurityGroupIngress`).

@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // The rules of `awsSecurityGroupIngress` split into one list per security group, never splitting one CIDR's port ranges (the TypeScript `awsSecurityGroupIngressChunks`).

@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // A Kamailio dispatcher list with the domain as the one destination of a set (the TypeScript `kamailioDispatcherList`).

@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // The account Ultravox registers as, for Kamailio's auth_db: the db_text `subscriber` table (with ha1 and ha1b) and the `version` rows (the TypeScript `kamailioSubscriber`).

@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 // The account's SIP config. Created with arguments, a SipConfig owns the fields given: create records their values from before, update PATCHes only them, `preview` and `refresh` show a console edit, `up` sets it back, and destroy restores the fields that still hold what the stack wrote. Its `get` with the id `"sip"` reads it without owning it; `pulumi import ultravox:index:SipConfig <name> sip` adopts it as it is. The account and key come from the provider. The fallback handler is a secret.

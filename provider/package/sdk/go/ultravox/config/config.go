@@ -4,9 +4,9 @@
 package config
 
 import (
+	"github.com/pulumi-ultravox/pulumi-ultravox/provider/package/sdk/go/ultravox/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-	"pulumi-ultravox/sdk/go/ultravox/internal"
 )
 
 var _ = internal.GetEnvOrDefault

@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+/**
+ * npm run release -- --out <dir> --plugin-url <url> [--targets linux-amd64,linux-arm64,windows-amd64]
+ *
+ * Everything a release publishes, from this checkout, into <dir>:
+ *   npm/      the package tarball, as npm pack makes it;
+ *   python/   the wheel and the sdist of pulumi_ultravox (python -m build), carrying pulumi-plugin.json;
+ *   goproxy/  the Go SDK as a module-proxy tree (@v/list, .info, .mod, .zip) at the module path
+ *             package.json's repository gives;
+ *   plugin/   pulumi-resource-ultravox-v<version>-<os>-<arch>.tar.gz, self-contained executables
+ *             (Node's single executable applications), and SHA256SUMS.
+ * The schema the SDKs are generated from, and the one the plugin serves, name <url> as the
+ * plugin's download URL. The Go module path is the last line on stdout. Needs what
+ * npm run pulumi-cli builds (the SDK generator, the module-proxy writer, the Python build tools).
+ */
+
+const childProcess = require("node:child_process");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const plugin = require("./release/plugin");
+
+const root = path.resolve(__dirname, "..");
+const tools = path.join(root, ".tools");
+
+function fail(message) {
+    process.stderr.write(`release: ${message}\n`);
+    process.exit(1);
+}
+
+function say(message) {
+    process.stderr.write(`release: ${message}\n`);
+}
+
+/** Runs a command with its output on stderr, so that stdout holds only the release's own lines. */
+function run(command, args, options = {}) {
+    const result = childProcess.spawnSync(command, args, { stdio: ["ignore", 2, 2], ...options });
+    if (result.error) fail(`${command} could not start: ${result.error.message}`);
+    if (result.status !== 0) fail(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}).`);
+}
+
+function parseArguments(argv) {
+    const options = { targets: plugin.DEFAULT_TARGETS };
+    for (let index = 0; index < argv.length; index++) {
+        const flag = argv[index];
+        const value = argv[index + 1];
+        if (!["--out", "--plugin-url", "--targets"].includes(flag))
+            fail(`unknown argument ${JSON.stringify(flag)}: usage: npm run release -- --out <dir> --plugin-url <url>`);
+        if (value === undefined || value.startsWith("--")) fail(`${flag} needs a value.`);
+        index++;
+        if (flag === "--out") options.out = path.resolve(value);
+        if (flag === "--plugin-url") options.pluginUrl = value;
+        if (flag === "--targets") options.targets = value.split(",").filter(Boolean);
+    }
+    if (!options.out || !options.pluginUrl) fail("usage: npm run release -- --out <dir> --plugin-url <url>");
+    options.pluginUrl = checkedPluginUrl(options.pluginUrl);
+    for (const target of options.targets) {
+        if (!plugin.TARGETS[target])
+            fail(`unknown target ${JSON.stringify(target)}: one of ${Object.keys(plugin.TARGETS).join(", ")}.`);
+    }
+    return options;
+}
+
+/**
+ * The engine fetches <url>/pulumi-resource-ultravox-v<version>-<os>-<arch>.tar.gz, ${VERSION},
+ * ${OS} and ${ARCH} replaced: an http(s) URL, without credentials (the SDKs publish it), a
+ * query or a fragment (the file name is appended to the path).
+ */
+function checkedPluginUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    } catch {
+        fail(`--plugin-url ${JSON.stringify(text)} is not a URL.`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+        fail("--plugin-url must be an https: URL (http: for a test server).");
+    if (url.username || url.password) fail("--plugin-url must not carry credentials: every SDK publishes it.");
+    if (url.search || url.hash)
+        fail("--plugin-url must not have a query or a fragment: the engine appends the tarball's name to its path.");
+    return text.replace(/\/+$/, "");
+}
+
+/** package.json's version, which the CHANGELOG must have a section for before it is released. */
+function releaseVersion() {
+    const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version))
+        fail(`package.json's version ${JSON.stringify(version)} is not a semantic version.`);
+    const changelog = fs.readFileSync(path.join(root, "CHANGELOG.md"), "utf8");
+    if (!changelogHasSection(changelog, version)) {
+        fail(`CHANGELOG.md has no section for ${version}: add "## ${version} - <date>" with what the release changes.`);
+    }
+    return version;
+}
+
+function changelogHasSection(changelog, version) {
+    const escaped = version.replace(/[.+-]/g, "\\$&");
+    return new RegExp(`^## \\[?${escaped}\\]?(\\s|$)`, "m").test(changelog);
+}
+
+function tool(name) {
+    const file = path.join(tools, "bin", name);
+    if (!fs.existsSync(file))
+        fail(`${path.relative(root, file)} is missing: run npm run pulumi-cli first (it builds it).`);
+    return file;
+}
+
+function python() {
+    const file = process.env.ULTRAVOX_RELEASE_PYTHON || path.join(tools, "python", "bin", "python");
+    if (!fs.existsSync(file))
+        fail(`${file} is missing: run npm run pulumi-cli first (it makes the venv with the Python build tools).`);
+    return file;
+}
+
+/** The time a release is stamped with: the commit's, so that two runs on one commit make the same files. */
+function sourceEpoch() {
+    if (process.env.SOURCE_DATE_EPOCH && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH))
+        return Number(process.env.SOURCE_DATE_EPOCH);
+    const git = childProcess.spawnSync("git", ["log", "-1", "--format=%ct"], { cwd: root, encoding: "utf8" });
+    const epoch = Number(git.stdout?.trim());
+    return git.status === 0 && Number.isInteger(epoch) && epoch > 0 ? epoch : Math.floor(Date.now() / 1000);
+}
+
+function freshFolder(folder) {
+    fs.rmSync(folder, { recursive: true, force: true });
+    fs.mkdirSync(folder, { recursive: true });
+    return folder;
+}
+
+function sha256(file) {
+    return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+async function main() {
+    const options = parseArguments(process.argv.slice(2));
+    const [major] = process.versions.node.split(".").map(Number);
+    if (major < 22)
+        fail(
+            `Node ${process.version} is too old: the release needs Node 22 or later (npm run puts the devDependency's first on PATH).`,
+        );
+    const version = releaseVersion();
+    const epoch = sourceEpoch();
+    const env = { ...process.env, SOURCE_DATE_EPOCH: String(epoch) };
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "ultravox-release-"));
+    try {
+        say(`building ${version} into ${options.out}, plugin URL ${options.pluginUrl}`);
+        run("npm", ["run", "build", "--silent"], { cwd: root });
+        const distribution = require(path.join(root, "dist/package/distribution.js"));
+        const { packageSchemaWith } = require(path.join(root, "dist/package/schema.js"));
+        const modulePath = distribution.goModulePath();
+
+        // The SDKs, generated with the release's download URL.
+        const schemaFile = path.join(work, "schema.json");
+        fs.writeFileSync(schemaFile, JSON.stringify(packageSchemaWith(options.pluginUrl), null, 2));
+        const sdk = path.join(work, "sdk");
+        run(tool("ultravox-sdkgen"), ["-schema", schemaFile, "-out", sdk]);
+
+        // npm: the tarball npm pack makes (already built: no second build through prepack).
+        const npmOut = freshFolder(path.join(options.out, "npm"));
+        run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", npmOut], { cwd: root });
+
+        // Python: a wheel and an sdist, with the standard build front end, offline (--no-isolation:
+        // setuptools is pinned in the tools venv).
+        const pythonOut = freshFolder(path.join(options.out, "python"));
+        run(
+            python(),
+            ["-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", pythonOut, path.join(sdk, "python")],
+            { env },
+        );
+
+        // Go: the module-proxy tree of this version.
+        const goOut = freshFolder(path.join(options.out, "goproxy"));
+        run(tool("gomodzip"), [
+            "-dir",
+            path.join(sdk, "go"),
+            "-module",
+            modulePath,
+            "-version",
+            `v${version}`,
+            "-time",
+            new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+            "-out",
+            goOut,
+        ]);
+
+        // The plugin: one self-contained executable a platform, and the checksums of the tarballs.
+        const pluginOut = freshFolder(path.join(options.out, "plugin"));
+        const tarballs = await plugin.buildPlugins({
+            root,
+            work: path.join(work, "plugin"),
+            out: pluginOut,
+            version,
+            pluginUrl: options.pluginUrl,
+            targets: options.targets,
+            epoch,
+            say,
+        });
+        const sums = tarballs.map((file) => `${sha256(file)}  ${path.basename(file)}\n`).join("");
+        fs.writeFileSync(path.join(pluginOut, "SHA256SUMS"), sums);
+
+        for (const folder of [npmOut, pythonOut, pluginOut]) {
+            for (const name of fs.readdirSync(folder).sort()) {
+                process.stdout.write(
+                    `${path.relative(options.out, path.join(folder, name))}  ${fs.statSync(path.join(folder, name)).size}\n`,
+                );
+            }
+        }
+        process.stdout.write(`goproxy/${modulePath}/@v/v${version}.zip\n`);
+        process.stdout.write(`${modulePath}\n`);
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
+main().catch((error) => fail(error instanceof Error ? error.message : String(error)));
