@@ -15,7 +15,7 @@ import { BENCH_KEY, BENCH_SIP, type BenchResult, median, ms, runIfMain } from ".
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const GOAL_RATIO = 1.3;
-const URN = "urn:pulumi:bench::bench::ultravox:index:SipConfig::allowlist";
+export const URN = "urn:pulumi:bench::bench::ultravox:index:SipConfig::allowlist";
 const LAUNCHER = path.join(REPO_ROOT, "provider", "package", "plugin", "pulumi-resource-ultravox");
 
 /** Answers as fast as the stubs allow: what any provider on them pays before its own work. */
@@ -48,9 +48,9 @@ function doNothingLauncher(dir: string): string {
     return launcher;
 }
 
-type Call = "read" | "invoke";
+export type Call = "read" | "invoke";
 
-async function coldAnswer(
+export async function coldAnswer(
     launcher: string | undefined,
     call: Call,
     emulatorUrl: string,

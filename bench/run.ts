@@ -12,6 +12,7 @@ import type { BenchResult, BenchRow } from "./common";
 import { run as enginePreview } from "./enginePreview";
 import { run as packageColdStart } from "./packageColdStart";
 import { run as providerSize } from "./providerSize";
+import { run as release } from "./release";
 import { run as requireTime } from "./requireTime";
 import { run as warmRead } from "./warmRead";
 
@@ -23,6 +24,7 @@ const BENCHMARKS: [string, () => Promise<BenchResult>][] = [
     ["provider size", providerSize],
     ["engine preview", enginePreview],
     ["package cold start", packageColdStart],
+    ["release", release],
 ];
 
 function table(rows: BenchRow[]): string {

@@ -33,6 +33,11 @@ const groups = [
     })),
     // The real Pulumi CLI (npm run pulumi-cli): inline programs run in this process, so it gets its own.
     { name: "e2e", args: ["--no-config", ...QUIET, "--timeout", "180000", "--exit", ".build/tests/e2e/**/*.test.js"] },
+    // npm run release, published to registries on 127.0.0.1 and installed by fresh projects.
+    {
+        name: "release",
+        args: ["--no-config", ...QUIET, "--timeout", "900000", "--exit", ".build/tests/release/**/*.test.js"],
+    },
 ];
 
 /** Runs one group; returns mocha's JSON report, or undefined when mocha wrote none (it crashed first). */
@@ -73,7 +78,13 @@ function print(report) {
  * PULUMI_ULTRAVOX_NO_ENGINE_BUILD=1 leaves it out (the e2e tests then skip, saying why).
  */
 function ensureEngine() {
-    const needed = [".tools/bin/pulumi", ".tools/bin/pulumi-language-yaml", ".tools/python/bin/python"];
+    const needed = [
+        ".tools/bin/pulumi",
+        ".tools/bin/pulumi-language-yaml",
+        ".tools/python/bin/python",
+        ".tools/bin/gomodzip",
+        ".tools/verdaccio/node_modules/verdaccio/bin/verdaccio",
+    ];
     const missing = needed.filter((file) => !fs.existsSync(path.join(root, file)));
     if (missing.length === 0 || process.env.PULUMI_ULTRAVOX_NO_ENGINE_BUILD === "1") return;
     const go = spawnSync("go", ["version"], { stdio: "ignore" });

@@ -11,7 +11,8 @@ if (engineAddress !== undefined && /:\d+$/.test(engineAddress)) process.env.PULU
 // Node's on-disk code cache: the plugin starts once per engine run, and compiling got and zod is
 // most of a cold start (BENCHMARKS.md, benchmark 7). In the user's own cache folder, not the shared
 // temp dir, where another local user could plant compiled code. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-{
+// The self-contained plugin (a single executable application) carries its code cache in itself.
+if (!(require("node:sea") as typeof import("node:sea")).isSea()) {
     const os = require("node:os") as typeof import("node:os");
     const path = require("node:path") as typeof import("node:path");
     const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
