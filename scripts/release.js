@@ -10,8 +10,9 @@
  *   plugin/   pulumi-resource-ultravox-v<version>-<os>-<arch>.tar.gz, self-contained executables
  *             (Node's single executable applications), and SHA256SUMS.
  * The schema the SDKs are generated from, and the one the plugin serves, name <url> as the
- * plugin's download URL. The Go module path is the last line on stdout. Needs what
- * npm run pulumi-cli builds (the SDK generator, the module-proxy writer, the Python build tools).
+ * plugin's download URL. The Go module path is the last line on stdout. It needs what
+ * npm run pulumi-cli builds (the SDK generator, the module-proxy writer, the Python build tools),
+ * and runs it first when any is missing.
  */
 
 const childProcess = require("node:child_process");
@@ -99,18 +100,31 @@ function changelogHasSection(changelog, version) {
     return new RegExp(`^## \\[?${escaped}\\]?(\\s|$)`, "m").test(changelog);
 }
 
-function tool(name) {
-    const file = path.join(tools, "bin", name);
-    if (!fs.existsSync(file))
-        fail(`${path.relative(root, file)} is missing: run npm run pulumi-cli first (it builds it).`);
-    return file;
+const PYTHON = path.join(tools, "python", "bin", "python");
+
+/** What the release runs besides Node: the SDK generator, the module-proxy writer, Python's `build`. */
+function missingTools() {
+    const missing = ["ultravox-sdkgen", "gomodzip"].filter((name) => !fs.existsSync(path.join(tools, "bin", name)));
+    const build = childProcess.spawnSync(PYTHON, ["-c", "import build, setuptools"], { stdio: "ignore" });
+    if (build.status !== 0) missing.push("the Python venv with build and setuptools");
+    return missing;
 }
 
-function python() {
-    const file = process.env.ULTRAVOX_RELEASE_PYTHON || path.join(tools, "python", "bin", "python");
-    if (!fs.existsSync(file))
-        fail(`${file} is missing: run npm run pulumi-cli first (it makes the venv with the Python build tools).`);
-    return file;
+/**
+ * On a clean clone, builds them with npm run pulumi-cli (Go and Python from their registries;
+ * cached in ~/.cache/pulumi-ultravox, so once per machine).
+ */
+function ensureTools() {
+    const missing = missingTools();
+    if (missing.length === 0) return;
+    say(`${missing.join(", ")} missing: building them with npm run pulumi-cli (cached after the first time)`);
+    run("bash", [path.join(root, "scripts", "pulumi-cli.sh")], { cwd: root });
+    const still = missingTools();
+    if (still.length > 0) fail(`${still.join(", ")} still missing after npm run pulumi-cli (see above).`);
+}
+
+function tool(name) {
+    return path.join(tools, "bin", name);
 }
 
 /** The time a release is stamped with: the commit's, so that two runs on one commit make the same files. */
@@ -140,6 +154,7 @@ async function main() {
             `Node ${process.version} is too old: the release needs Node 22 or later (npm run puts the devDependency's first on PATH).`,
         );
     const version = releaseVersion();
+    ensureTools();
     const epoch = sourceEpoch();
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(epoch) };
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "ultravox-release-"));
@@ -164,7 +179,7 @@ async function main() {
         // setuptools is pinned in the tools venv).
         const pythonOut = freshFolder(path.join(options.out, "python"));
         run(
-            python(),
+            PYTHON,
             ["-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", pythonOut, path.join(sdk, "python")],
             { env },
         );

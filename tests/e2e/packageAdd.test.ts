@@ -12,10 +12,14 @@ import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { type Consumer, getConsumer } from "../helpers/consumer";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
-import { REPO_ROOT } from "../helpers/repo";
+import { DIST_DIR, REPO_ROOT } from "../helpers/repo";
 import { skipBecause } from "../helpers/tools";
 import { Engine, requirePulumi, TOOLS_BIN } from "./helpers/engine";
 import { run } from "./helpers/languages";
+
+const { releasePluginDownloadUrl } = require(
+    path.join(DIST_DIR, "package/distribution"),
+) as typeof import("../../dist/package/distribution");
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string })
     .version;
@@ -81,9 +85,10 @@ describe("e2e: pulumi package add, from a YAML project", function () {
         expect(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")).to.equal(
             `name: yaml-app\nruntime: yaml\npackages:\n  ultravox: ultravox@${VERSION}\n`,
         );
-        // The SDK YAML programs use: the package's name and version, nothing to import.
+        // The SDK YAML programs use: the package's name and version, nothing to import, and where the
+        // engine downloads the plugin (the schema's pluginDownloadURL) when it is not installed.
         expect(fs.readFileSync(path.join(projectDir, "sdks", "ultravox", `ultravox-${VERSION}.yaml`), "utf8")).to.equal(
-            `packageDeclarationVersion: 1\nname: ultravox\nversion: ${VERSION}\n`,
+            `packageDeclarationVersion: 1\nname: ultravox\nversion: ${VERSION}\ndownloadUrl: ${releasePluginDownloadUrl()}\n`,
         );
     });
 

@@ -173,13 +173,18 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
         // node is the TypeScript user's runtime; the dynamic provider's launcher sits beside the CLI.
         const typescript = machine("typescript", [TOOLS_BIN, path.dirname(process.execPath), "/usr/bin", "/bin"]);
         const project = await typescriptProject(typescript, user, registry);
-        const lock = JSON.parse(fs.readFileSync(path.join(project.dir, "package-lock.json"), "utf8")) as {
-            packages: Record<string, { version?: string; resolved?: string }>;
+        // The registry serves what was published (no uplink for this name), and npm installed that tarball.
+        const published = (await (await fetch(`${registry.url}pulumi-ultravox`)).json()) as {
+            versions: Record<string, { dist: { integrity: string; tarball: string } }>;
         };
-        expect(lock.packages["node_modules/pulumi-ultravox"]).to.include({
-            version: VERSION,
-            resolved: `${registry.url}pulumi-ultravox/-/pulumi-ultravox-${VERSION}.tgz`,
-        });
+        const tarball = fs.readFileSync(path.join(out, "npm", `pulumi-ultravox-${VERSION}.tgz`));
+        const integrity = `sha512-${crypto.createHash("sha512").update(tarball).digest("base64")}`;
+        expect(Object.keys(published.versions)).to.deep.equal([VERSION]);
+        expect(published.versions[VERSION]?.dist.integrity).to.equal(integrity);
+        const lock = JSON.parse(fs.readFileSync(path.join(project.dir, "package-lock.json"), "utf8")) as {
+            packages: Record<string, { version?: string; integrity?: string }>;
+        };
+        expect(lock.packages["node_modules/pulumi-ultravox"]).to.include({ version: VERSION, integrity });
         expectAccount(await project.up());
     });
 
