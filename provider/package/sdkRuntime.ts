@@ -1,7 +1,7 @@
 /**
  * The gRPC and protobuf runtimes the SDK's stubs were generated for: resolved from @pulumi/pulumi
  * itself, so the plugin never meets a second copy. The self-contained plugin's bundle
- * (scripts/release/plugin.ts) resolves this module's `sdkRequire` calls from the same folder.
+ * (scripts/release/plugin.js) resolves this module's `sdkRequire` calls from the same folder.
  */
 import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
