@@ -3,7 +3,7 @@
  * `UltravoxError` that says what happened and what to do next and holds no credential.
  */
 import { STATUS_CODES } from "node:http";
-import { redact, sanitizedCause, UltravoxError } from "../core/errors";
+import { redactedOrNothing, sanitizedCause, UltravoxError } from "../core/errors";
 import type { SettingNames } from "./settings";
 
 /** An answer as read off the wire, body capped. */
@@ -19,7 +19,20 @@ export interface CallDescription {
     url: string;
     /** `url` as a message may quote it (the key redacted). */
     shownUrl: string;
+    /** Every secret the request carried (the key, a password in the body): none is quoted back. */
     secrets: readonly string[];
+    /** The one object the URL names (`The SIP registration <id>`); absent for a collection or the SIP config. */
+    subject?: string;
+}
+
+/** Whether the method changes something at the server. */
+export function isWrite(method: string): boolean {
+    return method !== "GET" && method !== "HEAD";
+}
+
+/** What a write's unknown outcome means, said once for every message that reports one. */
+export function mayHaveApplied(method: string): string {
+    return `the server may have applied the ${method} all the same`;
 }
 
 /**
@@ -47,11 +60,11 @@ export function statusError(
         );
     }
     if (status === 404) {
-        return new UltravoxError(
-            "not_found",
-            `${where} answered 404 Not Found. ${notFoundAdvice(call.url, names)}${said}`,
-            { status, cause },
-        );
+        // A 404 on one object says that object is not there, not that the base URL or account is wrong.
+        const advice = call.subject
+            ? `${call.subject} is not in the account this key reaches (it was deleted, or it belongs to another account).`
+            : notFoundAdvice(call.url, names);
+        return new UltravoxError("not_found", `${where} answered 404 Not Found. ${advice}${said}`, { status, cause });
     }
     if (status === 429) {
         return new UltravoxError(
@@ -61,10 +74,14 @@ export function statusError(
         );
     }
     if (status >= 500) {
+        const write = isWrite(call.method);
+        const outcome = write
+            ? `${where} failed, and ${mayHaveApplied(call.method)}.`
+            : "Retry later; nothing was applied.";
         return new UltravoxError(
             "server",
-            `The Ultravox API failed with HTTP ${status} (after ${tries} attempt${tries === 1 ? "" : "s"}). Retry later; nothing was applied.${said}`,
-            { status, cause },
+            `The Ultravox API failed with HTTP ${status} (after ${tries} attempt${tries === 1 ? "" : "s"}). ${outcome}${said}`,
+            { status, cause, maybeApplied: write },
         );
     }
     const redirect =
@@ -115,7 +132,8 @@ export function decodeJson(response: RawResponse, secrets: readonly string[], na
 function quotedMediaType(contentType: string, secrets: readonly string[]): string {
     const mediaType = contentType.split(";")[0]?.trim() ?? "";
     if (!/^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(mediaType)) return "(not a media type; not quoted)";
-    const redacted = redact(mediaType, secrets);
+    const redacted = redactedOrNothing(mediaType, secrets);
+    if (redacted === undefined) return "(it may hold a secret that was sent; not quoted)";
     return JSON.stringify(redacted.length > 60 ? `${redacted.slice(0, 60)}…` : redacted);
 }
 
@@ -149,7 +167,11 @@ function describeRedirect(
     } catch {
         origin = "";
     }
-    const elsewhere = origin && origin !== new URL(from).origin ? ` to ${redact(origin, secrets)}` : "";
+    const shown = redactedOrNothing(origin, secrets);
+    const elsewhere =
+        origin && origin !== new URL(from).origin
+            ? ` to ${shown ?? "another origin (not quoted: it may hold a secret)"}`
+            : "";
     return ` (a redirect${elsewhere}; redirects are never followed, so the key never leaves the configured origin: set the base URL (${names.baseUrl}) to the final address)`;
 }
 
@@ -166,7 +188,10 @@ function apiDetail(body: Buffer, secrets: readonly string[]): string {
     } catch {
         // Not JSON: an HTML error page is of no use in a message.
     }
-    const cleaned = redact(detail, secrets).replace(/\s+/g, " ").trim();
+    // Redacted before the cap: a cap first could cut a secret and let a prefix of it through.
+    const redacted = redactedOrNothing(detail, secrets);
+    if (redacted === undefined) return "(left out: it holds a secret that was sent)";
+    const cleaned = redacted.replace(/\s+/g, " ").trim();
     return cleaned.length > 200 ? `${cleaned.slice(0, 200)}…` : cleaned;
 }
 

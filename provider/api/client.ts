@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Got } from "got";
 import { type Clock, type ClockTimer, systemClock, unrefTimer } from "../core/clock";
-import { redact, sanitizedCause, UltravoxError } from "../core/errors";
+import { redact, sanitizedCause, UltravoxError, withoutSecrets } from "../core/errors";
 import { quote } from "../core/quote";
 import type {
     ReadOptions,
@@ -18,8 +18,9 @@ import type {
     SipRegistrationPatch,
     WarningSink,
 } from "../core/types";
-import { decodeJson, networkCode, type RawResponse, statusError } from "./answers";
+import { decodeJson, isWrite, mayHaveApplied, networkCode, type RawResponse, statusError } from "./answers";
 import { loadRegistrationSchema, loadSchema } from "./loadSchema";
+import { secretsOf } from "./requestSecrets";
 import { backoffMs, RETRY_NETWORK_CODES, RETRY_STATUSES, retryAfterMs, sleep } from "./retry";
 import {
     CLIENT_SETTING_NAMES,
@@ -67,6 +68,24 @@ export const MAX_REGISTRATIONS = 10_000;
 
 /** Reads in flight, by key + URL: the raw answer is shared; each caller parses (and warns) for itself. */
 const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * One operation of the client: a read (every page of a list included) or a write. Its deadline
+ * bounds all of it, every page and every retry; its secrets (the key, and what the body holds
+ * under a secret field) are kept out of every message built from what comes back.
+ */
+interface Operation {
+    method: HttpMethod;
+    body: unknown;
+    secrets: readonly string[];
+    /** On the client's clock. */
+    deadline: number;
+    /** The one object the operation is about, for a 404 (`The SIP registration <id>`). */
+    subject?: string;
+}
+
+/** Connection failures that surely sent nothing: no connection was made. */
+const NOTHING_SENT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND"]);
 
 /**
  * A client of the account's SIP config (`GET` and `PATCH /api/sip`), for scripts and CI jobs.
@@ -131,13 +150,14 @@ export class UltravoxClient {
     getSipConfig(options: ReadOptions & { keepOtherRanges: true }): Promise<SipConfigWithOtherRanges>;
     getSipConfig(options: ReadOptions = {}): Promise<SipConfigData> {
         // Each caller parses the shared answer itself: it gets its own object and its own warnings.
-        const parse = (json: unknown) => this.#parse(json, options);
+        const operation = this.#operation("GET", undefined);
+        const parse = (json: unknown) => this.#settle(operation, () => this.#parse(json, options));
         // A read-back after a write must not join a read that started before it.
-        if (options.fresh) return this.#requestJson("GET", undefined, this.timeoutMs).then(parse);
+        if (options.fresh) return this.#requestJson(operation).then(parse);
         const key = createHash("sha256").update(`${this.#apiKey}\n${this.sipUrl}`).digest("hex");
         const pending = inFlight.get(key);
         if (pending) return this.#join(pending).then(parse);
-        const request = this.#requestJson("GET", undefined, this.timeoutMs).finally(() => inFlight.delete(key));
+        const request = this.#requestJson(operation).finally(() => inFlight.delete(key));
         inFlight.set(key, request);
         return request.then(parse);
     }
@@ -164,7 +184,7 @@ export class UltravoxClient {
             const theirTimeout = error !== ownTimeout && error instanceof UltravoxError && error.code === "timeout";
             const left = deadline - clock.now();
             if (!theirTimeout || left <= 0) throw error;
-            return await this.#requestJson("GET", undefined, left);
+            return await this.#requestJson(this.#operation("GET", undefined, left));
         } finally {
             if (timer !== undefined) clock.clearTimeout(timer);
         }
@@ -184,8 +204,19 @@ export class UltravoxClient {
         patch: SipConfigPatch,
         options: Pick<ReadOptions, "keepOtherRanges"> = {},
     ): Promise<SipConfigData> {
-        const json = await this.#requestJson("PATCH", patch, this.timeoutMs);
-        return this.#parse(json, options);
+        const operation = this.#operation("PATCH", patch);
+        const json = await this.#requestJson(operation);
+        return this.#settle(operation, () => this.#parse(json, options));
+    }
+
+    /**
+     * The SIP domain of the account this key reaches: which account it is, in a form that is not a
+     * credential (what a resource's state records to act only on its own account).
+     */
+    async getAccountDomain(): Promise<string> {
+        const operation = this.#operation("GET", undefined);
+        const json = await this.#requestJson(operation);
+        return this.#settle(operation, () => loadSchema().parseAccountDomain(json, this.#names.baseUrl));
     }
 
     get registrationsUrl(): string {
@@ -193,6 +224,7 @@ export class UltravoxClient {
     }
 
     #registrationUrl(registrationId: string): string {
+        // Checked before any operation exists: the id is the caller's, and nothing is sent.
         const { registrationIdSchema } = loadRegistrationSchema();
         if (!registrationIdSchema.safeParse(registrationId).success) {
             throw new UltravoxError(
@@ -214,14 +246,14 @@ export class UltravoxClient {
         const maxItems = options.maxItems ?? MAX_REGISTRATIONS;
         const registrations: SipRegistrationData[] = [];
         const seen = new Set<string>();
+        // One deadline for the whole list: a slow server cannot stretch it page by page.
+        const operation = this.#operation("GET", undefined);
         let url: string | null = `${this.registrationsUrl}?pageSize=100`;
         for (let page = 1; url !== null; page++) {
             if (page > maxPages) throw this.#badPaging(`has more than ${maxPages} pages`);
             seen.add(url);
-            const answer = parseRegistrationPage(
-                await this.#requestJson("GET", undefined, this.timeoutMs, url),
-                this.#names.baseUrl,
-            );
+            const json = await this.#requestJson(operation, url);
+            const answer = this.#settle(operation, () => parseRegistrationPage(json, this.#names.baseUrl));
             registrations.push(...answer.registrations);
             if (registrations.length > maxItems) throw this.#badPaging(`holds more than ${maxItems} registrations`);
             url = answer.next === null ? null : this.#nextPage(answer.next, seen);
@@ -259,8 +291,9 @@ export class UltravoxClient {
 
     async getSipRegistration(registrationId: string): Promise<SipRegistrationData> {
         const url = this.#registrationUrl(registrationId);
-        const json = await this.#requestJson("GET", undefined, this.timeoutMs, url);
-        return loadRegistrationSchema().parseRegistration(json, this.#names.baseUrl);
+        const operation = this.#operation("GET", undefined, this.timeoutMs, registrationSubject(registrationId));
+        const json = await this.#requestJson(operation, url);
+        return this.#settle(operation, () => loadRegistrationSchema().parseRegistration(json, this.#names.baseUrl));
     }
 
     /**
@@ -270,20 +303,25 @@ export class UltravoxClient {
     async createSipRegistration(input: SipRegistrationInput): Promise<SipRegistrationData> {
         const { checkRegistrationInput, parseRegistration } = loadRegistrationSchema();
         const body = checkRegistrationInput(input);
-        const json = await this.#requestJson("POST", body, this.timeoutMs, this.registrationsUrl);
-        return parseRegistration(json, this.#names.baseUrl);
+        const operation = this.#operation("POST", body);
+        const json = await this.#requestJson(operation, this.registrationsUrl);
+        return this.#settle(operation, () => parseRegistration(json, this.#names.baseUrl));
     }
 
     async updateSipRegistration(registrationId: string, patch: SipRegistrationPatch): Promise<SipRegistrationData> {
         const { checkRegistrationInput, parseRegistration } = loadRegistrationSchema();
         const url = this.#registrationUrl(registrationId);
-        const json = await this.#requestJson("PATCH", checkRegistrationInput(patch, true), this.timeoutMs, url);
-        return parseRegistration(json, this.#names.baseUrl);
+        const body = checkRegistrationInput(patch, true);
+        const operation = this.#operation("PATCH", body, this.timeoutMs, registrationSubject(registrationId));
+        const json = await this.#requestJson(operation, url);
+        return this.#settle(operation, () => parseRegistration(json, this.#names.baseUrl));
     }
 
     /** DELETE (the API answers 204). A registration already gone is a `not_found` error: the caller decides. */
     async deleteSipRegistration(registrationId: string): Promise<void> {
-        await this.#requestWithRetries("DELETE", undefined, this.timeoutMs, this.#registrationUrl(registrationId));
+        const url = this.#registrationUrl(registrationId);
+        const operation = this.#operation("DELETE", undefined, this.timeoutMs, registrationSubject(registrationId));
+        await this.#settleAsync(operation, () => this.#requestWithRetries(operation, url));
     }
 
     #parse(json: unknown, options: Pick<ReadOptions, "keepOtherRanges">): SipConfigData {
@@ -294,14 +332,62 @@ export class UltravoxClient {
             : parseSipConfig(json, this.#onWarning, { baseUrlName });
     }
 
-    async #requestJson(
-        method: HttpMethod,
-        body: unknown,
-        timeoutMs: number,
-        url: string = this.sipUrl,
-    ): Promise<unknown> {
-        const response = await this.#requestWithRetries(method, body, timeoutMs, url);
-        return decodeJson(response, [this.#apiKey], this.#names);
+    #operation(method: HttpMethod, body: unknown, timeoutMs = this.timeoutMs, subject?: string): Operation {
+        return {
+            method,
+            body,
+            secrets: [this.#apiKey, ...secretsOf(body)],
+            deadline: this.#clock.now() + timeoutMs,
+            ...(subject === undefined ? {} : { subject }),
+        };
+    }
+
+    /**
+     * What every failure of an operation goes through, once: a write whose answer was a success
+     * but unreadable may have been applied (never "nothing was applied"), and every secret the
+     * request carried is redacted from the message, the cause and the issue paths.
+     */
+    #settled(operation: Operation, error: unknown): unknown {
+        if (!(error instanceof UltravoxError)) return error;
+        let settled = error;
+        if (isWrite(operation.method) && error.code === "invalid_response" && !error.maybeApplied) {
+            const outcome = mayHaveApplied(operation.method);
+            settled = new UltravoxError(
+                error.code,
+                error.message.replace(/(n|N)othing was applied/, (_, n: string) =>
+                    n === "N" ? outcome.charAt(0).toUpperCase() + outcome.slice(1) : outcome,
+                ),
+                {
+                    ...(error.status === undefined ? {} : { status: error.status }),
+                    ...(error.issues === undefined ? {} : { issues: error.issues }),
+                    ...(error.cause === undefined ? {} : { cause: error.cause }),
+                    maybeApplied: true,
+                },
+            );
+        }
+        return withoutSecrets(settled, operation.secrets);
+    }
+
+    #settle<T>(operation: Operation, step: () => T): T {
+        try {
+            return step();
+        } catch (error) {
+            throw this.#settled(operation, error);
+        }
+    }
+
+    async #settleAsync<T>(operation: Operation, step: () => Promise<T>): Promise<T> {
+        try {
+            return await step();
+        } catch (error) {
+            throw this.#settled(operation, error);
+        }
+    }
+
+    #requestJson(operation: Operation, url: string = this.sipUrl): Promise<unknown> {
+        return this.#settleAsync(operation, async () =>
+            decodeJson(await this.#requestWithRetries(operation, url), operation.secrets, this.#names),
+        );
     }
 
     /**
@@ -309,10 +395,12 @@ export class UltravoxClient {
      * that arrives once) on 429, 502, 503, 504 and connection failures; a POST, which creates, only
      * when it surely never reached the server (refused connection, 429).
      */
-    async #requestWithRetries(method: HttpMethod, body: unknown, timeoutMs: number, url: string): Promise<RawResponse> {
+    async #requestWithRetries(operation: Operation, url: string): Promise<RawResponse> {
+        const { method, body, deadline } = operation;
         const got = await loadGot();
         const clock = this.#clock;
-        const deadline = clock.now() + timeoutMs;
+        const timeoutMs = deadline - clock.now();
+        if (timeoutMs <= 0) throw this.#timeoutError(method, url);
         const controller = new AbortController();
         const timer = clock.setTimeout(() => controller.abort(), timeoutMs);
         unrefTimer(timer);
@@ -322,7 +410,7 @@ export class UltravoxClient {
                 try {
                     response = await this.#attempt(got, method, url, body, controller.signal);
                 } catch (error) {
-                    const failure = this.#classifyThrown(error, controller.signal.aborted, method, url);
+                    const failure = this.#classifyThrown(error, controller.signal.aborted, operation, url);
                     if (method === "POST" && networkCode(error) !== "ECONNREFUSED") failure.retryable = false;
                     const wait = backoffMs(attempt);
                     if (failure.retryable && attempt < this.maxRetries && clock.now() + wait < deadline) {
@@ -345,7 +433,13 @@ export class UltravoxClient {
                 }
                 throw statusError(
                     response,
-                    { method, url, shownUrl: this.#shown(url), secrets: [this.#apiKey] },
+                    {
+                        method,
+                        url,
+                        shownUrl: this.#shown(url),
+                        secrets: operation.secrets,
+                        ...(operation.subject === undefined ? {} : { subject: operation.subject }),
+                    },
                     attempt,
                     this.#names,
                 );
@@ -407,28 +501,38 @@ export class UltravoxClient {
     #classifyThrown(
         error: unknown,
         aborted: boolean,
-        method: string,
+        operation: Operation,
         url: string,
     ): { error: UltravoxError; retryable: boolean } {
         if (error instanceof UltravoxError) return { error, retryable: false };
-        if (aborted) return { error: this.#timeoutError(method, url, error), retryable: false };
+        if (aborted) return { error: this.#timeoutError(operation.method, url, error), retryable: false };
         const code = networkCode(error);
-        const cause = sanitizedCause(error, [this.#apiKey]);
+        const cause = sanitizedCause(error, operation.secrets);
+        // A write on a connection that broke may have arrived; one never connected surely did not.
+        const unknownOutcome = isWrite(operation.method) && !(code !== undefined && NOTHING_SENT_CODES.has(code));
+        const outcome = unknownOutcome
+            ? ` The ${operation.method} was sent, and ${mayHaveApplied(operation.method)}.`
+            : "";
         return {
             retryable: code !== undefined && RETRY_NETWORK_CODES.has(code),
             error: new UltravoxError(
                 "network",
-                `Could not reach the Ultravox API at ${this.#shown(this.baseUrl)}, or the connection broke (${code ?? cause.message}).${networkHint(code, this.baseUrl)} Check the network, proxy and base URL (${this.#names.baseUrl}), then retry.`,
-                { cause },
+                `Could not reach the Ultravox API at ${this.#shown(this.baseUrl)}, or the connection broke (${code ?? cause.message}).${networkHint(code, this.baseUrl)}${outcome} Check the network, proxy and base URL (${this.#names.baseUrl}), then retry.`,
+                { cause, maybeApplied: unknownOutcome },
             ),
         };
     }
 
     #timeoutError(method: string, url: string = this.sipUrl, error?: unknown): UltravoxError {
+        const write = isWrite(method);
+        const outcome = write ? ` Its answer never came: ${mayHaveApplied(method)}.` : "";
         return new UltravoxError(
             "timeout",
-            `${method} ${this.#shown(url)} did not complete within ${this.timeoutMs} ms (retries included). Retry later, or raise ${this.#names.timeoutMs}.`,
-            error === undefined ? {} : { cause: sanitizedCause(error, [this.#apiKey]) },
+            `${method} ${this.#shown(url)} did not complete within ${this.timeoutMs} ms (retries included).${outcome} Retry later, or raise ${this.#names.timeoutMs}.`,
+            {
+                ...(error === undefined ? {} : { cause: sanitizedCause(error, [this.#apiKey]) }),
+                maybeApplied: write,
+            },
         );
     }
 
@@ -451,6 +555,11 @@ export function clientFromSources(
     tuning: Omit<UltravoxClientOptions, "apiKey" | "baseUrl"> = {},
 ): UltravoxClient {
     return new UltravoxClient({ settingNames: PROGRAM_SETTING_NAMES, ...resolveSettings(sources), ...tuning });
+}
+
+/** How a message names a registration: ids are checked before any request, so quoting one is safe. */
+function registrationSubject(registrationId: string): string {
+    return `The SIP registration ${registrationId}`;
 }
 
 /** What a connection failure's code most likely means, in words; empty for codes that say it themselves. */

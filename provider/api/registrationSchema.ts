@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { UltravoxError } from "../core/errors";
-import { hasLineBreaking } from "../core/text";
+import { hasLineBreaking, isRfc3339DateTime } from "../core/text";
 import type { SipRegistrationData, SipRegistrationInput, SipRegistrationPatch } from "../core/types";
 import { describeIssues, issuePaths } from "./schema";
 
@@ -34,10 +34,7 @@ export const registrationIdSchema = z
 /** One registration as the API answers it. `status` and other extra fields are dropped. */
 const registrationAnswerSchema = z.object({
     registrationId: registrationIdSchema,
-    created: z
-        .string()
-        .max(64)
-        .refine((text) => !Number.isNaN(Date.parse(text)), { message: "Not a date-time" }),
+    created: z.string().max(64).refine(isRfc3339DateTime, { message: "Not an RFC 3339 date-time" }),
     username: token(MAX_USERNAME_LENGTH),
     proxy: token(MAX_PROXY_LENGTH),
     // Absent in earlier versions of the API: null.

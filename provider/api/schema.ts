@@ -98,6 +98,24 @@ export function fingerprintOf(config: Omit<SipConfigData, "fingerprint">): strin
     return createHash("sha256").update(material).digest("hex");
 }
 
+/** What identifies the account a key reaches: the SIP config's domain alone, the rest unread. */
+const accountDomainSchema = z.object({ domain: sipConfigSchema.shape.domain });
+
+/**
+ * The account's SIP domain from a `GET /api/sip` answer. Only the domain is validated: a resource
+ * that records which account it belongs to must not fail over a field of the config it does not use.
+ */
+export function parseAccountDomain(value: unknown, baseUrlName?: string): string {
+    const result = accountDomainSchema.safeParse(value);
+    if (result.success) return result.data.domain;
+    const details = describeIssues(result.error.issues);
+    throw new UltravoxError(
+        "invalid_response",
+        `The Ultravox API's SIP config failed validation at ${details.join("; ")}: the account it belongs to cannot be told, so nothing was applied. Check ${baseUrlName ? `the base URL (${baseUrlName})` : "the base URL"}, or report the answer's shape if it is the real API.`,
+        { issues: issuePaths(result.error.issues), cause: new Error(details.join("; ")) },
+    );
+}
+
 /** How to parse: keep the allowlist entries that are not IPv4 apart; how the caller names the base URL setting. */
 export interface ParseOptions {
     keepOtherRanges?: boolean | undefined;

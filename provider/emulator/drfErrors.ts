@@ -47,14 +47,25 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     return value;
 }
 
-/** Python's name for a JSON value's type, as DRF messages print it. */
+/** Python's name for a JSON value's type, as DRF messages print it (`type(data).__name__`). */
 function pythonType(value: unknown): string {
+    if (value === null || value === undefined) return "NoneType";
     if (Array.isArray(value)) return "list";
     if (typeof value === "string") return "str";
     if (typeof value === "boolean") return "bool";
     if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
     return "dict";
 }
+
+/**
+ * The package's own rules (zod refinements), each in the words of the field it guards, as a DRF
+ * validator says them; the real API's exact wording for these is not published.
+ */
+const CUSTOM_RULE_WORDING: Readonly<Record<string, string>> = {
+    "Not an IPv4 CIDR (a.b.c.d/n)": "Enter a valid IPv4 CIDR range.",
+    "Has a space": "This field may not contain spaces.",
+    "Has a control character": "This field may not contain control characters.",
+};
 
 /** DRF's wording for each check; zod's own message for anything else. */
 function drfMessage(issue: z.core.$ZodIssue, value: unknown): string {
@@ -64,6 +75,7 @@ function drfMessage(issue: z.core.$ZodIssue, value: unknown): string {
         case "invalid_type":
             if (issue.expected === "boolean") return "Must be a valid boolean.";
             if (issue.expected === "string") return "Not a valid string.";
+            if (issue.expected === "number" || issue.expected === "int") return "A valid integer is required.";
             if (issue.expected === "array") return `Expected a list of items but got type "${pythonType(value)}".`;
             if (issue.expected === "object")
                 return `Invalid data. Expected a dictionary, but got ${pythonType(value)}.`;
@@ -75,10 +87,11 @@ function drfMessage(issue: z.core.$ZodIssue, value: unknown): string {
         case "too_big":
             return `Ensure this field has no more than ${issue.maximum} ${issue.origin === "string" ? "characters" : "elements"}.`;
         case "too_small":
+            // DRF's CharField refuses "" as blank, before any length rule.
+            if (issue.origin === "string" && value === "") return "This field may not be blank.";
             return `Ensure this field has at least ${issue.minimum} ${issue.origin === "string" ? "characters" : "elements"}.`;
         case "custom":
-            // The real API's wording for a bad CIDR is not published.
-            return "Enter a valid IPv4 CIDR range.";
+            return CUSTOM_RULE_WORDING[issue.message] ?? issue.message;
         default:
             return issue.message;
     }

@@ -4,7 +4,8 @@
  * each resource's lifecycle.
  */
 import { clientFromSources, type UltravoxClient } from "../api/client";
-import type { ConnectionOptions } from "../api/settings";
+import { type ConnectionOptions, validateBaseUrl } from "../api/settings";
+import { UltravoxError } from "../core/errors";
 
 /** Where the connection settings come from, beside the resource's own inputs. */
 export interface LifecycleContext {
@@ -82,10 +83,88 @@ export function explicitConnection(props: ConnectionOptions): ConnectionOptions 
     return connection;
 }
 
+/** The same base URL however it is spelled (a trailing slash, the host's case, a default port); absent equals absent. */
+export function sameBaseUrl(a: string | undefined, b: string | undefined): boolean {
+    const normal = (url: string | undefined) => {
+        if (url === undefined || url.trim() === "") return "";
+        try {
+            return validateBaseUrl(url);
+        } catch {
+            return url;
+        }
+    };
+    return normal(a) === normal(b);
+}
+
 /**
- * The base URL a recorded state's account is reached at: an explicit one, else the one recorded
- * at the last write (stack config or environment may since point at another account).
+ * Which account a resource belongs to, as its state records it, in a form that is not a
+ * credential: the base URL it was reached through, and the account's SIP domain.
  */
-export function recordedConnection(props: ConnectionOptions & { accountBaseUrl?: string }): ConnectionOptions {
-    return { ...props, baseUrl: props.baseUrl ?? props.accountBaseUrl };
+export interface AccountRecord {
+    accountBaseUrl?: string;
+    accountDomain?: string;
+}
+
+/** How a message names the resource, and how a user lets it go when its account cannot be reached. */
+export interface RecordedSubject {
+    /** `The SIP registration <id>`, `This stack's SipConfig`. */
+    subject: string;
+    /** What removes it from its account and from the state by hand. */
+    letGo: string;
+}
+
+/** The client that reaches a state's account, and that account's SIP domain when it was read. */
+export interface ReachedAccount {
+    client: UltravoxClient;
+    domain?: string;
+    /** Whether the domain read is the one the state records (a state of 0.1.0 may record none). */
+    verified: boolean;
+}
+
+const GIVE_BACK = "give back that account's key and base URL (ultravox:apiKey, ultravox:baseUrl or ULTRAVOX_*)";
+
+/**
+ * A client that reaches the account a state records, or a `conflict` that says why none can, with
+ * nothing sent. A key goes only to the base URL it was set up with: the state's own key (an
+ * explicit input) with the base URL it was used with; the configured key only to the configured
+ * base URL, and so only when that is the recorded one. Where the state records the account's
+ * domain (`checkDomain`), the key must reach that account: the same base URL with another account's
+ * key is another account, and what it answers (a 404 above all) says nothing of this resource.
+ */
+export async function recordedAccountClient(
+    context: LifecycleContext,
+    props: ConnectionOptions & AccountRecord,
+    what: RecordedSubject,
+    options: { checkDomain: boolean },
+): Promise<ReachedAccount> {
+    const tuning = { timeoutMs: props.timeoutMs, maxRetries: props.maxRetries };
+    let client: UltravoxClient;
+    if (props.apiKey) {
+        client = clientFor(context, {
+            ...tuning,
+            apiKey: props.apiKey,
+            baseUrl: props.baseUrl ?? props.accountBaseUrl,
+        });
+    } else {
+        client = clientFor(context, { ...tuning, baseUrl: props.baseUrl });
+        if (props.accountBaseUrl !== undefined && !sameBaseUrl(client.baseUrl, props.accountBaseUrl)) {
+            const account =
+                props.accountDomain === undefined
+                    ? "the account it was written to"
+                    : `the account with domain ${JSON.stringify(props.accountDomain)}`;
+            throw new UltravoxError(
+                "conflict",
+                `${what.subject} belongs to ${account}, reached through another base URL than the one now configured (neither is quoted: a key pasted into one would show). The configured key was not sent there, and nothing was changed. To act on it, ${GIVE_BACK}; to let it go, ${what.letGo}.`,
+            );
+        }
+    }
+    if (!options.checkDomain) return { client, verified: false };
+    const domain = await client.getAccountDomain();
+    if (props.accountDomain !== undefined && domain !== props.accountDomain) {
+        throw new UltravoxError(
+            "conflict",
+            `${what.subject} belongs to the account with domain ${JSON.stringify(props.accountDomain)}, but the configured key reaches the account with domain ${JSON.stringify(domain)}; nothing was changed in either. To act on it, ${GIVE_BACK}; to let it go, ${what.letGo}.`,
+        );
+    }
+    return { client, domain, verified: props.accountDomain !== undefined };
 }

@@ -16,7 +16,8 @@ import {
     explicitConnection,
     type LifecycleContext,
     propertyPath,
-    recordedConnection,
+    recordedAccountClient,
+    sameBaseUrl,
     settingsKnown,
     UNKNOWN,
     warnWith,
@@ -210,7 +211,7 @@ function afterWriteFailure(error: unknown, attempt: WriteAttempt, id: string, st
             properties: state,
             // The engine prints only the reasons of a recorded failure: keep the code in them.
             reasons: [
-                `${String(error)} The stack recorded the account's values from before this write, so \`pulumi refresh\`, \`pulumi up\` and \`pulumi destroy\` still know what to restore.`,
+                `${String(error)} The stack recorded the account's values from before this write, so \`pulumi refresh\`, \`pulumi up\` and \`pulumi destroy\` still know what to restore; the next \`pulumi up\` reads the account and writes what still differs from the program.`,
             ],
         };
         Object.assign(error, recorded);
@@ -243,6 +244,12 @@ export function checkSipConfigId(id: string, how: string): void {
     );
 }
 
+/** How messages name the managed SipConfig, and how to let its account go (checkSameAccount checks the domain). */
+const CONFIG_SUBJECT = {
+    subject: "This stack's SipConfig",
+    letGo: "remove it from the state without restoring that account (`pulumi state delete <urn>`)",
+};
+
 /** Another account is a replacement: the old one is let go (restored), the new one taken over. */
 const REPLACE_ACCOUNT: DiffResult = { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
 
@@ -270,7 +277,9 @@ export class SipConfigLifecycle {
                   reason: issue.message,
               }));
         failures.push(...hostBitFailures(known.allowedCidrRanges));
-        if (news.restoreOnDelete !== undefined && typeof news.restoreOnDelete !== "boolean") {
+        // Unknown at preview (computed from another resource): checked at up, as every input is.
+        const restoreOnDelete = containsUnknown(news.restoreOnDelete) ? undefined : news.restoreOnDelete;
+        if (restoreOnDelete !== undefined && typeof restoreOnDelete !== "boolean") {
             failures.push({ property: "restoreOnDelete", reason: "Expected a boolean" });
         }
         return { inputs: news, failures };
@@ -278,11 +287,13 @@ export class SipConfigLifecycle {
 
     async diff(_id: string, olds: RecordedState, news: ManagedProps): Promise<DiffResult> {
         // Another base URL is another account: explicit, or resolved from stack config or the environment.
-        if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) return REPLACE_ACCOUNT;
+        // However each is spelled: a trailing slash or the host's case is the same base URL.
         const known = settingsKnown(this.context, news);
-        if (known && olds.accountBaseUrl !== undefined) {
+        if (!(known && olds.accountBaseUrl !== undefined)) {
+            if (!sameBaseUrl(olds.baseUrl, news.baseUrl) && news.baseUrl !== UNKNOWN) return REPLACE_ACCOUNT;
+        } else {
             const client = this.clientFor(news);
-            if (client.baseUrl !== olds.accountBaseUrl) return REPLACE_ACCOUNT;
+            if (!sameBaseUrl(client.baseUrl, olds.accountBaseUrl)) return REPLACE_ACCOUNT;
             // The same URL with another key can be another account: its domain tells. When the read
             // fails, this cannot be told here: an update, which checks again, will fail the same way.
             const domain = await client.getSipConfig().then(
@@ -336,7 +347,7 @@ export class SipConfigLifecycle {
     async read(id: string, props: RecordedState): Promise<{ id: string; props: RecordedState }> {
         if (Array.isArray(props.managedFields)) {
             // A refresh of the managed form: live values of the recorded account, ownership records kept.
-            const client = this.clientFor(recordedConnection(props));
+            const { client } = await recordedAccountClient(this.context, props, CONFIG_SUBJECT, { checkDomain: false });
             const data = await client.getSipConfig({ fresh: true });
             checkSameAccount(props, data, "refresh");
             const fields = props.managedFields;
@@ -423,7 +434,7 @@ export class SipConfigLifecycle {
     async delete(_id: string, props: RecordedState): Promise<void> {
         // A read resource is never deleted by the engine; this guards a hand-edited state.
         if (!Array.isArray(props.managedFields) || props.restoreOnDelete === false) return;
-        const client = this.clientFor(recordedConnection(props));
+        const { client } = await recordedAccountClient(this.context, props, CONFIG_SUBJECT, { checkDomain: false });
         const live = await client.getSipConfig({ fresh: true });
         checkSameAccount(props, live, "delete");
         const recorded = props.managedFields.filter((field) => props.priorValues?.[field] !== undefined);

@@ -13,12 +13,15 @@ import { isUltravoxError, UltravoxError } from "../core/errors";
 import { quote } from "../core/quote";
 import type { SipRegistrationData, SipRegistrationInput, SipRegistrationPatch } from "../core/types";
 import {
+    type AccountRecord,
     clientFor,
     containsUnknown,
     explicitConnection,
     type LifecycleContext,
     propertyPath,
-    recordedConnection,
+    type ReachedAccount,
+    recordedAccountClient,
+    sameBaseUrl,
     settingsKnown,
     UNKNOWN,
     warnWith,
@@ -39,12 +42,15 @@ export interface RegistrationProps extends ConnectionOptions {
     authUser?: string | null;
 }
 
-/** What the state records: the registration as read, the password written, and the account's base URL. */
+/**
+ * What the state records: the registration as read, the password written, and which account holds
+ * it (the base URL it was reached through and the account's SIP domain; never the key).
+ */
 export type RegistrationState = SipRegistrationData &
-    ConnectionOptions & {
+    ConnectionOptions &
+    AccountRecord & {
         /** The password the stack last wrote (secret); absent after an import, until the first up. */
         password?: string;
-        accountBaseUrl?: string;
     };
 
 export const REGISTRATION_SECRET_NAMES = ["password", "apiKey"] as const;
@@ -55,7 +61,36 @@ export const REGISTRATION_SECRET_NAMES = ["password", "apiKey"] as const;
  */
 function mayHaveReachedServer(error: unknown): boolean {
     if (!isUltravoxError(error)) return true;
-    return ["network", "timeout", "server", "invalid_response", "http"].includes(error.code);
+    return error.maybeApplied === true;
+}
+
+/** The same error, saying what the next `pulumi up` does about a write whose outcome is unknown. */
+function withNextStep(error: unknown, nextStep: string): unknown {
+    if (!isUltravoxError(error) || !error.maybeApplied) return error;
+    return new UltravoxError(error.code, `${error.message} ${nextStep}`, {
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.issues === undefined ? {} : { issues: error.issues }),
+        cause: error,
+        maybeApplied: true,
+    });
+}
+
+/** Oldest first (the API's `created`, then the id): every creator that sees duplicates picks the same one to keep. */
+function byAge(a: SipRegistrationData, b: SipRegistrationData): number {
+    const age = Date.parse(a.created) - Date.parse(b.created);
+    if (age !== 0 && !Number.isNaN(age)) return age;
+    return a.registrationId < b.registrationId ? -1 : a.registrationId > b.registrationId ? 1 : 0;
+}
+
+const sameUserAs = (input: SipRegistrationInput) => (registration: SipRegistrationData) =>
+    registration.username === input.username && registration.proxy === input.proxy;
+
+/** How messages name a registration, and how a user lets one go by hand. */
+function subjectOf(id: string) {
+    return {
+        subject: `The SIP registration ${id}`,
+        letGo: `remove it in that account (\`pulumi-ultravox registrations remove ${id}\` with that account's ULTRAVOX_API_KEY and --base-url), then forget it here (\`pulumi state delete <urn>\`)`,
+    };
 }
 
 const wanted = (props: RegistrationProps, field: ReadableField): string | null =>
@@ -85,14 +120,19 @@ export class SipRegistrationLifecycle {
     }
 
     async diff(_id: string, olds: RegistrationState, news: RegistrationProps): Promise<DiffResult> {
-        // Another base URL is another account: the registration there is another one.
-        if ((olds.baseUrl ?? "") !== (news.baseUrl ?? "") && news.baseUrl !== UNKNOWN) {
-            return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
-        }
-        if (!settingsKnown(this.context, news)) return { changes: true };
-        const client = this.client(news);
-        if (olds.accountBaseUrl !== undefined && client.baseUrl !== olds.accountBaseUrl) {
-            return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
+        const known = settingsKnown(this.context, news);
+        // Another base URL is another account (however each is spelled): the registration there is another one.
+        const client = known ? this.client(news) : undefined;
+        const otherBaseUrl =
+            client && olds.accountBaseUrl !== undefined
+                ? !sameBaseUrl(client.baseUrl, olds.accountBaseUrl)
+                : !sameBaseUrl(olds.baseUrl, news.baseUrl) && news.baseUrl !== UNKNOWN;
+        if (otherBaseUrl) return { changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true };
+        if (!client) return { changes: true };
+        // The same base URL with another account's key is another account: its SIP domain tells.
+        const domain = await client.getAccountDomain();
+        if (olds.accountDomain !== undefined && domain !== olds.accountDomain) {
+            return { changes: true, replaces: ["accountDomain"], deleteBeforeReplace: true };
         }
         const connectionChanged =
             (olds.apiKey ?? "") !== (news.apiKey ?? "") ||
@@ -120,64 +160,111 @@ export class SipRegistrationLifecycle {
     async create(inputs: RegistrationProps): Promise<{ id: string; outs: RegistrationState }> {
         const client = this.client(inputs);
         const input = loadRegistrationSchema().checkRegistrationInput(inputOf(inputs));
+        // The account the registration will belong to, recorded so that nothing is ever done to it in another.
+        const account: ReachedAccount = { client, domain: await client.getAccountDomain(), verified: true };
         const existing = await this.#sameUser(client, input);
         if (existing) {
             warnWith(
                 this.context,
                 `A SIP registration for ${quote(input.username)} at ${quote(input.proxy)} already exists (${existing.registrationId}): this stack takes it over and writes its password, instead of creating a second one.`,
             );
-            return this.#takeOver(client, existing, input, inputs);
+            return this.#takeOver(account, existing, input, inputs);
         }
+        let created: SipRegistrationData;
         try {
-            const created = await client.createSipRegistration(input);
-            return { id: created.registrationId, outs: stateOf(created, inputs, client) };
+            created = await client.createSipRegistration(input);
         } catch (error) {
             if (!mayHaveReachedServer(error)) throw error;
             // The POST may have created it: look once, and adopt what it left.
             const left = await this.#sameUser(client, input).catch(() => undefined);
-            if (left) return this.#takeOver(client, left, input, inputs);
-            throw Object.assign(error as Error, {
-                message: `${(error as Error).message} The create may have reached the server: run \`pulumi up\` again, which takes over a registration for ${quote(input.username)} at ${quote(input.proxy)} if one was created, or list them with \`pulumi-ultravox registrations list\`.`,
-            });
-        }
-    }
-
-    async #sameUser(client: UltravoxClient, input: SipRegistrationInput): Promise<SipRegistrationData | undefined> {
-        const matches = (await client.listSipRegistrations()).filter(
-            (registration) => registration.username === input.username && registration.proxy === input.proxy,
-        );
-        if (matches.length > 1) {
-            throw new UltravoxError(
-                "conflict",
-                `The account has ${matches.length} SIP registrations for ${quote(input.username)} at ${quote(input.proxy)} (${matches.map((match) => match.registrationId).join(", ")}): delete all but one (\`pulumi-ultravox registrations remove <id>\`), then run \`pulumi up\` again.`,
+            if (left) return this.#takeOver(account, left, input, inputs);
+            throw withNextStep(
+                error,
+                `The create may have reached the server: run \`pulumi up\` again, which takes over a registration for ${quote(input.username)} at ${quote(input.proxy)} if one was created (or creates it), or list them with \`pulumi-ultravox registrations list\`.`,
             );
         }
-        return matches[0];
+        return this.#converge(account, created, input, inputs);
+    }
+
+    /**
+     * The API has no idempotency key: two creates of one registration at the same moment (two
+     * stacks, two runs of one) both POST, and each sees none before. Each looks again after its
+     * own POST and keeps the oldest of the same user at the same proxy; a creator whose own is
+     * not the oldest removes it and takes over the oldest, so both end on one registration.
+     */
+    async #converge(
+        account: ReachedAccount,
+        created: SipRegistrationData,
+        input: SipRegistrationInput,
+        inputs: RegistrationProps,
+    ): Promise<{ id: string; outs: RegistrationState }> {
+        const { client } = account;
+        const others = await client.listSipRegistrations().then(
+            (all) =>
+                all.filter(
+                    (registration) =>
+                        sameUserAs(input)(registration) && registration.registrationId !== created.registrationId,
+                ),
+            // The look fails: the create stands, and the next create of the same user will see both.
+            () => [],
+        );
+        const keeper = [created, ...others].sort(byAge)[0] ?? created;
+        if (keeper.registrationId === created.registrationId) {
+            return { id: created.registrationId, outs: stateOf(created, inputs, account) };
+        }
+        warnWith(
+            this.context,
+            `Another create of a SIP registration for ${quote(input.username)} at ${quote(input.proxy)} ran at the same moment: this stack keeps the older one (${keeper.registrationId}) and removes the one it has just made (${created.registrationId}).`,
+        );
+        await client.deleteSipRegistration(created.registrationId).catch((error: unknown) => {
+            if (isUltravoxError(error) && error.code === "not_found") return;
+            throw new UltravoxError(
+                "conflict",
+                `Two creates of a SIP registration for ${quote(input.username)} at ${quote(input.proxy)} ran at the same moment; this stack keeps ${keeper.registrationId} (the older) but could not remove the one it made, ${created.registrationId}: remove it (\`pulumi-ultravox registrations remove ${created.registrationId}\`), then run \`pulumi up\` again.`,
+                { cause: error },
+            );
+        });
+        return this.#takeOver(account, keeper, input, inputs);
+    }
+
+    /** The one registration of this user at this proxy; several are a conflict that names which to keep and which to remove. */
+    async #sameUser(client: UltravoxClient, input: SipRegistrationInput): Promise<SipRegistrationData | undefined> {
+        const matches = (await client.listSipRegistrations()).filter(sameUserAs(input)).sort(byAge);
+        const [oldest, ...rest] = matches;
+        if (oldest && rest.length > 0) {
+            const ids = rest.map((match) => match.registrationId);
+            throw new UltravoxError(
+                "conflict",
+                `The account has ${matches.length} SIP registrations for ${quote(input.username)} at ${quote(input.proxy)}: keep the oldest, ${oldest.registrationId}, and remove ${ids.join(", ")} (${ids.map((id) => `\`pulumi-ultravox registrations remove ${id}\``).join(", ")}); then run \`pulumi up\` again, which takes over ${oldest.registrationId}.`,
+            );
+        }
+        return oldest;
     }
 
     async #takeOver(
-        client: UltravoxClient,
+        account: ReachedAccount,
         existing: SipRegistrationData,
         input: SipRegistrationInput,
         inputs: RegistrationProps,
     ): Promise<{ id: string; outs: RegistrationState }> {
-        const updated = await client.updateSipRegistration(existing.registrationId, {
+        const updated = await account.client.updateSipRegistration(existing.registrationId, {
             password: input.password,
             outboundProxy: input.outboundProxy ?? null,
             authUser: input.authUser ?? null,
         });
-        return { id: updated.registrationId, outs: stateOf(updated, inputs, client) };
+        return { id: updated.registrationId, outs: stateOf(updated, inputs, account) };
     }
 
     /** A refresh: the live registration, or nothing when it is gone (the engine then forgets it). */
     async read(id: string, props: RegistrationState): Promise<{ id: string; props?: RegistrationState }> {
-        const client = this.client(recordedConnection(props));
-        const live = await client.getSipRegistration(id).catch((error: unknown) => {
+        // Only in the account that holds it: a 404 from another account says nothing of it.
+        const account = await recordedAccountClient(this.context, props, subjectOf(id), { checkDomain: true });
+        const live = await account.client.getSipRegistration(id).catch((error: unknown) => {
             if (isUltravoxError(error) && error.code === "not_found") return undefined;
             throw error;
         });
         if (live === undefined) return { id: "" };
-        return { id, props: stateOf(live, props, client) };
+        return { id, props: stateOf(live, props, account) };
     }
 
     /**
@@ -186,25 +273,38 @@ export class SipRegistrationLifecycle {
      */
     async adopt(id: string): Promise<{ id: string; props: RegistrationState; inputs: RegistrationProps }> {
         const client = this.client({});
+        const account: ReachedAccount = { client, domain: await client.getAccountDomain(), verified: true };
         const live = await client.getSipRegistration(id);
         const inputs: RegistrationProps = { username: live.username, proxy: live.proxy };
         if (live.outboundProxy !== null) inputs.outboundProxy = live.outboundProxy;
         if (live.authUser !== null) inputs.authUser = live.authUser;
-        return { id: live.registrationId, props: stateOf(live, {}, client), inputs };
+        return { id: live.registrationId, props: stateOf(live, {}, account), inputs };
     }
 
     async update(id: string, olds: RegistrationState, news: RegistrationProps): Promise<{ outs: RegistrationState }> {
-        const client = this.client(news);
         const input = loadRegistrationSchema().checkRegistrationInput(inputOf(news));
+        // The new settings must still reach the recorded account (diff replaces the resource otherwise).
+        const account = await recordedAccountClient(
+            this.context,
+            { ...explicitConnection(news), accountBaseUrl: olds.accountBaseUrl, accountDomain: olds.accountDomain },
+            subjectOf(id),
+            { checkDomain: true },
+        );
+        const { client } = account;
         const live = await client.getSipRegistration(id);
         const patch: SipRegistrationPatch = {};
         for (const field of READABLE_FIELDS) {
             if (live[field] !== wanted(news, field)) Object.assign(patch, { [field]: input[field] ?? null });
         }
         if (olds.password !== input.password) patch.password = input.password;
-        if (Object.keys(patch).length === 0) return { outs: stateOf(live, news, client) };
-        const updated = await client.updateSipRegistration(id, patch);
-        return { outs: stateOf(updated, news, client) };
+        if (Object.keys(patch).length === 0) return { outs: stateOf(live, news, account) };
+        const updated = await client.updateSipRegistration(id, patch).catch((error: unknown) => {
+            throw withNextStep(
+                error,
+                "The next `pulumi up` reads the registration and sends what still differs from the program, the password included (it cannot be read back).",
+            );
+        });
+        return { outs: stateOf(updated, news, account) };
     }
 
     /** Every registration of the account (the functions' `getSipRegistrations`). */
@@ -214,12 +314,21 @@ export class SipRegistrationLifecycle {
 
     /** Deletes the registration; one already gone counts as deleted, with a warning. */
     async delete(id: string, props: RegistrationState): Promise<void> {
-        const client = this.client(recordedConnection(props));
-        await client.deleteSipRegistration(id).catch((error: unknown) => {
-            if (!(isUltravoxError(error) && error.code === "not_found")) throw error;
+        // In the account that holds it, with a key set up for that account, or not at all.
+        const account = await recordedAccountClient(this.context, props, subjectOf(id), { checkDomain: true });
+        const domain = JSON.stringify(account.domain);
+        await account.client.deleteSipRegistration(id).catch((error: unknown) => {
+            if (!(isUltravoxError(error) && error.code === "not_found")) {
+                throw withNextStep(
+                    error,
+                    "The next `pulumi destroy` or `pulumi up` deletes it again; if it is gone by then, that counts as deleted.",
+                );
+            }
             warnWith(
                 this.context,
-                `The SIP registration ${id} was already gone (deleted outside this stack); nothing to delete.`,
+                account.verified
+                    ? `The SIP registration ${id} was already gone (deleted outside this stack) from its account, domain ${domain}; nothing to delete.`
+                    : `The SIP registration ${id} is not in the account the configured key reaches (domain ${domain}), and this state, written by an earlier version, does not record its account: nothing was deleted. If it was created in another account, remove it there (\`pulumi-ultravox registrations remove ${id}\` with that account's key).`,
             );
         });
     }
@@ -240,8 +349,13 @@ function inputOf(props: RegistrationProps): SipRegistrationInput {
     };
 }
 
-function stateOf(live: SipRegistrationData, props: RegistrationProps, client: UltravoxClient): RegistrationState {
-    const state: RegistrationState = { ...live, accountBaseUrl: client.baseUrl, ...explicitConnection(props) };
+function stateOf(live: SipRegistrationData, props: RegistrationProps, account: ReachedAccount): RegistrationState {
+    const state: RegistrationState = {
+        ...live,
+        accountBaseUrl: account.client.baseUrl,
+        ...(account.domain === undefined ? {} : { accountDomain: account.domain }),
+        ...explicitConnection(props),
+    };
     if (props.password !== undefined) state.password = props.password;
     return state;
 }

@@ -14,3 +14,13 @@ export const cliMain = require(path.join(distDir, "cli/main")) as typeof import(
 export const packageSettings = require(
     path.join(distDir, "package/settings"),
 ) as typeof import("../../dist/package/settings");
+/** The lifecycles both doors call: driven directly, in memory, against an emulator. */
+export const registrationLifecycle = require(
+    path.join(distDir, "lifecycle/sipRegistration"),
+) as typeof import("../../dist/lifecycle/sipRegistration");
+export const sipConfigLifecycle = require(
+    path.join(distDir, "lifecycle/sipConfig"),
+) as typeof import("../../dist/lifecycle/sipConfig");
+export const packageSchema = require(
+    path.join(distDir, "package/schema"),
+) as typeof import("../../dist/package/schema");

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { asteriskRegistrationAccount, kamailioSubscriber } from "pulumi-ultravox";
 import { type Door, startDoors, stopDoors } from "../helpers/doors";
-import { TEST_API_KEY } from "../helpers/fixtures";
+import { DOMAIN, TEST_API_KEY } from "../helpers/fixtures";
 import { type Props, UNKNOWN } from "../helpers/plugin";
 import { isSecret, refusal, secret, unwrap } from "../helpers/wire";
 
@@ -104,6 +104,7 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
             authUser: null,
             password: PASSWORD,
             accountBaseUrl: "<emulator>",
+            accountDomain: DOMAIN,
         });
         expect(isSecret(created[1].properties.password)).to.equal(true);
         for (const door of doors()) {
