@@ -11,6 +11,7 @@ import { agentDialTargets, type SipConfigData } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { type Door, startDoors, stopDoors } from "../helpers/doors";
 import { AGENT_A, account, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
+import { packageSchema } from "../helpers/internal";
 import { type Plugin, type Props, startPackageProvider, UNKNOWN } from "../helpers/plugin";
 import { isSecret, refusal, secret, unwrap } from "../helpers/wire";
 
@@ -129,6 +130,19 @@ describe("plugin: the same steps through both doors (dynamic provider and ultrav
         });
         expect(diffPlugin).to.deep.equal(diffDynamic);
         expect(diffPlugin.changes).to.equal("some");
+    });
+
+    it("each input unknown at preview, restoreOnDelete included: no failure through either door", async () => {
+        const inputNames = Object.keys(
+            packageSchema.packageSchema.resources["ultravox:index:SipConfig"].inputProperties,
+        );
+        expect(inputNames).to.include("restoreOnDelete");
+        for (const name of inputNames) {
+            const inputs = { allowedCidrRanges: ["192.0.2.0/24"], [name]: UNKNOWN };
+            const [viaDynamic, viaPlugin] = await both((door) => door.plugin.check(door.urn, {}, door.inputs(inputs)));
+            expect(viaDynamic.failures, `dynamic: ${name}`).to.deep.equal([]);
+            expect(viaPlugin.failures, `plugin: ${name}`).to.deep.equal([]);
+        }
     });
 
     it("the plugin refuses an input SipConfig does not have, naming it", async () => {

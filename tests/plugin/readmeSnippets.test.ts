@@ -42,6 +42,7 @@ const PRELUDES: Record<string, string> = {
     "const output: pulumi.Output<ultravox.GetSipConfigResult>": IMPORTS,
     "async function main(): Promise<void> {": IMPORTS,
     'const pbxIp = new aws.ec2.Eip("pbx");': `${IMPORTS}${CLOUD_PLACEHOLDERS}const cfg = new pulumi.Config();\n`,
+    "const afterWrite = ultravox.SipConfig.get(": `${IMPORTS}const owned = new ultravox.SipConfig("ultravox-sip", { allowedCidrRanges: ["192.0.2.0/24"] });\n`,
     "/** A clock whose time moves only when the test moves it. */": `${IMPORTS}import type { Emulator } from "pulumi-ultravox/emulator";\n`,
     "// AWS: a security group for the PBX": `${IMPORTS}${CLOUD_PLACEHOLDERS}const sip = ultravox.SipConfig.get("ultravox-sip", "sip");\ndeclare const vpcId: pulumi.Input<string>;\n`,
     "export = async () => {\n    const { allowedCidrRanges }": `${IMPORTS}${CLOUD_PLACEHOLDERS}declare const network: pulumi.Input<string>;\n`,
