@@ -13,3 +13,14 @@ export function thrownBy(run: () => unknown, code: UltravoxErrorCode): UltravoxE
     expect((caught as UltravoxError).code).to.equal(code);
     return caught as UltravoxError;
 }
+
+/** The UltravoxError that `promise` rejects with. Fails the test if it resolves, or rejects with anything else. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<UltravoxError> {
+    try {
+        await promise;
+    } catch (error) {
+        expect(error).to.be.instanceOf(UltravoxError);
+        return error as UltravoxError;
+    }
+    throw new Error("expected a failure");
+}

@@ -6,9 +6,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { UltravoxClient, UltravoxError } from "pulumi-ultravox";
+import { UltravoxClient } from "pulumi-ultravox";
 import { type Emulator, type EmulatorRegistration, startEmulator } from "pulumi-ultravox/emulator";
 import { type KeyRouter, startKeyRouter } from "../helpers/accounts";
+import { rejectionOf } from "../helpers/errors";
 import { account, DOMAIN, OTHER_API_KEY, rawSipConfig, TEST_API_KEY } from "../helpers/fixtures";
 import { packageSchema, registrationLifecycle, sipConfigLifecycle } from "../helpers/internal";
 import { expectNoSecret } from "../helpers/leaks";
@@ -29,16 +30,6 @@ function context(apiKey: string, baseUrl: string, warnings: string[] = []) {
         env: {},
         warn: (message: string) => warnings.push(message),
     };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<UltravoxError> {
-    try {
-        await promise;
-    } catch (error) {
-        expect(error).to.be.instanceOf(UltravoxError);
-        return error as UltravoxError;
-    }
-    throw new Error("expected a failure");
 }
 
 /** A loopback server whose every answer `handler` writes, counting the requests. */
@@ -105,7 +96,7 @@ describe("trust at the seams: each key only to its own account", function () {
             deleteBeforeReplace: true,
         });
         second.clearRequests();
-        const refused = await rejection(switched.delete(created.id, created.outs));
+        const refused = await rejectionOf(switched.delete(created.id, created.outs));
         expect(refused.code).to.equal("conflict");
         expect(refused.message).to.contain(
             `The SIP registration ${created.id} belongs to the account with domain "${DOMAIN}"`,
@@ -119,7 +110,7 @@ describe("trust at the seams: each key only to its own account", function () {
         ]);
         expect(second.requests.map((request) => `${request.method} ${request.path}`)).to.deep.equal(["GET /api/sip"]);
         // A refresh refuses as well: a 404 from B would have made the engine forget a live registration.
-        expect((await rejection(switched.read(created.id, created.outs))).code).to.equal("conflict");
+        expect((await rejectionOf(switched.read(created.id, created.outs))).code).to.equal("conflict");
     });
 
     it("a state that holds its own key reaches its account with it, whatever the stack config now says", async () => {
@@ -139,7 +130,7 @@ describe("trust at the seams: each key only to its own account", function () {
         expect(diff).to.deep.equal({ changes: true, replaces: ["baseUrl"], deleteBeforeReplace: true });
         first.clearRequests();
         for (const step of [() => moved.delete(created.id, created.outs), () => moved.read(created.id, created.outs)]) {
-            const refused = await rejection(step());
+            const refused = await rejectionOf(step());
             expect(refused.code).to.equal("conflict");
             expect(refused.message).to.contain("The configured key was not sent there");
             expect(refused.message).to.contain(`domain "${DOMAIN}"`);
@@ -155,7 +146,7 @@ describe("trust at the seams: each key only to its own account", function () {
         const moved = new SipConfigLifecycle(context(OTHER_API_KEY, second.url));
         first.clearRequests();
         for (const step of [() => moved.delete(created.id, created.outs), () => moved.read(created.id, created.outs)]) {
-            const refused = await rejection(step());
+            const refused = await rejectionOf(step());
             expect(refused.code).to.equal("conflict");
             expect(refused.message).to.contain("The configured key was not sent there");
         }
@@ -225,14 +216,14 @@ describe("trust at the seams: every secret a request carries is redacted from wh
         for (const answer of modes) {
             it(`${what}, answered ${answer.status}${answer.location ? " with a Location" : ""}: neither the key nor the secret sent comes back`, async () => {
                 mode = answer;
-                const error = await rejection(write(PASSWORD));
+                const error = await rejectionOf(write(PASSWORD));
                 expectNoSecret(error, [TEST_API_KEY, PASSWORD]);
                 if (answer.status === 400) expect(error.message).to.contain("Could not process");
             });
         }
         it(`${what}: a secret too short to mask is never quoted, the detail left out instead`, async () => {
             mode = { status: 400 };
-            const error = await rejection(write("q7z"));
+            const error = await rejectionOf(write("q7z"));
             expect(error.message).to.not.contain("q7z");
             expect(error.message).to.contain("(left out: it holds a secret that was sent)");
         });
@@ -252,7 +243,7 @@ describe("trust at the seams: messages claim only what is known", function () {
     for (const status of [400, 403, 409, 422]) {
         it(`a create refused with ${status} says nothing about having reached the server`, async () => {
             emulator.addFault({ method: "POST", status });
-            const error = await rejection(lifecycle().create(BASE));
+            const error = await rejectionOf(lifecycle().create(BASE));
             expect(error.maybeApplied).to.equal(false);
             expect(error.message).to.not.contain("may have");
             expect(emulator.account.registrations).to.deep.equal([]);
@@ -265,7 +256,7 @@ describe("trust at the seams: messages claim only what is known", function () {
             status: 500,
             before: (self) => self.addFault({ method: "GET", path: "/api/sip/registrations", status: 500 }),
         });
-        const error = await rejection(lifecycle().create(BASE));
+        const error = await rejectionOf(lifecycle().create(BASE));
         expect(error.maybeApplied).to.equal(true);
         expect(error.message).to.contain("The create may have reached the server: run `pulumi up` again");
     });
@@ -277,7 +268,7 @@ describe("trust at the seams: messages claim only what is known", function () {
         it(`a registration PATCH ${what}: may have been applied, and what the next up does`, async () => {
             const created = await lifecycle().create(BASE);
             emulator.addFault({ method: "PATCH", ...fault });
-            const error = await rejection(
+            const error = await rejectionOf(
                 lifecycle().update(created.id, created.outs, { ...BASE, password: "rotated-password-5b1a" }),
             );
             expect(error.maybeApplied).to.equal(true);
@@ -294,7 +285,7 @@ describe("trust at the seams: messages claim only what is known", function () {
         const config = new SipConfigLifecycle({ ...context(TEST_API_KEY, emulator.url), maxRetries: 0 });
         const created = await config.create({ allowedCidrRanges: ["192.0.2.0/24"] });
         emulator.addFault({ method: "PATCH", status: 500 });
-        const error = await rejection(
+        const error = await rejectionOf(
             config.update(created.id, created.outs, { allowedCidrRanges: ["198.51.100.0/24"] }),
         );
         expect(error.message).to.contain("the server may have applied the PATCH all the same");
@@ -311,7 +302,7 @@ describe("trust at the seams: messages claim only what is known", function () {
             { contentType: "text/html", body: "<p>" },
         ]) {
             emulator.addFault({ method: "PATCH", status: 200, ...fault });
-            const error = await rejection(client.patchSipConfig({ allowAllAgents: true }));
+            const error = await rejectionOf(client.patchSipConfig({ allowAllAgents: true }));
             expect(error.code).to.equal("invalid_response");
             expect(error.maybeApplied, JSON.stringify(fault)).to.equal(true);
             expect(error.message.toLowerCase()).to.not.contain("nothing was applied");
@@ -319,7 +310,7 @@ describe("trust at the seams: messages claim only what is known", function () {
         }
         // A read's bad answer still says nothing was applied: that is what it means there.
         emulator.addFault({ method: "GET", status: 200, body: "{not json" });
-        expect((await rejection(client.getSipConfig())).message).to.contain("nothing was applied");
+        expect((await rejectionOf(client.getSipConfig())).message).to.contain("nothing was applied");
     });
 
     it("a 404 on one registration says that registration is not there, not that the base URL or account is wrong", async () => {
@@ -330,7 +321,7 @@ describe("trust at the seams: messages claim only what is known", function () {
             () => client.deleteSipRegistration(id),
             () => client.updateSipRegistration(id, { proxy: "pbx2.example.com" }),
         ]) {
-            const error = await rejection(call());
+            const error = await rejectionOf(call());
             expect(error.code).to.equal("not_found");
             expect(error.message).to.contain(`The SIP registration ${id} is not in the account this key reaches`);
             expect(error.message).to.not.contain("Check the base URL");
@@ -338,7 +329,7 @@ describe("trust at the seams: messages claim only what is known", function () {
         }
         // The SIP config itself missing still points at the base URL and the account.
         emulator.addFault({ method: "GET", path: "/api/sip", status: 404 });
-        expect((await rejection(client.getSipConfig())).message).to.contain(
+        expect((await rejectionOf(client.getSipConfig())).message).to.contain(
             "Check also that the account has SIP enabled",
         );
     });
@@ -431,7 +422,7 @@ describe("trust at the seams: bounds on what comes from outside", function () {
         });
         try {
             const client = new UltravoxClient({ apiKey: TEST_API_KEY, baseUrl: server.url, timeoutMs: 700 });
-            const error = await rejection(client.listSipRegistrations());
+            const error = await rejectionOf(client.listSipRegistrations());
             expect(error.code).to.equal("timeout");
             // 700 ms at 150 ms a page: at most 5 pages were asked for, never the 100 a per-page deadline allows.
             expect(server.requests()).to.be.within(1, 5);
@@ -463,7 +454,7 @@ describe("trust at the seams: bounds on what comes from outside", function () {
             try {
                 emulator.replaceRegistrations([stored(created)]);
                 const client = new UltravoxClient({ apiKey: TEST_API_KEY, baseUrl: emulator.url });
-                const error = await rejection(client.listSipRegistrations());
+                const error = await rejectionOf(client.listSipRegistrations());
                 expect(error.code).to.equal("invalid_response");
                 expect(error.issues).to.deep.equal(["results.0.created"]);
                 expect(error.message).to.not.contain("\u001b");
@@ -562,7 +553,7 @@ describe("trust at the seams: two creates of one registration at the same moment
             proxy: "pbx.example.com",
         });
         emulator.replaceRegistrations([duplicate(3, 5), duplicate(1, 2), duplicate(2, 9)]);
-        const error = await rejection(new SipRegistrationLifecycle(context(TEST_API_KEY, emulator.url)).create(BASE));
+        const error = await rejectionOf(new SipRegistrationLifecycle(context(TEST_API_KEY, emulator.url)).create(BASE));
         expect(error.code).to.equal("conflict");
         expect(error.message).to.contain(
             "keep the oldest, 00000000-0000-4000-8000-000000000001, and remove 00000000-0000-4000-8000-000000000003, 00000000-0000-4000-8000-000000000002",
