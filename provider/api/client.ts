@@ -133,6 +133,14 @@ export class UltravoxClient {
         this.#clock = options.clock ?? systemClock;
     }
 
+    /**
+     * A fingerprint of the key (SHA-256, hex), never the key: what a state records to tell, later,
+     * whether the configured key is the one that reached its account, without holding the key.
+     */
+    keyFingerprint(): string {
+        return createHash("sha256").update(`pulumi-ultravox key fingerprint\n${this.#apiKey}`).digest("hex");
+    }
+
     get sipUrl(): string {
         return `${this.baseUrl}/api/sip`;
     }

@@ -103,6 +103,17 @@ export function sameBaseUrl(a: string | undefined, b: string | undefined): boole
 export interface AccountRecord {
     accountBaseUrl?: string;
     accountDomain?: string;
+    /** A fingerprint (a hash, stored as a secret) of the key that reached it; absent in states of 0.1.0. */
+    keyFingerprint?: string;
+}
+
+/** What a state records of the account `client` reached, whose SIP domain is `domain`. */
+export function accountRecordOf(client: UltravoxClient, domain: string | undefined): AccountRecord {
+    return {
+        accountBaseUrl: client.baseUrl,
+        ...(domain === undefined ? {} : { accountDomain: domain }),
+        keyFingerprint: client.keyFingerprint(),
+    };
 }
 
 /** How a message names the resource, and how a user lets it go when its account cannot be reached. */
@@ -148,14 +159,22 @@ export async function recordedAccountClient(
     } else {
         client = clientFor(context, { ...tuning, baseUrl: props.baseUrl });
         if (props.accountBaseUrl !== undefined && !sameBaseUrl(client.baseUrl, props.accountBaseUrl)) {
-            const account =
-                props.accountDomain === undefined
-                    ? "the account it was written to"
-                    : `the account with domain ${JSON.stringify(props.accountDomain)}`;
-            throw new UltravoxError(
-                "conflict",
-                `${what.subject} belongs to ${account}, reached through another base URL than the one now configured (neither is quoted: a key pasted into one would show). The configured key was not sent there, and nothing was changed. To act on it, ${GIVE_BACK}; to let it go, ${what.letGo}.`,
-            );
+            // The key that reached it may go back there (the base URL alone moved); another key may not.
+            if (props.keyFingerprint === undefined || props.keyFingerprint !== client.keyFingerprint()) {
+                const account =
+                    props.accountDomain === undefined
+                        ? "the account it was written to"
+                        : `the account with domain ${JSON.stringify(props.accountDomain)}`;
+                const why =
+                    props.keyFingerprint === undefined
+                        ? "and its state, written by an earlier version, does not record which key reached it"
+                        : "with another key than the one now configured";
+                throw new UltravoxError(
+                    "conflict",
+                    `${what.subject} belongs to ${account}, reached through another base URL than the one now configured (neither is quoted: a key pasted into one would show), ${why}. The configured key was not sent there, and nothing was changed. To act on it, ${GIVE_BACK}; to let it go, ${what.letGo}.`,
+                );
+            }
+            client = clientFor(context, { ...tuning, baseUrl: props.accountBaseUrl });
         }
     }
     if (!options.checkDomain) return { client, verified: false };

@@ -30,6 +30,15 @@ export const OUTPUT_NAMES = [
 /** Outputs stored encrypted in the state (the engine re-marks them; see SipConfig). */
 export const SECRET_OUTPUT_NAMES = ["fallbackHandler", "apiKey"] as const;
 
+/** What the managed form's state holds as secrets besides those: each door stores them encrypted. */
+export const SECRET_STATE_NAMES = [
+    "fallbackHandler",
+    "priorValues",
+    "writtenValues",
+    "attemptedValues",
+    "keyFingerprint",
+] as const;
+
 export function toOutputs(data: SipConfigData): GetSipConfigResult {
     return { ...data, fallbackHandlerUrl: data.fallbackHandler?.url ?? null };
 }

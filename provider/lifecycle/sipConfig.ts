@@ -58,10 +58,12 @@ export type RecordedState = GetSipConfigResult &
         /** Managed form only: the account written, as the resolved base URL and the account's domain (never the key). */
         accountBaseUrl?: string;
         accountDomain?: string;
+        /** Managed form only: a fingerprint of the key that wrote (a hash, secret); never the key. */
+        keyFingerprint?: string;
     };
 
 /** The properties of the state that hold secrets, besides the key: each door stores them encrypted. */
-export const SECRET_STATE_NAMES = ["fallbackHandler", "priorValues", "writtenValues", "attemptedValues"] as const;
+export { SECRET_STATE_NAMES } from "./outputs";
 
 export interface CheckFailure {
     /** As the engine prints property paths: `allowedAgents[0].agentId`. */
@@ -103,6 +105,7 @@ function hostBitFailures(ranges: unknown): CheckFailure[] {
 interface AccountIdentity {
     accountBaseUrl: string;
     accountDomain: string;
+    keyFingerprint: string;
 }
 
 /**
@@ -331,7 +334,11 @@ export class SipConfigLifecycle {
         const before = await client.getSipConfig({ fresh: true });
         const prior = liveValues(before, fields);
         const patch = desiredPatch(inputs, fields);
-        const account = { accountBaseUrl: client.baseUrl, accountDomain: before.domain };
+        const account = {
+            accountBaseUrl: client.baseUrl,
+            accountDomain: before.domain,
+            keyFingerprint: client.keyFingerprint(),
+        };
         const attempt: WriteAttempt = { patchSent: false };
         try {
             const after = await writeAndVerify(client, patch, fields, before, attempt);
@@ -359,7 +366,11 @@ export class SipConfigLifecycle {
                     fields,
                     props.priorValues ?? {},
                     props.writtenValues ?? liveValues(data, fields),
-                    { accountBaseUrl: client.baseUrl, accountDomain: data.domain },
+                    {
+                        accountBaseUrl: client.baseUrl,
+                        accountDomain: data.domain,
+                        keyFingerprint: client.keyFingerprint(),
+                    },
                     props.attemptedValues,
                 ),
             };
@@ -385,7 +396,11 @@ export class SipConfigLifecycle {
         const live = await client.getSipConfig({ fresh: true });
         const fields = MANAGED_FIELDS.filter((field) => field !== "fallbackHandler");
         const current = liveValues(live, fields);
-        const account = { accountBaseUrl: client.baseUrl, accountDomain: live.domain };
+        const account = {
+            accountBaseUrl: client.baseUrl,
+            accountDomain: live.domain,
+            keyFingerprint: client.keyFingerprint(),
+        };
         return {
             id: SIP_CONFIG_ID,
             props: managedState(live, connection, fields, current, current, account),
@@ -404,7 +419,11 @@ export class SipConfigLifecycle {
         }
         const live = await client.getSipConfig({ fresh: true });
         checkSameAccount(olds, live, "update");
-        const account = { accountBaseUrl: client.baseUrl, accountDomain: live.domain };
+        const account = {
+            accountBaseUrl: client.baseUrl,
+            accountDomain: live.domain,
+            keyFingerprint: client.keyFingerprint(),
+        };
         // Values recorded at take-over are kept; a field newly taken over records its live value now.
         const recorded = pick(
             olds.priorValues ?? {},

@@ -14,6 +14,7 @@ import { quote } from "../core/quote";
 import type { SipRegistrationData, SipRegistrationInput, SipRegistrationPatch } from "../core/types";
 import {
     type AccountRecord,
+    accountRecordOf,
     clientFor,
     containsUnknown,
     explicitConnection,
@@ -53,7 +54,7 @@ export type RegistrationState = SipRegistrationData &
         password?: string;
     };
 
-export const REGISTRATION_SECRET_NAMES = ["password", "apiKey"] as const;
+export const REGISTRATION_SECRET_NAMES = ["password", "apiKey", "keyFingerprint"] as const;
 
 /**
  * Whether a failed POST may still have created the registration: a lost or garbled answer, or a
@@ -286,7 +287,12 @@ export class SipRegistrationLifecycle {
         // The new settings must still reach the recorded account (diff replaces the resource otherwise).
         const account = await recordedAccountClient(
             this.context,
-            { ...explicitConnection(news), accountBaseUrl: olds.accountBaseUrl, accountDomain: olds.accountDomain },
+            {
+                ...explicitConnection(news),
+                accountBaseUrl: olds.accountBaseUrl,
+                accountDomain: olds.accountDomain,
+                keyFingerprint: olds.keyFingerprint,
+            },
             subjectOf(id),
             { checkDomain: true },
         );
@@ -352,8 +358,7 @@ function inputOf(props: RegistrationProps): SipRegistrationInput {
 function stateOf(live: SipRegistrationData, props: RegistrationProps, account: ReachedAccount): RegistrationState {
     const state: RegistrationState = {
         ...live,
-        accountBaseUrl: account.client.baseUrl,
-        ...(account.domain === undefined ? {} : { accountDomain: account.domain }),
+        ...accountRecordOf(account.client, account.domain),
         ...explicitConnection(props),
     };
     if (props.password !== undefined) state.password = props.password;

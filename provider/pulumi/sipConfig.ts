@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UltravoxError } from "../core/errors";
 import type { AgentAllowance, FallbackHandler, SipRouting } from "../core/types";
-import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SIP_CONFIG_ID } from "../lifecycle/outputs";
+import { OUTPUT_NAMES, SECRET_OUTPUT_NAMES, SECRET_STATE_NAMES, SIP_CONFIG_ID } from "../lifecycle/outputs";
 import type { ConnectionInputs } from "./connectionInputs";
 import { sipConfigManagedProvider, sipConfigReadProvider } from "./dynamicProvider";
 
@@ -185,7 +185,7 @@ export class SipConfig extends pulumi.dynamic.Resource {
                     ...new Set([
                         ...(opts.additionalSecretOutputs ?? []),
                         ...SECRET_OUTPUT_NAMES,
-                        ...(reading ? [] : ["priorValues", "writtenValues", "attemptedValues"]),
+                        ...(reading ? [] : SECRET_STATE_NAMES),
                     ]),
                 ],
             },

@@ -11,14 +11,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadSchema } from "../api/loadSchema";
 import { UltravoxError } from "../core/errors";
 import type { Emulator } from "../emulator/types";
-import { SECRET_OUTPUT_NAMES, SIP_CONFIG_ID, toOutputs } from "../lifecycle/outputs";
+import { SECRET_OUTPUT_NAMES, SECRET_STATE_NAMES, SIP_CONFIG_ID, toOutputs } from "../lifecycle/outputs";
 import * as providerImpl from "../pulumi/providerImpl";
 
 /** The type token the SDK gives `SipConfig` (a dynamic resource named `ultravox:SipConfig`). */
 export const SIP_CONFIG_TYPE = "pulumi-nodejs:dynamic/ultravox:SipConfig";
 
 /** The managed form's outputs `SipConfig` marks secret (`additionalSecretOutputs`), beyond the read's. */
-const MANAGED_SECRET_OUTPUTS = ["priorValues", "writtenValues", "attemptedValues"];
+const MANAGED_SECRET_OUTPUTS = SECRET_STATE_NAMES;
 
 /** The connection settings the mock replaces with the emulator's, and gives back as the program set them. */
 const CONNECTION = ["apiKey", "baseUrl"] as const;

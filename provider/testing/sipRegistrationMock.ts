@@ -29,7 +29,14 @@ function connection(emulator: Emulator, accountKey: string, given: Record<string
 
 /** Without the settings the mock put in: the state keeps the program's own. */
 function outputs(state: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
-    const { apiKey: _apiKey, baseUrl: _baseUrl, accountBaseUrl: _account, accountDomain: _domain, ...rest } = state;
+    const {
+        apiKey: _apiKey,
+        baseUrl: _baseUrl,
+        accountBaseUrl: _account,
+        accountDomain: _domain,
+        keyFingerprint: _fingerprint,
+        ...rest
+    } = state;
     return withSecrets({
         ...rest,
         ...(given.apiKey === undefined ? {} : { apiKey: given.apiKey }),

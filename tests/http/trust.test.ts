@@ -84,6 +84,9 @@ describe("trust at the seams: each key only to its own account", function () {
         expect(created.outs.accountBaseUrl).to.equal(router.url);
         expect(created.outs.accountDomain).to.equal(DOMAIN);
         expect(created.outs.apiKey).to.equal(undefined);
+        // A hash of the key, never the key: enough to tell the same key again.
+        expect(created.outs.keyFingerprint).to.match(/^[0-9a-f]{64}$/);
+        expect(JSON.stringify(created.outs)).to.not.contain(TEST_API_KEY);
     });
 
     it("a key switched to another account at the same base URL: a replace, and delete refuses instead of calling the registration gone", async () => {
@@ -138,6 +141,34 @@ describe("trust at the seams: each key only to its own account", function () {
         }
         expect(first.requests).to.deep.equal([]);
         expect(first.account.registrations).to.have.length(1);
+    });
+
+    it("the base URL alone moved (the same key): the old registration is deleted at its own base URL, with that key", async () => {
+        const sameKeyElsewhere = await startEmulator({
+            account: account(TEST_API_KEY, { ...rawSipConfig(), domain: OTHER_DOMAIN }),
+        });
+        try {
+            const created = await new SipRegistrationLifecycle(context(TEST_API_KEY, first.url)).create(BASE);
+            const moved = new SipRegistrationLifecycle(context(TEST_API_KEY, sameKeyElsewhere.url));
+            expect(await moved.diff(created.id, created.outs, BASE)).to.deep.include({ replaces: ["baseUrl"] });
+            await moved.delete(created.id, created.outs);
+            expect(first.account.registrations).to.deep.equal([]);
+            expect(sameKeyElsewhere.requests.filter((request) => request.method === "DELETE")).to.deep.equal([]);
+        } finally {
+            await sameKeyElsewhere.close();
+        }
+    });
+
+    it("a state of 0.1.0 (no key fingerprint) whose base URL moved: refused, nothing sent to the old host", async () => {
+        const created = await new SipRegistrationLifecycle(context(TEST_API_KEY, first.url)).create(BASE);
+        const { keyFingerprint: _dropped, ...earlier } = created.outs;
+        first.clearRequests();
+        const refused = await rejectionOf(
+            new SipRegistrationLifecycle(context(TEST_API_KEY, second.url)).delete(created.id, earlier),
+        );
+        expect(refused.code).to.equal("conflict");
+        expect(refused.message).to.contain("does not record which key reached it");
+        expect(first.requests).to.deep.equal([]);
     });
 
     it("the managed SipConfig's refresh and delete never send the new key to the old host either", async () => {

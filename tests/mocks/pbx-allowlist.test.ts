@@ -71,13 +71,14 @@ describe("setMocks: examples/pbx-allowlist (the managed SipConfig)", () => {
         expect(__provider).to.be.a("string");
     });
 
-    it("asks the engine to store the handler, an explicit key and the prior values as secrets", () => {
+    it("asks the engine to store the handler, an explicit key, the prior values and the key's fingerprint as secrets", () => {
         expect(engine.resources[1]?.additionalSecretOutputs).to.deep.equal([
             "fallbackHandler",
             "apiKey",
             "priorValues",
             "writtenValues",
             "attemptedValues",
+            "keyFingerprint",
         ]);
     });
 

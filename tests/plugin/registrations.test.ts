@@ -41,8 +41,10 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
 
     /** A state as the other door holds it: no `__provider`, no envelopes, the id, date and URL as placeholders. */
     function comparable(door: Door, state: Props): Props {
-        const { __provider: _provider, registrationId, created, ...rest } = unwrap(state) as Props;
+        const { __provider: _provider, registrationId, created, keyFingerprint, ...rest } = unwrap(state) as Props;
         expect(registrationId).to.match(/^[0-9a-f-]{36}$/);
+        // A hash of the key that reached the account (the same key through both doors), never the key.
+        expect(keyFingerprint).to.match(/^[0-9a-f]{64}$/);
         expect(Date.parse(String(created))).to.not.be.NaN;
         return JSON.parse(JSON.stringify(rest).split(door.emulator.url).join("<emulator>")) as Props;
     }
@@ -107,6 +109,8 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
             accountDomain: DOMAIN,
         });
         expect(isSecret(created[1].properties.password)).to.equal(true);
+        expect(isSecret(created[1].properties.keyFingerprint)).to.equal(true);
+        expect(unwrap(created[1].properties.keyFingerprint)).to.equal(unwrap(created[0].properties.keyFingerprint));
         for (const door of doors()) {
             expect(
                 door.emulator.account.registrations?.map((r) => r.password),
