@@ -1,4 +1,6 @@
 /** `pulumi-ultravox registrations list` and `registrations remove <id>` against the emulator. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { runCli as cli } from "../helpers/cli";
@@ -104,5 +106,36 @@ describe("CLI: registrations list and remove", function () {
         expect(help.code).to.equal(0);
         expect(help.stdout).to.contain("  registrations list [--json]");
         expect(help.stdout).to.contain("  registrations remove <id>");
+    });
+
+    it("registrations list --timeout-ms bounds the whole list: a slow endless server is cut off at it, not page by page", async () => {
+        let pages = 0;
+        const server = createServer((req, res) => {
+            pages++;
+            setTimeout(() => {
+                res.writeHead(200, { "content-type": "application/json" });
+                res.end(
+                    JSON.stringify({
+                        next: `http://${req.headers.host}/api/sip/registrations?page=${pages}`,
+                        results: [],
+                    }),
+                );
+            }, 200);
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+            const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+            const listed = await cli(["registrations", "list", "--timeout-ms", "1000"], {
+                ULTRAVOX_API_KEY: TEST_API_KEY,
+                ULTRAVOX_BASE_URL: url,
+            });
+            expect(listed.code).to.not.equal(0);
+            expect(listed.stderr).to.contain("did not complete within 1000 ms");
+            // 1000 ms at 200 ms a page: 5 pages at most, never the 100 a deadline per page lets through.
+            expect(pages).to.be.within(1, 5);
+        } finally {
+            server.closeAllConnections();
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+        }
     });
 });
