@@ -63,6 +63,7 @@ describe("client: SIP registrations against the emulator", function () {
             proxy: "pbx.example.com",
             outboundProxy: "edge.example.com:5061",
             authUser: null,
+            successful: null,
         } satisfies SipRegistrationData);
         expect(JSON.stringify(listed)).to.not.contain("secret-");
     });
