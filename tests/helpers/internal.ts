@@ -14,3 +14,15 @@ export const cliMain = require(path.join(distDir, "cli/main")) as typeof import(
 export const packageSettings = require(
     path.join(distDir, "package/settings"),
 ) as typeof import("../../dist/package/settings");
+export const registrationLifecycle = require(
+    path.join(distDir, "lifecycle/sipRegistration"),
+) as typeof import("../../dist/lifecycle/sipRegistration");
+export const sipDigest = require(
+    path.join(distDir, "emulator/sip/digest"),
+) as typeof import("../../dist/emulator/sip/digest");
+export const sipMessage = require(
+    path.join(distDir, "emulator/sip/message"),
+) as typeof import("../../dist/emulator/sip/message");
+export const sipTarget = require(
+    path.join(distDir, "emulator/sip/target"),
+) as typeof import("../../dist/emulator/sip/target");
