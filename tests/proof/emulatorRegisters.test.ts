@@ -14,6 +14,7 @@ import { kamailioSubscriber } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
 import { kamcmd, registrarCfg, startKamailio } from "../helpers/kamailio";
+import { SPECIAL_PASSWORDS } from "../helpers/passwords";
 import type { StartedProcess } from "../helpers/process";
 import { freeUdpPort, removeDir, requireTools, tempDir } from "../helpers/tools";
 
@@ -151,4 +152,49 @@ describe("proof: the emulator REGISTERs with a real Kamailio on loopback, with d
             listener.close();
         }
     });
+
+    for (const mode of ["ha1", "password"] as const) {
+        it(`every password each PBX reads specially, rendered into Kamailio's subscriber table (auth_db checking the ${mode}), registers: successful true for each`, async () => {
+            const where = path.join(dir, `special-${mode}`);
+            fs.mkdirSync(path.join(where, "db"), { recursive: true });
+            const rows = SPECIAL_PASSWORDS.map(
+                (password, index) =>
+                    kamailioSubscriber(
+                        { username: `user${index}`, password },
+                        { domain: "127.0.0.1", id: index + 1 },
+                    ).subscriberTable.split("\n")[1],
+            );
+            const { subscriberTable, versionTable } = kamailioSubscriber(
+                { username: "header", password: "x" },
+                { domain: "127.0.0.1" },
+            );
+            fs.writeFileSync(
+                path.join(where, "db", "subscriber"),
+                `${[subscriberTable.split("\n")[0], ...rows].join("\n")}\n`,
+            );
+            fs.writeFileSync(path.join(where, "db", "version"), versionTable);
+            const specialPort = await freeUdpPort();
+            const specialCfg = path.join(where, "kamailio.cfg");
+            fs.writeFileSync(specialCfg, registrarCfg(where, specialPort, mode, { qop: true }));
+            await startKamailio(tools, specialCfg, daemons);
+            const ids: string[] = [];
+            for (const [index, password] of SPECIAL_PASSWORDS.entries()) {
+                const created = await api("POST", "", {
+                    username: `user${index}`,
+                    password,
+                    proxy: `127.0.0.1:${specialPort}`,
+                });
+                expect(created.status).to.equal(201);
+                ids.push(((await created.json()) as { registrationId: string }).registrationId);
+            }
+            for (const [index, id] of ids.entries()) {
+                try {
+                    await waitSuccessful(id, true);
+                } catch (error) {
+                    throw new Error(`${JSON.stringify(SPECIAL_PASSWORDS[index])}: ${(error as Error).message}`);
+                }
+            }
+            for (const id of ids) expect((await api("DELETE", `/${id}`)).status).to.equal(204);
+        });
+    }
 });
