@@ -13,6 +13,7 @@ export const SPECIAL_PASSWORDS: readonly string[] = [
     "=>object",
     "a$${default_password}b",
     "$${default_password}",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: FreeSWITCH's runtime variable syntax, as a password.
     "a${domain}b",
     "${x",
     "$$",
