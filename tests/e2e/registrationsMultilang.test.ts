@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { kamailioSubscriber } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
-import { type CliResult, Engine, requirePulumi } from "./helpers/engine";
+import { type CliResult, Engine, requirePulumi, stateResource } from "./helpers/engine";
 import { LANGUAGES, type Language, requireLanguageTools } from "./helpers/languages";
 import { printed, Steps } from "./helpers/steps";
 import { testProgram } from "./helpers/testPrograms";
@@ -81,6 +81,27 @@ describe("e2e: YAML, Python and Go register a cloud PBX through the ultravox plu
                         .subscriberTable,
                 );
                 expectStateFilesClean();
+            });
+
+            it("successful in every language: null while the API does not say; a refresh reads true without a diff on the inputs", async () => {
+                // The emulator never contacts a proxy off loopback: it does not say.
+                expect((await engine.stackOutputs(dir, stack)).successful ?? null).to.equal(null);
+                const [registration] = emulator.account.registrations ?? [];
+                if (!registration) throw new Error("no registration");
+                // As the service says once its REGISTER is answered.
+                emulator.replaceRegistrations([{ ...registration, successful: true }]);
+                await ok(engine.cli(["refresh", "--yes", "--stack", stack], dir, 240_000));
+                const exported = await ok(engine.cli(["stack", "export", "--stack", stack], dir));
+                const refreshed = stateResource(JSON.parse(exported.stdout), "ultravox:index:SipRegistration");
+                expect(refreshed.outputs.successful).to.equal(true);
+                const previewed = await preview();
+                steps.record(previewed);
+                expect(previewed.code, printed(previewed)).to.equal(0);
+                expect(previewed.stdout).to.not.match(/ultravox:index:SipRegistration\s+registration\s+update/);
+                emulator.clearRequests();
+                await ok(up());
+                expect(emulator.requests.filter((request) => request.method !== "GET")).to.deep.equal([]);
+                expect((await engine.stackOutputs(dir, stack)).successful).to.equal(true);
             });
 
             it("a rotated password is PATCHed in place, alone", async () => {
