@@ -66,7 +66,10 @@ export class SipRegistrant {
 
     constructor(options: RegistrantOptions) {
         this.#options = options;
-        this.#socket.on("message", (datagram) => this.#receive(datagram));
+        this.#socket.on("message", (datagram, from) => {
+            // Only the registrar it sends to answers: any other sender is ignored.
+            if (from.address === options.target.address && from.port === options.target.port) this.#receive(datagram);
+        });
         // A send to a closed port comes back as an error on some systems: the timeout reports it.
         this.#socket.on("error", () => undefined);
     }
