@@ -31,7 +31,7 @@ export const registrationIdSchema = z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, { message: "Not a registration id (letters, digits, - and _)" });
 
-/** One registration as the API answers it. `status` and other extra fields are dropped. */
+/** One registration as the API answers it. Fields not listed here are dropped. */
 const registrationAnswerSchema = z.object({
     registrationId: registrationIdSchema,
     created: z.string().max(64).refine(isRfc3339DateTime, { message: "Not an RFC 3339 date-time" }),
@@ -40,6 +40,8 @@ const registrationAnswerSchema = z.object({
     // Absent in earlier versions of the API: null.
     outboundProxy: token(MAX_PROXY_LENGTH).nullish(),
     authUser: token(MAX_USERNAME_LENGTH).nullish(),
+    // Read-only, nullable, and absent in earlier versions of the API: absent is unknown (null), never false.
+    successful: z.boolean().nullish(),
 });
 
 /** `GET /api/sip/registrations`: one page of the cursor-paginated list. */
@@ -99,7 +101,7 @@ function invalidAnswer(what: string, issues: readonly z.core.$ZodIssue[], baseUr
 type RegistrationAnswer = z.infer<typeof registrationAnswerSchema>;
 
 function toRegistration(answer: RegistrationAnswer): SipRegistrationData {
-    const { registrationId, created, username, proxy, outboundProxy, authUser } = answer;
+    const { registrationId, created, username, proxy, outboundProxy, authUser, successful } = answer;
     return {
         registrationId,
         created,
@@ -107,6 +109,7 @@ function toRegistration(answer: RegistrationAnswer): SipRegistrationData {
         proxy,
         outboundProxy: outboundProxy ?? null,
         authUser: authUser ?? null,
+        successful: successful ?? null,
     };
 }
 

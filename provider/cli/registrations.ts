@@ -19,14 +19,17 @@ export function registrationsAction(positionals: readonly string[]): Registratio
     throw new UsageError("registrations takes `list` or `remove <registrationId>`.");
 }
 
-const COLUMNS = ["registrationId", "username", "proxy", "outboundProxy", "authUser", "created"] as const;
+const COLUMNS = ["registrationId", "username", "proxy", "outboundProxy", "authUser", "successful", "created"] as const;
+
+/** A cell: `-` where the API gives null (for `successful`: it does not say whether the registration is active). */
+function cell(value: string | boolean | null): string {
+    return value === null ? "-" : printableValue(String(value));
+}
 
 export function registrationsTable(registrations: readonly SipRegistrationData[]): string {
     if (registrations.length === 0) return "(no SIP registrations)\n";
     // Values come from the API: each printable, on its line.
-    const rows = registrations.map((registration) =>
-        COLUMNS.map((column) => printableValue(registration[column] ?? "-")),
-    );
+    const rows = registrations.map((registration) => COLUMNS.map((column) => cell(registration[column])));
     const widths = COLUMNS.map((column, index) =>
         Math.max(column.length, ...rows.map((row) => (row[index] ?? "").length)),
     );

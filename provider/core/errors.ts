@@ -22,6 +22,8 @@
  * - `conflict`: another writer changed the account while the managed form wrote it; the key now
  *   reaches another account than the one the state records, or than the one read before a write;
  *   the CLI's allowlist lock is held by another run of the same user, or cannot be taken.
+ * - `not_active`: a SIP registration with `waitForActiveSeconds` did not become active in time, or
+ *   the API says its REGISTER failed (`successful: false`); the registration is still recorded.
  */
 export type UltravoxErrorCode =
     | "config"
@@ -34,7 +36,8 @@ export type UltravoxErrorCode =
     | "network"
     | "invalid_response"
     | "invalid_input"
-    | "conflict";
+    | "conflict"
+    | "not_active";
 
 /** What `UltravoxError`'s constructor takes besides the code and the message. */
 export interface UltravoxErrorOptions {

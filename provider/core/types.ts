@@ -87,6 +87,11 @@ export interface SipRegistrationData {
     outboundProxy: string | null;
     /** The authentication user when it differs from `username`, or null. */
     authUser: string | null;
+    /**
+     * Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API
+     * says; null when it does not say (an older API, or not tried yet).
+     */
+    successful: boolean | null;
 }
 
 /** What a registration is created with; `password` is write-only. */

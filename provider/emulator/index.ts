@@ -8,5 +8,6 @@ export type {
     EmulatorOptions,
     EmulatorRegistration,
     EmulatorSipConfig,
+    EmulatorSipOptions,
     RecordedRequest,
 } from "./types";

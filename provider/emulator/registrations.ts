@@ -22,7 +22,7 @@ export interface Answer {
 /** A registration as the API serves it: everything but the password. */
 function served(registration: EmulatorRegistration): Record<string, unknown> {
     const { password: _writeOnly, ...rest } = registration;
-    return { outboundProxy: null, authUser: null, ...rest };
+    return { outboundProxy: null, authUser: null, successful: null, ...rest };
 }
 
 /** The request's JSON body, or the DRF answer for a body that is not JSON. */
@@ -46,6 +46,8 @@ export class RegistrationsEndpoint {
     constructor(
         private readonly registrations: () => EmulatorRegistration[],
         private readonly now: () => number,
+        /** After every write: the SIP clients follow the registrations. */
+        private readonly changed: () => void = () => undefined,
     ) {}
 
     route(req: IncomingMessage, method: string, path: string, body: Buffer): Answer {
@@ -63,6 +65,7 @@ export class RegistrationsEndpoint {
         if (method === "PATCH") return this.#patch(req, body, found);
         if (method === "DELETE") {
             list.splice(index, 1);
+            this.changed();
             return { status: 204, body: undefined };
         }
         return notAllowed(method, "GET, PATCH, DELETE, HEAD");
@@ -103,6 +106,7 @@ export class RegistrationsEndpoint {
             authUser: result.data.authUser ?? null,
         };
         this.registrations().push(registration);
+        this.changed();
         return { status: 201, body: served(registration) };
     }
 
@@ -114,6 +118,7 @@ export class RegistrationsEndpoint {
         for (const [field, value] of Object.entries(result.data)) {
             if (value !== undefined) Object.assign(found, { [field]: value });
         }
+        this.changed();
         return { status: 200, body: served(found) };
     }
 }

@@ -12,6 +12,7 @@ import { type Clock, type ClockTimer, systemClock } from "../core/clock";
 import { drfErrors } from "./drfErrors";
 import { checkFault, faultBody, RESPONSE_FIELDS } from "./faults";
 import { type Answer, jsonBody, REGISTRATIONS_PATH, RegistrationsEndpoint } from "./registrations";
+import { SipRegistrar } from "./sipRegistrar";
 import type {
     Emulator,
     EmulatorAccount,
@@ -38,6 +39,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
     const emulator = new EmulatorServer(structuredClone(account), options);
     await emulator.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+    emulator.startSip();
     return emulator;
 }
 
@@ -106,12 +108,15 @@ class EmulatorServer implements Emulator {
     readonly #options: EmulatorOptions;
     /** What the faults' delays run on. */
     readonly #clock: Clock;
+    /** The SIP clients of the registrations with a loopback proxy. */
+    readonly #sip: SipRegistrar;
 
     constructor(account: EmulatorAccount, options: EmulatorOptions) {
         this.#account = account;
         this.#keyHashes = account.apiKeys.map(sha256);
         this.#options = options;
         this.#clock = options.clock ?? systemClock;
+        this.#sip = new SipRegistrar(() => this.#account.registrations ?? [], this.#clock, options.sip);
         this.#server.on("connection", (socket) => {
             this.#sockets.add(socket);
             socket.once("close", () => this.#sockets.delete(socket));
@@ -163,17 +168,27 @@ class EmulatorServer implements Emulator {
 
     replaceRegistrations(registrations: EmulatorRegistration[]): void {
         this.#account.registrations = structuredClone(registrations);
+        this.#sip.sync();
+    }
+
+    /** Starts the SIP clients of the registrations the account starts with. */
+    startSip(): void {
+        this.#sip.sync();
+    }
+
+    #registrationList(): EmulatorRegistration[] {
+        this.#account.registrations ??= [];
+        return this.#account.registrations;
     }
 
     readonly #registrations = new RegistrationsEndpoint(
-        () => {
-            this.#account.registrations ??= [];
-            return this.#account.registrations;
-        },
+        () => this.#registrationList(),
         () => this.#clock.now(),
+        () => this.#sip.sync(),
     );
 
-    close(): Promise<void> {
+    async close(): Promise<void> {
+        await this.#sip.close();
         this.#closed = true;
         for (const [timer, clock] of this.#timers) clock.clearTimeout(timer);
         this.#timers.clear();

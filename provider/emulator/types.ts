@@ -20,6 +20,21 @@ export interface EmulatorRegistration {
     proxy: string;
     outboundProxy?: string | null;
     authUser?: string | null;
+    /**
+     * Whether the registration is active, as served (absent: null). The emulator sets it from its
+     * own REGISTERs for a loopback proxy; for any other it stays as given.
+     */
+    successful?: boolean | null;
+}
+
+/** How the emulator's SIP clients behave (`EmulatorOptions.sip`). */
+export interface EmulatorSipOptions {
+    /** The expiry each REGISTER asks for, in seconds. Default 300. */
+    expiresSeconds?: number;
+    /** How long after a failed REGISTER the next one goes. Default 30000 ms. */
+    retryMs?: number;
+    /** How long a REGISTER waits for its final answer, retransmissions included. Default 8000 ms. */
+    transactionTimeoutMs?: number;
 }
 
 export interface EmulatorAccount {
@@ -67,6 +82,8 @@ export interface EmulatorOptions {
      * the real one. A test passes a fake clock (the client's, say) to step through a schedule.
      */
     clock?: Clock;
+    /** How the emulator's SIP clients register with a loopback proxy (docs/emulator.md). */
+    sip?: EmulatorSipOptions;
 }
 
 export interface Emulator {

@@ -5,6 +5,7 @@
  */
 import { clientFromSources, type UltravoxClient } from "../api/client";
 import { type ConnectionOptions, validateBaseUrl } from "../api/settings";
+import type { Clock } from "../core/clock";
 import { UltravoxError } from "../core/errors";
 
 /** Where the connection settings come from, beside the resource's own inputs. */
@@ -20,6 +21,8 @@ export interface LifecycleContext {
     env?: NodeJS.ProcessEnv;
     /** Default: stderr, which the engine shows with the resource. Never given a credential. */
     warn?: (message: string) => void;
+    /** What waits (`waitForActiveSeconds`) run on. Default: the real clock; a test's fake one steps through them. */
+    clock?: Clock;
 }
 
 /** The engine's marker for a value not known yet (preview). */

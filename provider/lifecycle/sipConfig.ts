@@ -86,9 +86,9 @@ export interface DiffResult {
  * A failure after a PATCH may have reached the server: the error carries what the engine must
  * record (`id`, `properties`, `reasons`), the shape the Pulumi SDK's dynamic-provider server reads.
  */
-export interface RecordedFailure {
+export interface RecordedFailure<State = RecordedState> {
     id: string;
-    properties: RecordedState;
+    properties: State;
     reasons: string[];
 }
 

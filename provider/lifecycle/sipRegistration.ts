@@ -9,9 +9,11 @@
 import type { UltravoxClient } from "../api/client";
 import { loadRegistrationSchema } from "../api/loadSchema";
 import type { ConnectionOptions } from "../api/settings";
+import { systemClock } from "../core/clock";
 import { isUltravoxError, UltravoxError } from "../core/errors";
 import { quote } from "../core/quote";
 import type { SipRegistrationData, SipRegistrationInput, SipRegistrationPatch } from "../core/types";
+import { awaitActive, RegistrationNotActive, waitForActiveIssue } from "./awaitActive";
 import {
     type AccountRecord,
     accountRecordOf,
@@ -27,10 +29,12 @@ import {
     UNKNOWN,
     warnWith,
 } from "./connection";
-import type { CheckFailure, DiffResult } from "./sipConfig";
+import type { CheckFailure, DiffResult, RecordedFailure } from "./sipConfig";
 
-/** The fields a program gives; `password` is write-only. */
+/** The fields of the registration a program gives; `password` is write-only. */
 export const REGISTRATION_FIELDS = ["username", "password", "proxy", "outboundProxy", "authUser"] as const;
+/** Every input of the resource: the registration's fields, and how long a create or update waits for it to be active. */
+export const REGISTRATION_INPUTS = [...REGISTRATION_FIELDS, "waitForActiveSeconds"] as const;
 /** The fields the API answers with, compared for drift. */
 const READABLE_FIELDS = ["username", "proxy", "outboundProxy", "authUser"] as const;
 type ReadableField = (typeof READABLE_FIELDS)[number];
@@ -41,6 +45,8 @@ export interface RegistrationProps extends ConnectionOptions {
     proxy?: string;
     outboundProxy?: string | null;
     authUser?: string | null;
+    /** Absent or 0: do not wait. Else create and update read it again until it is active, failing after this long. */
+    waitForActiveSeconds?: number | null;
 }
 
 /**
@@ -105,7 +111,7 @@ export class SipRegistrationLifecycle {
     }
 
     async check(
-        _olds: RegistrationProps,
+        olds: RegistrationProps,
         news: RegistrationProps,
     ): Promise<{ inputs: RegistrationProps; failures: CheckFailure[] }> {
         const known: Record<string, unknown> = {};
@@ -116,7 +122,12 @@ export class SipRegistrationLifecycle {
         }
         const failures = loadRegistrationSchema()
             .registrationInputIssues(known)
-            .map((issue) => ({ property: propertyPath(issue.path), reason: issue.message }));
+            .map((issue) => ({ property: propertyPath(issue.path), reason: issue.message }))
+            .filter((failure) => !(failure.property === "password" && isImportCheck(olds, news)));
+        const waitIssue = containsUnknown(news.waitForActiveSeconds)
+            ? undefined
+            : waitForActiveIssue(news.waitForActiveSeconds);
+        if (waitIssue) failures.push({ property: "waitForActiveSeconds", reason: waitIssue });
         return { inputs: news, failures };
     }
 
@@ -210,9 +221,7 @@ export class SipRegistrationLifecycle {
             () => [],
         );
         const keeper = [created, ...others].sort(byAge)[0] ?? created;
-        if (keeper.registrationId === created.registrationId) {
-            return { id: created.registrationId, outs: stateOf(created, inputs, account) };
-        }
+        if (keeper.registrationId === created.registrationId) return this.#active(account, created, inputs);
         warnWith(
             this.context,
             `Another create of a SIP registration for ${quote(input.username)} at ${quote(input.proxy)} ran at the same moment: this stack keeps the older one (${keeper.registrationId}) and removes the one it has just made (${created.registrationId}).`,
@@ -226,6 +235,33 @@ export class SipRegistrationLifecycle {
             );
         });
         return this.#takeOver(account, keeper, input, inputs);
+    }
+
+    /**
+     * With `waitForActiveSeconds`, the registration once the API says it is active. When it is not,
+     * the failure carries the registration's state, so that the engine records it (it exists) and
+     * the next `up` runs an update, which waits again.
+     */
+    async #active(
+        account: ReachedAccount,
+        written: SipRegistrationData,
+        inputs: RegistrationProps,
+    ): Promise<{ id: string; outs: RegistrationState }> {
+        const seconds = inputs.waitForActiveSeconds ?? 0;
+        if (seconds <= 0) return { id: written.registrationId, outs: stateOf(written, inputs, account) };
+        try {
+            const live = await awaitActive(account.client, written, seconds, this.context.clock ?? systemClock);
+            return { id: live.registrationId, outs: stateOf(live, inputs, account) };
+        } catch (error) {
+            const last = error instanceof RegistrationNotActive ? error.registration : written;
+            const recorded: RecordedFailure<RegistrationState> = {
+                id: written.registrationId,
+                properties: stateOf(last, inputs, account),
+                // The engine prints only the reasons of a recorded failure: keep the code in them.
+                reasons: [String(error)],
+            };
+            throw Object.assign(error as Error, recorded);
+        }
     }
 
     /** The one registration of this user at this proxy; several are a conflict that names which to keep and which to remove. */
@@ -253,7 +289,7 @@ export class SipRegistrationLifecycle {
             outboundProxy: input.outboundProxy ?? null,
             authUser: input.authUser ?? null,
         });
-        return { id: updated.registrationId, outs: stateOf(updated, inputs, account) };
+        return this.#active(account, updated, inputs);
     }
 
     /** A refresh: the live registration, or nothing when it is gone (the engine then forgets it). */
@@ -303,14 +339,17 @@ export class SipRegistrationLifecycle {
             if (live[field] !== wanted(news, field)) Object.assign(patch, { [field]: input[field] ?? null });
         }
         if (olds.password !== input.password) patch.password = input.password;
-        if (Object.keys(patch).length === 0) return { outs: stateOf(live, news, account) };
-        const updated = await client.updateSipRegistration(id, patch).catch((error: unknown) => {
-            throw withNextStep(
-                error,
-                "The next `pulumi up` reads the registration and sends what still differs from the program, the password included (it cannot be read back).",
-            );
-        });
-        return { outs: stateOf(updated, news, account) };
+        const written =
+            Object.keys(patch).length === 0
+                ? live
+                : await client.updateSipRegistration(id, patch).catch((error: unknown) => {
+                      throw withNextStep(
+                          error,
+                          "The next `pulumi up` reads the registration and sends what still differs from the program, the password included (it cannot be read back).",
+                      );
+                  });
+        // Also without a PATCH: after a failed wait (the engine updates a resource it recorded so), it waits again.
+        return { outs: (await this.#active(account, written, news)).outs };
     }
 
     /** Every registration of the account (the functions' `getSipRegistrations`). */
@@ -338,6 +377,21 @@ export class SipRegistrationLifecycle {
             );
         });
     }
+}
+
+/**
+ * The engine's check of an imported registration: the inputs read (`adopt`) as both olds and news.
+ * The API never gives the password, so its absence there is no failure (the program supplies it,
+ * and the first `up` writes it); a create without one, whose olds are empty, still fails.
+ */
+function isImportCheck(olds: RegistrationProps, news: RegistrationProps): boolean {
+    if (news.password !== undefined || olds.password !== undefined || olds.username === undefined) return false;
+    const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
+    return [...keys].every(
+        (key) =>
+            JSON.stringify(olds[key as keyof RegistrationProps]) ===
+            JSON.stringify(news[key as keyof RegistrationProps]),
+    );
 }
 
 /** A stand-in that passes the field's own rule, for a value not known at preview. */

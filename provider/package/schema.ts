@@ -87,6 +87,17 @@ const registrationReadable = {
     registrationId: { ...string, description: "The API's id of the registration." },
     created: { ...string, description: "When it was created (ISO 8601)." },
     ...registrationWritable,
+    successful: {
+        type: "boolean",
+        description:
+            "Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.",
+    },
+} as const;
+
+const waitForActiveSeconds = {
+    type: "integer",
+    description:
+        "Absent or 0: don't wait. Else create and update read the registration again until the API says it is active (`successful: true`), and fail (`not_active`) if it turns false or after this many seconds (at most 3600). The registration stays recorded either way, and the next `up` waits again.",
 } as const;
 
 const settingsDescription = {
@@ -196,7 +207,7 @@ export const packageSchema = {
                 "`pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: the first `up` after it writes the program's password.",
             properties: { ...registrationReadable, password: registrationInputs.password },
             required: ["registrationId", "created", "username", "proxy"],
-            inputProperties: registrationInputs,
+            inputProperties: { ...registrationInputs, waitForActiveSeconds },
             requiredInputs: ["username", "password", "proxy"],
         },
         [SIP_CONFIG_TYPE]: {

@@ -4,9 +4,9 @@
  * the way in, and the connection settings taken from the provider's configuration.
  */
 
-import type { DiffResult } from "../lifecycle/sipConfig";
+import { type DiffResult, recordedFailureOf } from "../lifecycle/sipConfig";
 import {
-    REGISTRATION_FIELDS,
+    REGISTRATION_INPUTS,
     REGISTRATION_SECRET_NAMES,
     type RegistrationProps,
     type RegistrationState,
@@ -19,6 +19,14 @@ function toWire(state: RegistrationState): WireProperties {
     return wrapSecrets({ ...state }, REGISTRATION_SECRET_NAMES);
 }
 
+/** A recorded failure's state (a registration that is not active) leaves in the wire form too, secrets wrapped. */
+function recordedOnWire(error: unknown): unknown {
+    const recorded = recordedFailureOf(error);
+    if (recorded)
+        Object.assign(error as Error, { properties: toWire(recorded.properties as unknown as RegistrationState) });
+    return error;
+}
+
 export class SipRegistrationResource {
     private readonly lifecycle: SipRegistrationLifecycle;
 
@@ -27,7 +35,7 @@ export class SipRegistrationResource {
     }
 
     async check(olds: WireProperties, news: WireProperties): Promise<{ property: string; reason: string }[]> {
-        const unknownNames = unknownInputs(news, REGISTRATION_FIELDS, "SipRegistration");
+        const unknownNames = unknownInputs(news, REGISTRATION_INPUTS, "SipRegistration");
         const checked = await this.lifecycle.check(
             unwrapSecrets(olds) as RegistrationProps,
             unwrapSecrets(news) as RegistrationProps,
@@ -44,7 +52,9 @@ export class SipRegistrationResource {
     }
 
     async create(news: WireProperties): Promise<{ id: string; properties: WireProperties }> {
-        const created = await this.lifecycle.create(unwrapSecrets(news) as RegistrationProps);
+        const created = await this.lifecycle
+            .create(unwrapSecrets(news) as RegistrationProps)
+            .catch((error: unknown) => Promise.reject(recordedOnWire(error)));
         return { id: created.id, properties: toWire(created.outs) };
     }
 
@@ -63,11 +73,9 @@ export class SipRegistrationResource {
     }
 
     async update(id: string, olds: WireProperties, news: WireProperties): Promise<WireProperties> {
-        const updated = await this.lifecycle.update(
-            id,
-            unwrapSecrets(olds) as RegistrationState,
-            unwrapSecrets(news) as RegistrationProps,
-        );
+        const updated = await this.lifecycle
+            .update(id, unwrapSecrets(olds) as RegistrationState, unwrapSecrets(news) as RegistrationProps)
+            .catch((error: unknown) => Promise.reject(recordedOnWire(error)));
         return toWire(updated.outs);
     }
 

@@ -90,8 +90,12 @@ export async function registrationDiff(
     return registrations.diff(id, olds, news);
 }
 
-export async function registrationCreate(inputs: RegistrationProps): Promise<pulumi.dynamic.CreateResult> {
-    return registrations.create(inputs);
+export async function registrationCreate(
+    inputs: RegistrationProps & { __provider?: string },
+): Promise<pulumi.dynamic.CreateResult> {
+    return registrations
+        .create(inputs)
+        .catch((error: unknown) => Promise.reject(withProvider(error, inputs.__provider)));
 }
 
 export async function registrationRead(
@@ -106,9 +110,11 @@ export async function registrationRead(
 export async function registrationUpdate(
     id: string,
     olds: RegistrationState,
-    news: RegistrationProps,
+    news: RegistrationProps & { __provider?: string },
 ): Promise<pulumi.dynamic.UpdateResult> {
-    return registrations.update(id, olds, news);
+    return registrations
+        .update(id, olds, news)
+        .catch((error: unknown) => Promise.reject(withProvider(error, news.__provider)));
 }
 
 export async function registrationDelete(id: string, props: RegistrationState): Promise<void> {

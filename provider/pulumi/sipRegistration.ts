@@ -16,6 +16,13 @@ export interface SipRegistrationArgs extends ConnectionInputs {
     outboundProxy?: pulumi.Input<string | null>;
     /** The authentication user, when it differs from `username` (at most 60 characters). */
     authUser?: pulumi.Input<string | null>;
+    /**
+     * Absent or 0: don't wait. Else create and update read the registration again until the API
+     * says it is active (`successful: true`), and fail (`not_active`) if it turns false or after
+     * this many seconds (at most 3600). The registration stays recorded either way, and the next
+     * `up` waits again.
+     */
+    waitForActiveSeconds?: pulumi.Input<number>;
 }
 
 /** What `SipRegistration.get` reads from: the connection settings; the other fields are not used. */
@@ -26,6 +33,7 @@ export interface SipRegistrationState extends ConnectionInputs {
     proxy?: pulumi.Input<string>;
     outboundProxy?: pulumi.Input<string | null>;
     authUser?: pulumi.Input<string | null>;
+    successful?: pulumi.Input<boolean | null>;
     password?: pulumi.Input<string>;
 }
 
@@ -36,6 +44,7 @@ const OUTPUT_NAMES = [
     "proxy",
     "outboundProxy",
     "authUser",
+    "successful",
     "password",
 ] as const;
 
@@ -55,6 +64,11 @@ export class SipRegistration extends pulumi.dynamic.Resource {
     declare readonly proxy: pulumi.Output<string>;
     declare readonly outboundProxy: pulumi.Output<string | null>;
     declare readonly authUser: pulumi.Output<string | null>;
+    /**
+     * Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API
+     * last said: at the create or update, or at `pulumi refresh`; null when it does not say.
+     */
+    declare readonly successful: pulumi.Output<boolean | null>;
     /** Secret: the password the stack last wrote (the API never returns it). */
     declare readonly password: pulumi.Output<string>;
 
@@ -128,6 +142,7 @@ export class SipRegistration extends pulumi.dynamic.Resource {
                   proxy: args.proxy,
                   outboundProxy: args.outboundProxy,
                   authUser: args.authUser,
+                  waitForActiveSeconds: args.waitForActiveSeconds,
                   apiKey: args.apiKey === undefined ? undefined : pulumi.secret(args.apiKey),
                   baseUrl: args.baseUrl,
                   timeoutMs: args.timeoutMs,

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { kamailioSubscriber } from "pulumi-ultravox";
 import { type Emulator, startEmulator } from "pulumi-ultravox/emulator";
 import { account, TEST_API_KEY } from "../helpers/fixtures";
-import { type CliResult, Engine, requirePulumi } from "./helpers/engine";
+import { type CliResult, Engine, requirePulumi, stateResource } from "./helpers/engine";
 import { LANGUAGES, type Language, requireLanguageTools } from "./helpers/languages";
 import { printed, Steps } from "./helpers/steps";
 import { testProgram } from "./helpers/testPrograms";
@@ -83,6 +83,27 @@ describe("e2e: YAML, Python and Go register a cloud PBX through the ultravox plu
                 expectStateFilesClean();
             });
 
+            it("successful in every language: null while the API does not say; a refresh reads true without a diff on the inputs", async () => {
+                // The emulator never contacts a proxy off loopback: it does not say.
+                expect((await engine.stackOutputs(dir, stack)).successful ?? null).to.equal(null);
+                const [registration] = emulator.account.registrations ?? [];
+                if (!registration) throw new Error("no registration");
+                // As the service says once its REGISTER is answered.
+                emulator.replaceRegistrations([{ ...registration, successful: true }]);
+                await ok(engine.cli(["refresh", "--yes", "--stack", stack], dir, 240_000));
+                const exported = await ok(engine.cli(["stack", "export", "--stack", stack], dir));
+                const refreshed = stateResource(JSON.parse(exported.stdout), "ultravox:index:SipRegistration");
+                expect(refreshed.outputs.successful).to.equal(true);
+                const previewed = await preview();
+                steps.record(previewed);
+                expect(previewed.code, printed(previewed)).to.equal(0);
+                expect(previewed.stdout).to.not.match(/ultravox:index:SipRegistration\s+registration\s+update/);
+                emulator.clearRequests();
+                await ok(up());
+                expect(emulator.requests.filter((request) => request.method !== "GET")).to.deep.equal([]);
+                expect((await engine.stackOutputs(dir, stack)).successful).to.equal(true);
+            });
+
             it("a rotated password is PATCHed in place, alone", async () => {
                 await ok(engine.cli(["config", "set", "--secret", "pbxPassword", ROTATED, "--stack", stack], dir));
                 emulator.clearRequests();
@@ -138,7 +159,7 @@ describe("e2e: YAML, Python and Go register a cloud PBX through the ultravox plu
                 ["pbxPassword", PASSWORD, "secret"],
             ]);
             const generated = path.join(dir, "generated.yaml");
-            await ok(
+            const imported = await ok(
                 engine.cli(
                     [
                         "import",
@@ -156,6 +177,10 @@ describe("e2e: YAML, Python and Go register a cloud PBX through the ultravox plu
                     240_000,
                 ),
             );
+            // The engine checks the imported inputs: the missing password (the API never gives it) is no failure.
+            expect(printed(imported)).to.not.contain("failed to validate");
+            expect(printed(imported)).to.not.contain("has a problem");
+            expect(printed(imported)).to.not.match(/warning/i);
             const code = fs.readFileSync(generated, "utf8");
             steps.transcript.push(code);
             expect(code).to.contain("type: ultravox:SipRegistration");
@@ -179,6 +204,29 @@ describe("e2e: YAML, Python and Go register a cloud PBX through the ultravox plu
             await ok(engine.cli(["destroy", "--yes", "--stack", stack], dir, 240_000));
             expect(emulator.account.registrations).to.deep.equal([]);
             expectStateFilesClean();
+        });
+    });
+
+    describe("yaml: a create without a password", () => {
+        it("fails at preview, naming the password, and sends nothing", async () => {
+            const stack = "registration-no-password";
+            const dir = engine.projectDir("yaml-registration-no-password", {
+                runtime: "yaml",
+                packages: { ultravox: "../../provider/package/plugin" },
+            });
+            fs.appendFileSync(
+                path.join(dir, "Pulumi.yaml"),
+                "resources:\n  registration:\n    type: ultravox:SipRegistration\n    properties:\n      username: ultravox\n      proxy: pbx.example.test\n",
+            );
+            await initStack(dir, stack, [
+                ["ultravox:apiKey", TEST_API_KEY, "secret"],
+                ["ultravox:baseUrl", emulator.url],
+            ]);
+            emulator.clearRequests();
+            const previewed = steps.record(await engine.cli(["preview", "--stack", stack], dir, 240_000));
+            expect(previewed.code, printed(previewed)).to.not.equal(0);
+            expect(printed(previewed)).to.match(/password/);
+            expect(emulator.requests.filter((request) => request.method !== "GET")).to.deep.equal([]);
         });
     });
 

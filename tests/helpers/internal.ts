@@ -24,3 +24,12 @@ export const sipConfigLifecycle = require(
 export const packageSchema = require(
     path.join(distDir, "package/schema"),
 ) as typeof import("../../dist/package/schema");
+export const sipDigest = require(
+    path.join(distDir, "emulator/sip/digest"),
+) as typeof import("../../dist/emulator/sip/digest");
+export const sipMessage = require(
+    path.join(distDir, "emulator/sip/message"),
+) as typeof import("../../dist/emulator/sip/message");
+export const sipTarget = require(
+    path.join(distDir, "emulator/sip/target"),
+) as typeof import("../../dist/emulator/sip/target");

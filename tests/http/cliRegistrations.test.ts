@@ -29,6 +29,7 @@ describe("CLI: registrations list and remove", function () {
                 proxy: "pbx.example.com",
                 outboundProxy: null,
                 authUser: null,
+                successful: true,
             },
             {
                 registrationId: SECOND,
@@ -53,11 +54,23 @@ describe("CLI: registrations list and remove", function () {
         expect(listed.code, listed.stderr).to.equal(0);
         expect(listed.stdout).to.equal(
             [
-                "registrationId                        username  proxy            outboundProxy  authUser  created",
-                `${FIRST}  ultravox  pbx.example.com  -              -         2026-12-01T10:00:00Z`,
+                "registrationId                        username  proxy            outboundProxy  authUser  successful  created",
+                `${FIRST}  ultravox  pbx.example.com  -              -         true        2026-12-01T10:00:00Z`,
                 "",
             ].join("\n"),
         );
+        // false as the API says it; an answer without the field (an older API): not known, "-".
+        const [first] = emulator.account.registrations ?? [];
+        if (!first) throw new Error("no registration");
+        const { successful: _absent, ...older } = { ...first, registrationId: SECOND };
+        emulator.replaceRegistrations([{ ...first, successful: false }, older]);
+        const statuses = await cli(["registrations", "list"], env);
+        expect(statuses.stdout.split("\n").map((line) => line.split(/\s+/)[5])).to.deep.equal([
+            "successful",
+            "false",
+            "-",
+            undefined,
+        ]);
         expect(listed.stdout + listed.stderr).to.not.contain("never-shown");
     });
 
@@ -73,6 +86,7 @@ describe("CLI: registrations list and remove", function () {
                 proxy: "pbx.example.com",
                 outboundProxy: null,
                 authUser: null,
+                successful: true,
             },
         ]);
     });

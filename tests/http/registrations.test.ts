@@ -63,6 +63,7 @@ describe("client: SIP registrations against the emulator", function () {
             proxy: "pbx.example.com",
             outboundProxy: "edge.example.com:5061",
             authUser: null,
+            successful: null,
         } satisfies SipRegistrationData);
         expect(JSON.stringify(listed)).to.not.contain("secret-");
     });
@@ -223,6 +224,30 @@ describe("client: SIP registrations against the emulator", function () {
             const error = await failure(client().listSipRegistrations());
             expect(error.code).to.equal("invalid_response");
             expect(error.issues).to.deep.equal(["results.0.username"]);
+        });
+
+        it("reads successful as the API says it: true, false, null, or absent (an older API) as null; anything else is refused", async () => {
+            const { successful: _absent, ...older } = { ...stored(3), successful: null };
+            emulator.replaceRegistrations([
+                { ...stored(0), successful: true },
+                { ...stored(1), successful: false },
+                { ...stored(2), successful: null },
+            ]);
+            expect(
+                (await client().listSipRegistrations()).map((registration) => registration.successful),
+            ).to.deep.equal([true, false, null]);
+            emulator.addFault({ method: "GET", path: "/api/sip/registrations", body: page(null, [older]) });
+            expect(
+                (await client().listSipRegistrations()).map((registration) => registration.successful),
+            ).to.deep.equal([null]);
+            emulator.addFault({
+                method: "GET",
+                path: "/api/sip/registrations",
+                body: page(null, [{ ...stored(1), successful: "true" }]),
+            });
+            const error = await failure(client().listSipRegistrations());
+            expect(error.code).to.equal("invalid_response");
+            expect(error.issues).to.deep.equal(["results.0.successful"]);
         });
     });
 });

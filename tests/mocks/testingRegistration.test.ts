@@ -22,6 +22,7 @@ describe("pulumi-ultravox/testing: SipRegistration against the mocked account", 
                     username: "existing",
                     password: "existing-password",
                     proxy: "old-pbx.example.com",
+                    successful: true,
                 },
             ],
         });
@@ -40,14 +41,18 @@ describe("pulumi-ultravox/testing: SipRegistration against the mocked account", 
         expect(id.value).to.match(/^[0-9a-f-]{36}$/);
         expect(await settle(registration.username)).to.deep.equal({ value: "ultravox", secret: false });
         expect((await settle(registration.outboundProxy)).value).to.equal(null);
+        // The mocked account does not contact a proxy off loopback: the API does not say.
+        expect((await settle(registration.successful)).value).to.equal(null);
         expect(await settle(registration.password)).to.deep.equal({ value: "a-registration-password", secret: true });
         const listed = await ultravox.getSipRegistrations();
         expect(listed.registrations.map((r) => r.username)).to.deep.equal(["existing", "ultravox"]);
+        expect(listed.registrations.map((r) => r.successful)).to.deep.equal([true, null]);
     });
 
     it("SipRegistration.get reads one by id, without a password", async () => {
         const existing = ultravox.SipRegistration.get("existing", EXISTING);
         expect(await settle(existing.proxy)).to.deep.equal({ value: "old-pbx.example.com", secret: false });
+        expect(await settle(existing.successful)).to.deep.equal({ value: true, secret: false });
         expect((await settle(existing.password)).value).to.equal(undefined);
     });
 

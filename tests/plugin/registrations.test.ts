@@ -104,6 +104,8 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
             proxy: "pbx.example.com",
             outboundProxy: null,
             authUser: null,
+            // The emulator does not contact a proxy off loopback: it does not say.
+            successful: null,
             password: PASSWORD,
             accountBaseUrl: "<emulator>",
             accountDomain: DOMAIN,
@@ -223,6 +225,47 @@ describe("plugin: SipRegistration through both doors (dynamic provider and ultra
             expect(door.emulator.account.registrations?.[0]?.password).to.equal(ROTATED);
             expect(door.plugin.output().stderr).to.contain("already exists");
         }
+    });
+
+    it("waitForActiveSeconds: a false after the write fails the create with not_active through both, the registration kept; getSipRegistrations gives successful", async () => {
+        for (const door of doors()) {
+            // The per-id reads of the wait: the service has tried, and the PBX refused.
+            door.emulator.addFault({
+                method: "GET",
+                path: "/api/sip/registrations/",
+                times: 5,
+                before: (emulator) => {
+                    const [registration] = emulator.account.registrations ?? [];
+                    if (registration) emulator.replaceRegistrations([{ ...registration, successful: false }]);
+                },
+            });
+        }
+        const failures = await both((door) =>
+            refusal(
+                door.plugin
+                    .check(door.urn, {}, door.inputs({ ...base, waitForActiveSeconds: 5 }))
+                    .then((checked) => door.plugin.create(door.urn, checked.inputs)),
+            ),
+        );
+        for (const [index, door] of doors().entries()) {
+            const id = door.emulator.account.registrations?.[0]?.registrationId;
+            expect(failures[index]?.details, door.name).to.contain(
+                `The SIP registration ${id} of "ultravox" at "pbx.example.com" is not active: the API says successful=false`,
+            );
+            expect(door.emulator.account.registrations, door.name).to.have.length(1);
+        }
+        const listed = await packaged.plugin.invoke("ultravox:index:getSipRegistrations", {});
+        expect((listed.registrations as Props[]).map((registration) => registration.successful)).to.deep.equal([false]);
+        const refused = await both((door) =>
+            door.plugin.check(door.urn, {}, door.inputs({ ...base, waitForActiveSeconds: 3601 })),
+        );
+        expect(refused[1].failures).to.deep.equal(refused[0].failures);
+        expect(refused[1].failures).to.deep.equal([
+            {
+                property: "waitForActiveSeconds",
+                reason: "Must be a whole number of seconds from 0 (do not wait) to 3600",
+            },
+        ]);
     });
 
     it("import through the plugin: the readable fields as inputs, no password; the first update writes the program's", async () => {

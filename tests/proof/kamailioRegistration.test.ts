@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { kamailioSubscriber, UltravoxError } from "pulumi-ultravox";
-import { kamcmd, startKamailio } from "../helpers/kamailio";
+import { kamcmd, registrarCfg, startKamailio } from "../helpers/kamailio";
 import { type RunResult, run, type StartedProcess } from "../helpers/process";
 import { freeUdpPort, removeDir, requireTools, tempDir } from "../helpers/tools";
 
@@ -18,61 +18,6 @@ const DOMAIN = "pbx.example.test";
 /** db_text's column separator and escape character in it: the renderer must escape both. */
 const PASSWORD = "pa:ss\\w0rd;x";
 const WRONG = "pa:ss\\w0rd;y";
-
-function kamailioCfg(dir: string, port: number, mode: "ha1" | "password"): string {
-    return `#!KAMAILIO
-# A registrar for the account Ultravox registers as, for the proof.
-debug=2
-log_stderror=yes
-children=1
-listen=udp:127.0.0.1:${port}
-auto_aliases=no
-dns=no
-rev_dns=no
-disable_tcp=yes
-disable_sctp=yes
-
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "maxfwd.so"
-loadmodule "xlog.so"
-loadmodule "textops.so"
-loadmodule "db_text.so"
-loadmodule "auth.so"
-loadmodule "auth_db.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "ctl.so"
-modparam("ctl", "binrpc", "unixs:${dir}/ctl.sock")
-modparam("auth_db", "db_url", "text://${dir}/db")
-modparam("auth_db", "use_domain", 1)
-${
-    mode === "ha1"
-        ? `modparam("auth_db", "calculate_ha1", 0)\nmodparam("auth_db", "password_column", "ha1")`
-        : `modparam("auth_db", "calculate_ha1", 1)\nmodparam("auth_db", "password_column", "password")`
-}
-# The location table in memory: registrar needs no database table for the proof.
-modparam("usrloc", "db_mode", 0)
-
-request_route {
-    if (!mf_process_maxfwd_header("10")) {
-        sl_send_reply("483", "Too Many Hops");
-        exit;
-    }
-    if (!is_method("REGISTER")) {
-        sl_send_reply("405", "Method Not Allowed");
-        exit;
-    }
-    if (!www_authorize("$td", "subscriber")) {
-        xlog("L_NOTICE", "challenge for $tu ($rc)\\n");
-        www_challenge("$td", "0");
-        exit;
-    }
-    if (!save("location")) sl_reply_error();
-}
-`;
-}
 
 /** A REGISTER, challenged, then sent again with the digest of `password`; the second answer must be `expected`. */
 function registerScenario(password: string, expected: 200 | 401): string {
@@ -136,7 +81,7 @@ describe("proof: Kamailio loads the rendered subscriber, and a REGISTER with dig
         fs.writeFileSync(path.join(where, "db", "version"), rendered.versionTable);
         const port = await freeUdpPort();
         const cfg = path.join(where, "kamailio.cfg");
-        fs.writeFileSync(cfg, kamailioCfg(where, port, mode));
+        fs.writeFileSync(cfg, registrarCfg(where, port, mode));
         const check = await run(tools.kamailio as string, ["-c", "-f", cfg], { timeoutMs: 10_000 });
         expect(check.code, check.stderr).to.equal(0);
         const daemon = await startKamailio(tools, cfg, daemons);

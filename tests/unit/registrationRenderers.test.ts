@@ -22,15 +22,15 @@ function refusal(call: () => unknown): UltravoxError {
 }
 
 describe("registration renderers: the account Ultravox registers as, for the PBX", () => {
-    it("asteriskRegistrationAccount: auth, aor of one contact, endpoint; the password's ; and \\ escaped", () => {
+    it("asteriskRegistrationAccount: auth, aor of one contact, endpoint, named after username; only the password's ; escaped (main/config.c)", () => {
         expect(asteriskRegistrationAccount(ACCOUNT, { transportSection: "transport-tls" })).to.deep.equal({
             text: [
                 "; Ultravox registers here as ultravox (a SipRegistration of the same username and password).",
                 "[ultravox]",
                 "type=auth",
                 "auth_type=userpass",
-                "username=ultravox",
-                "password=s3cret\\;pa\\\\ss<&>\"'",
+                "username = ultravox",
+                "password = s3cret\\;pa\\ss<&>\"'",
                 "",
                 "[ultravox]",
                 "type=aor",
@@ -51,9 +51,19 @@ describe("registration renderers: the account Ultravox registers as, for the PBX
         });
     });
 
-    it("authenticates as authUser when it is given", () => {
-        const text = asteriskRegistrationAccount({ ...ACCOUNT, authUser: "auth-7" }, { endpointName: "uv" }).text;
-        expect(text).to.contain("[uv]\ntype=auth\nauth_type=userpass\nusername=auth-7\n");
+    it("authenticates as authUser when it is given; a username other than endpointName names the sections (Asterisk matches the From and To user)", () => {
+        const text = asteriskRegistrationAccount({ ...ACCOUNT, username: "uvx-prod", authUser: "auth-7" }).text;
+        expect(text).to.contain("[auth-7]\ntype=auth\nauth_type=userpass\nusername = auth-7\n");
+        expect(text).to.contain("[uvx-prod]\ntype=aor\n");
+        expect(text).to.contain("[uvx-prod]\ntype=endpoint\nauth=auth-7\naors=uvx-prod\n");
+        expect(asteriskRegistrationAccount({ ...ACCOUNT, username: "uvx-prod" }).dialString).to.equal("PJSIP/uvx-prod");
+        expect(
+            asteriskRegistrationAccount({ ...ACCOUNT, username: "uvx-prod" }, { endpointName: "uvx-prod" }).text,
+        ).to.contain("[uvx-prod]\ntype=auth\n");
+        expect(
+            refusal(() => asteriskRegistrationAccount({ ...ACCOUNT, username: "uvx-prod" }, { endpointName: "uv" }))
+                .issues,
+        ).to.deep.equal(["endpointName"]);
         expect(freeswitchDirectoryUser({ ...ACCOUNT, authUser: "auth-7" }).xml).to.contain('<user id="auth-7">');
     });
 

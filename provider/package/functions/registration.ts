@@ -32,17 +32,19 @@ function accountOf(args: Args): RegistrationAccount {
 export const registrationFunctions: Record<string, PackageFunction> = {
     [`${TYPE_PREFIX}asteriskRegistrationAccount`]: describedAs<RegistrationAccount & AsteriskRegistrationOptions>()({
         description:
-            "pjsip.conf sections for the account Ultravox registers as (an auth, an aor of one contact, an endpoint), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`).",
+            "pjsip.conf sections for the account Ultravox registers as (an auth named after the digest user, an aor of one contact and an endpoint named after `username`, as Asterisk looks them up), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`). Every printable password reads back as written.",
         inputs: object(
             {
                 ...ACCOUNT,
-                endpointName: string("The endpoint's, auth's and aor's section name. Default `ultravox`."),
+                endpointName: string(
+                    "Deprecated: the endpoint and aor are named after `username` (what Asterisk finds them by); when given, it must equal `username`.",
+                ),
                 context: string("The dialplan context calls from Ultravox arrive in. Default `from-ultravox`."),
                 transportSection: string("A `type=transport` section to name in the endpoint. Default none."),
             },
             ACCOUNT_REQUIRED,
         ),
-        outputs: object({ text: string("The pjsip.conf sections."), dialString: string("`PJSIP/<endpointName>`.") }, [
+        outputs: object({ text: string("The pjsip.conf sections."), dialString: string("`PJSIP/<username>`.") }, [
             "text",
             "dialString",
         ]),

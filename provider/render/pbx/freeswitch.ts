@@ -17,8 +17,17 @@ const FREESWITCH_CODECS: Record<UltravoxCodec, string> = {
     ilbc: "iLBC",
 };
 
+const characterReference = (char: string) => `&#${char.charCodeAt(0)};`;
+
+/**
+ * An attribute value FreeSWITCH reads as written. The XML specials become character references;
+ * so do the characters switch_xml.c's `preprocess()` acts on in the raw text before any XML is
+ * parsed: `expand_vars()` replaces `$${var}` (every `$` is written `&#36;`, which covers `${` too),
+ * and a line holding `X-pre-process` in any case is dropped unless it is that directive (the `x`
+ * is written `&#120;`/`&#88;`). Only the XML parser (`switch_xml_decode`) turns them back into text.
+ */
 export function escapeXml(text: string): string {
-    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+    return text.replace(/[&<>"'$]/g, characterReference).replace(/x(?=-pre-process)/gi, characterReference);
 }
 
 /** What `freeswitchGateway` takes: the agents, transport and codecs, and the gateway's and ACL's names. */

@@ -52,9 +52,12 @@ function authUserOf(account: RegistrationAccount): string {
     return account.authUser == null ? checkUser(account.username, "username") : checkUser(account.authUser, "authUser");
 }
 
-/** What `asteriskRegistrationAccount` takes: the sections' name, the context and the transport. */
+/** What `asteriskRegistrationAccount` takes: the context and the transport. */
 export interface AsteriskRegistrationOptions {
-    /** The endpoint's (and its auth's and AOR's) section name. Default `ultravox`. */
+    /**
+     * Deprecated: the endpoint and AOR are named after `username`, which is what Asterisk looks
+     * them up by. When given, it must equal `username`.
+     */
     endpointName?: string;
     /** The dialplan context calls from Ultravox arrive in. Default `from-ultravox`. */
     context?: string;
@@ -66,37 +69,55 @@ export interface AsteriskRegistrationOptions {
 export interface AsteriskRegistrationAccount {
     /** For pjsip.conf: an `auth`, an `aor` that takes Ultravox's one registration, and an `endpoint`. */
     text: string;
-    /** What `Dial()` takes to reach the registered contact: `PJSIP/<endpoint>`; `PJSIP/<user>@<endpoint>` sets the To user. */
+    /** What `Dial()` takes to reach the registered contact: `PJSIP/<username>`; `PJSIP/<user>@<username>` sets the To user. */
     dialString: string;
 }
 
-/** Asterisk's config parser reads `;` as a comment and `\;` as the character. */
-function asteriskValue(text: string): string {
-    return text.replace(/\\/g, "\\\\").replace(/;/g, "\\;");
+/**
+ * A pjsip.conf value as Asterisk's config parser (main/config.c) reads it back: in
+ * `ast_config_internal_load`'s text loader an unescaped `;` starts a comment, and `\;` is read as
+ * `;` (that backslash dropped); no other backslash is an escape, so every other character is
+ * written as it is. `process_text_line` reads `name=>value` as an object assignment, taking the
+ * `>` away, and strips blanks around the value: the value is written after `= `, so that a
+ * leading `>` follows a blank and stays (the password has no leading or trailing blank).
+ */
+export function asteriskValue(text: string): string {
+    return text.replace(/;/g, "\\;");
 }
 
 /**
  * Asterisk PJSIP: the account Ultravox registers with (`auth` with the password, an `aor` with
- * one contact that a new registration replaces, an `endpoint` using both).
+ * one contact that a new registration replaces, an `endpoint` using both). Asterisk finds the
+ * endpoint of a REGISTER by its From user (res_pjsip_endpoint_identifier_user.c,
+ * `username_identify`: the endpoint named so) and the AOR by its To user
+ * (res_pjsip_registrar.c, `find_aor_name`): both are `username`, so the endpoint and the AOR are
+ * named after it; the auth section is named after the digest user (`authUser`, else `username`).
  */
 export function asteriskRegistrationAccount(
     account: RegistrationAccount,
     options: AsteriskRegistrationOptions = {},
 ): AsteriskRegistrationAccount {
-    const endpoint = checkToken(options.endpointName ?? "ultravox", "endpointName");
+    const username = checkUser(account.username, "username");
+    if (options.endpointName !== undefined && options.endpointName !== username) {
+        throw invalidInput(
+            `endpointName ${quote(options.endpointName)} differs from username ${quote(username)}: Asterisk finds the endpoint of Ultravox's REGISTER by its From user and the AOR by its To user, which are the username, so the sections are named after it and another name would get 404. Leave endpointName out.`,
+            "endpointName",
+        );
+    }
+    const endpoint = checkToken(username, "username");
     const context = checkToken(options.context ?? "from-ultravox", "context");
     const transport =
         options.transportSection === undefined ? undefined : checkToken(options.transportSection, "transportSection");
-    checkUser(account.username, "username");
     const authUser = authUserOf(account);
+    const authSection = checkToken(authUser, account.authUser == null ? "username" : "authUser");
     const password = checkPassword(account.password);
     const lines = [
-        `; Ultravox registers here as ${authUser} (a SipRegistration of the same username and password).`,
-        `[${endpoint}]`,
+        `; Ultravox registers here as ${username}${authUser === username ? "" : `, authenticating as ${authUser}`} (a SipRegistration of the same username and password).`,
+        `[${authSection}]`,
         "type=auth",
         "auth_type=userpass",
-        `username=${authUser}`,
-        `password=${asteriskValue(password)}`,
+        `username = ${authUser}`,
+        `password = ${asteriskValue(password)}`,
         "",
         `[${endpoint}]`,
         "type=aor",
@@ -106,7 +127,7 @@ export function asteriskRegistrationAccount(
         `[${endpoint}]`,
         "type=endpoint",
         ...(transport ? [`transport=${transport}`] : []),
-        `auth=${endpoint}`,
+        `auth=${authSection}`,
         `aors=${endpoint}`,
         `context=${context}`,
         "disallow=all",

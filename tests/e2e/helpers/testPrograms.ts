@@ -15,7 +15,14 @@ import { goDriver, type Language, type LanguageProgram, pythonDriver } from "./l
  * owning the allowlist, and a second account's through an explicit provider. `adopt` (Python and
  * Go; YAML adopts with `pulumi import`): SipConfig with the import option.
  */
-export type TestProgramName = "read" | "explicit" | "plain" | "managed" | "adopt" | "registration";
+export type TestProgramName =
+    | "read"
+    | "explicit"
+    | "plain"
+    | "managed"
+    | "adopt"
+    | "registration"
+    | "registrationKamailio";
 
 const PROGRAMS = path.join(REPO_ROOT, "tests", "e2e", "programs");
 const PLUGINS = { providers: [{ name: "ultravox", path: "../../provider/package/plugin" }] };

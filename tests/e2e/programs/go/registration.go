@@ -27,6 +27,7 @@ func Registration(ctx *pulumi.Context) error {
 	})
 	ctx.Export("registrationId", registration.RegistrationId)
 	ctx.Export("registeredProxy", registration.Proxy)
+	ctx.Export("successful", registration.Successful)
 	ctx.Export("subscriberTable", subscriber.SubscriberTable())
 	return nil
 }

@@ -17,4 +17,5 @@ subscriber = ultravox.kamailio_subscriber_output(username="ultravox", password=p
 
 pulumi.export("registrationId", registration.registration_id)
 pulumi.export("registeredProxy", registration.proxy)
+pulumi.export("successful", registration.successful)
 pulumi.export("subscriberTable", subscriber.subscriber_table)

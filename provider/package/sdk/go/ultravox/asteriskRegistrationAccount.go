@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// pjsip.conf sections for the account Ultravox registers as (an auth, an aor of one contact, an endpoint), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`).
+// pjsip.conf sections for the account Ultravox registers as (an auth named after the digest user, an aor of one contact and an endpoint named after `username`, as Asterisk looks them up), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`). Every printable password reads back as written.
 func AsteriskRegistrationAccount(ctx *pulumi.Context, args *AsteriskRegistrationAccountArgs, opts ...pulumi.InvokeOption) (*AsteriskRegistrationAccountResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv AsteriskRegistrationAccountResult
@@ -27,7 +27,7 @@ type AsteriskRegistrationAccountArgs struct {
 	AuthUser *string `pulumi:"authUser"`
 	// The dialplan context calls from Ultravox arrive in. Default `from-ultravox`.
 	Context *string `pulumi:"context"`
-	// The endpoint's, auth's and aor's section name. Default `ultravox`.
+	// Deprecated: the endpoint and aor are named after `username` (what Asterisk finds them by); when given, it must equal `username`.
 	EndpointName *string `pulumi:"endpointName"`
 	// The SipRegistration's `password` (pass the same secret): the result is secret when it is.
 	Password string `pulumi:"password"`
@@ -38,7 +38,7 @@ type AsteriskRegistrationAccountArgs struct {
 }
 
 type AsteriskRegistrationAccountResult struct {
-	// `PJSIP/<endpointName>`.
+	// `PJSIP/<username>`.
 	DialString string `pulumi:"dialString"`
 	// The pjsip.conf sections.
 	Text string `pulumi:"text"`
@@ -54,7 +54,7 @@ type AsteriskRegistrationAccountOutputArgs struct {
 	AuthUser pulumi.StringPtrInput `pulumi:"authUser"`
 	// The dialplan context calls from Ultravox arrive in. Default `from-ultravox`.
 	Context pulumi.StringPtrInput `pulumi:"context"`
-	// The endpoint's, auth's and aor's section name. Default `ultravox`.
+	// Deprecated: the endpoint and aor are named after `username` (what Asterisk finds them by); when given, it must equal `username`.
 	EndpointName pulumi.StringPtrInput `pulumi:"endpointName"`
 	// The SipRegistration's `password` (pass the same secret): the result is secret when it is.
 	Password pulumi.StringInput `pulumi:"password"`
@@ -82,7 +82,7 @@ func (o AsteriskRegistrationAccountResultOutput) ToAsteriskRegistrationAccountRe
 	return o
 }
 
-// `PJSIP/<endpointName>`.
+// `PJSIP/<username>`.
 func (o AsteriskRegistrationAccountResultOutput) DialString() pulumi.StringOutput {
 	return o.ApplyT(func(v AsteriskRegistrationAccountResult) string { return v.DialString }).(pulumi.StringOutput)
 }

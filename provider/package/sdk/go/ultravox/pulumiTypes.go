@@ -1199,6 +1199,8 @@ type SipRegistrationData struct {
 	Proxy string `pulumi:"proxy"`
 	// The API's id of the registration.
 	RegistrationId string `pulumi:"registrationId"`
+	// Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.
+	Successful *bool `pulumi:"successful"`
 	// The SIP user Ultravox registers as (at most 60 characters, no spaces).
 	Username string `pulumi:"username"`
 }
@@ -1241,6 +1243,11 @@ func (o SipRegistrationDataOutput) Proxy() pulumi.StringOutput {
 // The API's id of the registration.
 func (o SipRegistrationDataOutput) RegistrationId() pulumi.StringOutput {
 	return o.ApplyT(func(v SipRegistrationData) string { return v.RegistrationId }).(pulumi.StringOutput)
+}
+
+// Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.
+func (o SipRegistrationDataOutput) Successful() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v SipRegistrationData) *bool { return v.Successful }).(pulumi.BoolPtrOutput)
 }
 
 // The SIP user Ultravox registers as (at most 60 characters, no spaces).

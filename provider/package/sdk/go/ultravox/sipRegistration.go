@@ -28,6 +28,8 @@ type SipRegistration struct {
 	Proxy pulumi.StringOutput `pulumi:"proxy"`
 	// The API's id of the registration.
 	RegistrationId pulumi.StringOutput `pulumi:"registrationId"`
+	// Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.
+	Successful pulumi.BoolPtrOutput `pulumi:"successful"`
 	// The SIP user Ultravox registers as (at most 60 characters, no spaces).
 	Username pulumi.StringOutput `pulumi:"username"`
 }
@@ -104,6 +106,8 @@ type sipRegistrationArgs struct {
 	Proxy string `pulumi:"proxy"`
 	// The SIP user Ultravox registers as (at most 60 characters, no spaces).
 	Username string `pulumi:"username"`
+	// Absent or 0: don't wait. Else create and update read the registration again until the API says it is active (`successful: true`), and fail (`not_active`) if it turns false or after this many seconds (at most 3600). The registration stays recorded either way, and the next `up` waits again.
+	WaitForActiveSeconds *int `pulumi:"waitForActiveSeconds"`
 }
 
 // The set of arguments for constructing a SipRegistration resource.
@@ -118,6 +122,8 @@ type SipRegistrationArgs struct {
 	Proxy pulumi.StringInput
 	// The SIP user Ultravox registers as (at most 60 characters, no spaces).
 	Username pulumi.StringInput
+	// Absent or 0: don't wait. Else create and update read the registration again until the API says it is active (`successful: true`), and fail (`not_active`) if it turns false or after this many seconds (at most 3600). The registration stays recorded either way, and the next `up` waits again.
+	WaitForActiveSeconds pulumi.IntPtrInput
 }
 
 func (SipRegistrationArgs) ElementType() reflect.Type {
@@ -185,6 +191,11 @@ func (o SipRegistrationOutput) Proxy() pulumi.StringOutput {
 // The API's id of the registration.
 func (o SipRegistrationOutput) RegistrationId() pulumi.StringOutput {
 	return o.ApplyT(func(v *SipRegistration) pulumi.StringOutput { return v.RegistrationId }).(pulumi.StringOutput)
+}
+
+// Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.
+func (o SipRegistrationOutput) Successful() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *SipRegistration) pulumi.BoolPtrOutput { return v.Successful }).(pulumi.BoolPtrOutput)
 }
 
 // The SIP user Ultravox registers as (at most 60 characters, no spaces).

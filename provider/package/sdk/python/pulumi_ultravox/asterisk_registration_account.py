@@ -35,7 +35,7 @@ class AsteriskRegistrationAccountResult:
     @pulumi.getter(name="dialString")
     def dial_string(self) -> _builtins.str:
         """
-        `PJSIP/<endpointName>`.
+        `PJSIP/<username>`.
         """
         return pulumi.get(self, "dial_string")
 
@@ -66,11 +66,11 @@ def asterisk_registration_account(auth_user: Optional[_builtins.str] = None,
                                   username: Optional[_builtins.str] = None,
                                   opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableAsteriskRegistrationAccountResult:
     """
-    pjsip.conf sections for the account Ultravox registers as (an auth, an aor of one contact, an endpoint), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`).
+    pjsip.conf sections for the account Ultravox registers as (an auth named after the digest user, an aor of one contact and an endpoint named after `username`, as Asterisk looks them up), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`). Every printable password reads back as written.
 
     :param _builtins.str auth_user: The SipRegistration's `authUser`, when it differs from `username`.
     :param _builtins.str context: The dialplan context calls from Ultravox arrive in. Default `from-ultravox`.
-    :param _builtins.str endpoint_name: The endpoint's, auth's and aor's section name. Default `ultravox`.
+    :param _builtins.str endpoint_name: Deprecated: the endpoint and aor are named after `username` (what Asterisk finds them by); when given, it must equal `username`.
     :param _builtins.str password: The SipRegistration's `password` (pass the same secret): the result is secret when it is.
     :param _builtins.str transport_section: A `type=transport` section to name in the endpoint. Default none.
     :param _builtins.str username: The SipRegistration's `username`: the SIP user Ultravox registers as.
@@ -96,11 +96,11 @@ def asterisk_registration_account_output(auth_user: pulumi.Input[Optional[Option
                                          username: pulumi.Input[Optional[_builtins.str]] = None,
                                          opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[AsteriskRegistrationAccountResult]:
     """
-    pjsip.conf sections for the account Ultravox registers as (an auth, an aor of one contact, an endpoint), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`).
+    pjsip.conf sections for the account Ultravox registers as (an auth named after the digest user, an aor of one contact and an endpoint named after `username`, as Asterisk looks them up), and the dial string of the registered contact (the TypeScript `asteriskRegistrationAccount`). Every printable password reads back as written.
 
     :param _builtins.str auth_user: The SipRegistration's `authUser`, when it differs from `username`.
     :param _builtins.str context: The dialplan context calls from Ultravox arrive in. Default `from-ultravox`.
-    :param _builtins.str endpoint_name: The endpoint's, auth's and aor's section name. Default `ultravox`.
+    :param _builtins.str endpoint_name: Deprecated: the endpoint and aor are named after `username` (what Asterisk finds them by); when given, it must equal `username`.
     :param _builtins.str password: The SipRegistration's `password` (pass the same secret): the result is secret when it is.
     :param _builtins.str transport_section: A `type=transport` section to name in the endpoint. Default none.
     :param _builtins.str username: The SipRegistration's `username`: the SIP user Ultravox registers as.

@@ -531,7 +531,8 @@ class SipRegistrationData(dict):
                  registration_id: _builtins.str,
                  username: _builtins.str,
                  auth_user: Optional[_builtins.str] = None,
-                 outbound_proxy: Optional[_builtins.str] = None):
+                 outbound_proxy: Optional[_builtins.str] = None,
+                 successful: Optional[_builtins.bool] = None):
         """
         A SIP registration as the API gives it (the password is write-only: never given).
 
@@ -541,6 +542,7 @@ class SipRegistrationData(dict):
         :param _builtins.str username: The SIP user Ultravox registers as (at most 60 characters, no spaces).
         :param _builtins.str auth_user: The authentication user, when it differs from `username` (at most 60 characters).
         :param _builtins.str outbound_proxy: A proxy used to reach that server (at most 100 characters).
+        :param _builtins.bool successful: Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.
         """
         pulumi.set(__self__, "created", created)
         pulumi.set(__self__, "proxy", proxy)
@@ -550,6 +552,8 @@ class SipRegistrationData(dict):
             pulumi.set(__self__, "auth_user", auth_user)
         if outbound_proxy is not None:
             pulumi.set(__self__, "outbound_proxy", outbound_proxy)
+        if successful is not None:
+            pulumi.set(__self__, "successful", successful)
 
     @_builtins.property
     @pulumi.getter
@@ -598,5 +602,13 @@ class SipRegistrationData(dict):
         A proxy used to reach that server (at most 100 characters).
         """
         return pulumi.get(self, "outbound_proxy")
+
+    @_builtins.property
+    @pulumi.getter
+    def successful(self) -> Optional[_builtins.bool]:
+        """
+        Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.
+        """
+        return pulumi.get(self, "successful")
 
 

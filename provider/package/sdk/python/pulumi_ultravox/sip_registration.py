@@ -23,7 +23,8 @@ class SipRegistrationArgs:
                  proxy: pulumi.Input[_builtins.str],
                  username: pulumi.Input[_builtins.str],
                  auth_user: pulumi.Input[Optional[_builtins.str]] = None,
-                 outbound_proxy: pulumi.Input[Optional[_builtins.str]] = None):
+                 outbound_proxy: pulumi.Input[Optional[_builtins.str]] = None,
+                 wait_for_active_seconds: pulumi.Input[Optional[_builtins.int]] = None):
         """
         The set of arguments for constructing a SipRegistration resource.
 
@@ -32,6 +33,7 @@ class SipRegistrationArgs:
         :param pulumi.Input[_builtins.str] username: The SIP user Ultravox registers as (at most 60 characters, no spaces).
         :param pulumi.Input[_builtins.str] auth_user: The authentication user, when it differs from `username` (at most 60 characters).
         :param pulumi.Input[_builtins.str] outbound_proxy: A proxy used to reach that server (at most 100 characters).
+        :param pulumi.Input[_builtins.int] wait_for_active_seconds: Absent or 0: don't wait. Else create and update read the registration again until the API says it is active (`successful: true`), and fail (`not_active`) if it turns false or after this many seconds (at most 3600). The registration stays recorded either way, and the next `up` waits again.
         """
         pulumi.set(__self__, "password", password)
         pulumi.set(__self__, "proxy", proxy)
@@ -40,6 +42,8 @@ class SipRegistrationArgs:
             pulumi.set(__self__, "auth_user", auth_user)
         if outbound_proxy is not None:
             pulumi.set(__self__, "outbound_proxy", outbound_proxy)
+        if wait_for_active_seconds is not None:
+            pulumi.set(__self__, "wait_for_active_seconds", wait_for_active_seconds)
 
     @_builtins.property
     @pulumi.getter
@@ -101,6 +105,18 @@ class SipRegistrationArgs:
     def outbound_proxy(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "outbound_proxy", value)
 
+    @_builtins.property
+    @pulumi.getter(name="waitForActiveSeconds")
+    def wait_for_active_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Absent or 0: don't wait. Else create and update read the registration again until the API says it is active (`successful: true`), and fail (`not_active`) if it turns false or after this many seconds (at most 3600). The registration stays recorded either way, and the next `up` waits again.
+        """
+        return pulumi.get(self, "wait_for_active_seconds")
+
+    @wait_for_active_seconds.setter
+    def wait_for_active_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "wait_for_active_seconds", value)
+
 
 @pulumi.type_token("ultravox:index:SipRegistration")
 class SipRegistration(pulumi.CustomResource):
@@ -113,6 +129,7 @@ class SipRegistration(pulumi.CustomResource):
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  proxy: pulumi.Input[Optional[_builtins.str]] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
+                 wait_for_active_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
         A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. `pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: the first `up` after it writes the program's password.
@@ -124,6 +141,7 @@ class SipRegistration(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] password: Write-only: the API never returns it. Always a secret, in the inputs and the outputs.
         :param pulumi.Input[_builtins.str] proxy: The SIP server to register with: a host, host:port or SIP URI (at most 100 characters).
         :param pulumi.Input[_builtins.str] username: The SIP user Ultravox registers as (at most 60 characters, no spaces).
+        :param pulumi.Input[_builtins.int] wait_for_active_seconds: Absent or 0: don't wait. Else create and update read the registration again until the API says it is active (`successful: true`), and fail (`not_active`) if it turns false or after this many seconds (at most 3600). The registration stays recorded either way, and the next `up` waits again.
         """
         ...
     @overload
@@ -154,6 +172,7 @@ class SipRegistration(pulumi.CustomResource):
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  proxy: pulumi.Input[Optional[_builtins.str]] = None,
                  username: pulumi.Input[Optional[_builtins.str]] = None,
+                 wait_for_active_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -174,8 +193,10 @@ class SipRegistration(pulumi.CustomResource):
             if username is None and not opts.urn:
                 raise TypeError("Missing required property 'username'")
             __props__.__dict__["username"] = username
+            __props__.__dict__["wait_for_active_seconds"] = wait_for_active_seconds
             __props__.__dict__["created"] = None
             __props__.__dict__["registration_id"] = None
+            __props__.__dict__["successful"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["password"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(SipRegistration, __self__).__init__(
@@ -206,6 +227,7 @@ class SipRegistration(pulumi.CustomResource):
         __props__.__dict__["password"] = None
         __props__.__dict__["proxy"] = None
         __props__.__dict__["registration_id"] = None
+        __props__.__dict__["successful"] = None
         __props__.__dict__["username"] = None
         return SipRegistration(resource_name, opts=opts, __props__=__props__)
 
@@ -262,6 +284,14 @@ class SipRegistration(pulumi.CustomResource):
         The API's id of the registration.
         """
         return pulumi.get(self, "registration_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def successful(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Whether the registration is active (Ultravox's REGISTER to the proxy succeeded), as the API last said; null when it does not say.
+        """
+        return pulumi.get(self, "successful")
 
     @_builtins.property
     @pulumi.getter
