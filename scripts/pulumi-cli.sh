@@ -40,46 +40,9 @@ cache_root="${PULUMI_ULTRAVOX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ultr
 # Pinned: each go.sum is committed and -mod=readonly refuses any change to it.
 export GOFLAGS="${GOFLAGS:-} -mod=readonly"
 
-# build_cached <name> <module dir> <what> <go build arguments...>: builds one binary of a pinned
-# wrapper module into $cache_root/<name>-<key> unless it is there, and leaves its path in $built.
-build_cached() {
-    local name=$1 module=$2 what=$3
-    shift 3
-    local key cache tmp start
-    key=$(cat "$module/go.mod" "$module/go.sum" "$module"/*.go <(echo "$go_version $*") | sha256sum | cut -c1-16)
-    cache="$cache_root/$name-$key"
-    built="$cache/$name"
-    if [ -x "$built" ]; then
-        say "$what: cached build ($cache)"
-        return
-    fi
-    say "building $what with $go_version"
-    start=$(date +%s)
-    if ! (cd "$module" && go mod download 2>&1 | tail -n 20 >&2); then
-        die "downloading modules for $what failed: the build needs the Go module proxy ($(go env GOPROXY)). Check the network or GOPROXY, then run npm run pulumi-cli again."
-    fi
-    tmp="$cache.tmp.$$"
-    rm -rf "$tmp"
-    mkdir -p "$tmp"
-    # In the background, with a line every 30 s: a cold build takes minutes and says nothing itself.
-    (cd "$module" && go build -trimpath -o "$tmp/$name" "$@") &
-    local pid=$! waited=0
-    while kill -0 "$pid" 2>/dev/null; do
-        sleep 1
-        waited=$((waited + 1))
-        if [ $((waited % 30)) -eq 0 ]; then say "still building $what ($waited s)"; fi
-    done
-    wait "$pid" || die "go build of $what failed (see above)."
-    rm -rf "$cache"
-    mv "$tmp" "$cache"
-    say "built $what in $(($(date +%s) - start)) s: $built"
-}
-
-# install <file> <name>: copies a built binary into .tools/bin atomically.
-install_bin() {
-    cp -f "$1" "$bin/$2.new"
-    mv -f "$bin/$2.new" "$bin/$2"
-}
+# build_cached and install_bin: safe when several builds run at once.
+# shellcheck source=scripts/build-cached.sh
+source "$root/scripts/build-cached.sh"
 
 mkdir -p "$bin"
 # The CLI's first build: a few hundred MB of modules and several minutes of compiling on 2 cores.
