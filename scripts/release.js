@@ -173,7 +173,16 @@ async function main() {
         const schemaFile = path.join(work, "schema.json");
         fs.writeFileSync(schemaFile, JSON.stringify(packageSchemaWith(options.pluginUrl), null, 2));
         const sdk = path.join(work, "sdk");
-        run(tool("ultravox-sdkgen"), ["-schema", schemaFile, "-out", sdk]);
+        run(tool("ultravox-sdkgen"), [
+            "-schema",
+            schemaFile,
+            "-out",
+            sdk,
+            "-readme",
+            path.join(root, "provider", "package", "sdk-README.md"),
+            "-license",
+            path.join(root, "LICENSE"),
+        ]);
 
         // npm: the tarball npm pack makes (already built: no second build through prepack).
         const npmOut = freshFolder(path.join(stage, "npm"));
