@@ -68,3 +68,48 @@ install_bin() {
     cp -f "$1" "$bin/$2.new.$$"
     mv -f "$bin/$2.new.$$" "$bin/$2"
 }
+
+# build_cargo_cached <crate> <version> <binary> <what> <cargo install arguments...>: installs a
+# crate's binary with cargo (--locked: the crate's own Cargo.lock, whose checksums cargo checks
+# against the registry's) into $cache_root/<binary>-<key> unless it is there, under the same lock
+# and rename as build_cached; leaves its path in $built.
+build_cargo_cached() {
+    local crate=$1 version=$2 name=$3 what=$4
+    shift 4
+    local key cache tmp start lock_fd
+    key=$(echo "$crate $version $(cargo --version) $*" | sha256sum | cut -c1-16)
+    cache="$cache_root/$name-$key"
+    built="$cache/bin/$name"
+    if [ -x "$built" ]; then
+        say "$what: cached build ($cache)"
+        return
+    fi
+    mkdir -p "$cache_root"
+    if command -v flock >/dev/null; then
+        exec {lock_fd}>"$cache.lock"
+        flock "$lock_fd"
+        if [ -x "$built" ]; then
+            exec {lock_fd}>&-
+            say "$what: cached build ($cache), built by another run meanwhile"
+            return
+        fi
+    fi
+    say "building $what with $(cargo --version) (once per machine: several minutes)"
+    start=$(date +%s)
+    tmp="$cache.tmp.$$"
+    rm -rf "$tmp"
+    cargo install "$crate" --version "=$version" --locked --root "$tmp" "$@" 2>&1 | tail -n 20 >&2 || true
+    [ -x "$tmp/bin/$name" ] || {
+        rm -rf "$tmp"
+        die "cargo install $crate $version failed (see above): it needs crates.io (check the network, or CARGO_REGISTRIES_*)."
+    }
+    if [ -e "$cache" ] && [ ! -x "$built" ]; then
+        mv "$cache" "$cache.stale.$$" && rm -rf "$cache.stale.$$"
+    fi
+    if ! mv -T "$tmp" "$cache" 2>/dev/null; then
+        rm -rf "$tmp"
+        [ -x "$built" ] || die "could not move the build of $what into $cache."
+    fi
+    [ -z "${lock_fd:-}" ] || exec {lock_fd}>&-
+    say "built $what in $(($(date +%s) - start)) s: $built"
+}

@@ -4,7 +4,7 @@
 # the YAML language host (tools/pulumi-yaml), the SDK generator (tools/sdkgen), a Python venv with
 # the pinned Pulumi Python SDK (tools/python/requirements.txt, from PyPI) in .tools/python, and the
 # Go modules of the Go example (from the Go module proxy); and what the release and its proof need
-# (the Go module-proxy writer, verdaccio).
+# (the Go module-proxy writer, verdaccio, rcodesign).
 #
 # Why from source: the official tarball cannot be downloaded on these machines and no npm or PyPI
 # package ships the binary; the Go module proxy serves its source. The Node.js language host
@@ -112,6 +112,16 @@ if [ "$(cat "$verdaccio/.pins" 2>/dev/null)" != "$lock_key" ]; then
     echo "$lock_key" >"$verdaccio/.pins"
 else
     say "verdaccio: in .tools/verdaccio"
+fi
+
+# rcodesign (the Rust crate apple-codesign, pinned): signs the release's macOS executables ad hoc
+# on Linux, and verifies them in the release proof. Without cargo the release makes no macOS
+# plugin (it says so) and the rest still builds.
+if command -v cargo >/dev/null; then
+    build_cargo_cached apple-codesign 0.29.0 rcodesign "rcodesign (apple-codesign 0.29.0)" --no-default-features
+    install_bin "$built" rcodesign
+else
+    say "cargo is not on PATH: rcodesign is not built, so npm run release cannot sign the macOS executables (install Rust, e.g. your distribution's cargo package, then run npm run pulumi-cli again)."
 fi
 
 printf '%s\n' "$cli_version" >"$bin/.pulumi-version"

