@@ -19,6 +19,7 @@ import { engineMissing, removeDir, tempDir } from "../helpers/tools";
 import {
     type Account,
     goProject,
+    importCommands,
     missingReleaseTools,
     publishToNpm,
     publishToPypi,
@@ -432,6 +433,71 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
         const requestsBefore = plugins.requests.length;
         expectAccount(await project.up());
         expectDownloaded(project.user, requestsBefore);
+    });
+
+    it("YAML: pulumi import of SipConfig and SipRegistration on a fresh PULUMI_HOME, by the docs; the code runs as pasted on another fresh machine", async () => {
+        const registrationId = "00000000-0000-4000-8000-0000000000be";
+        const password = "adopted-pbx-password-1";
+        emulator.replaceRegistrations([
+            {
+                registrationId,
+                created: "2026-12-01T10:00:00Z",
+                username: "adopted",
+                password: "what-the-pbx-had",
+                proxy: "pbx.example.test",
+                outboundProxy: null,
+                authUser: null,
+            },
+        ]);
+        const importer = machine("import");
+        const dir = await importer.project("release-import", "yaml", user);
+        const requestsBefore = plugins.requests.length;
+        for (const command of importCommands(VERSION, `${plugins.url}/release`, registrationId)) {
+            // As typed in the project's folder, whose one stack is selected.
+            const args = command.split(" ").slice(1);
+            expectSucceeded(await importer.pulumi(args, dir), command);
+        }
+        expectDownloaded(importer, requestsBefore);
+        const sipCode = fs.readFileSync(path.join(dir, "sip.yaml"), "utf8");
+        const registrationCode = fs.readFileSync(path.join(dir, "registration.yaml"), "utf8");
+        expect(sipCode).to.match(/^resources:\n {2}sip:\n {4}type: ultravox:SipConfig\n/);
+        expect(registrationCode).to.match(/^resources:\n {2}registration:\n {4}type: ultravox:SipRegistration\n/);
+        // The API never gives a password back: the generator writes "", and the docs say to put
+        // the stack's secret there.
+        expect(registrationCode).to.contain('      password: ""\n');
+        const pasted = [
+            sipCode.trimEnd(),
+            registrationCode
+                .replace(/^resources:\n/, "")
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pulumi YAML interpolation, as the docs write it.
+                .replace('      password: ""', "      password: ${pbxPassword}")
+                .trimEnd(),
+        ].join("\n");
+        fs.appendFileSync(path.join(dir, "Pulumi.yaml"), `config:\n  pbxPassword:\n    type: string\n${pasted}\n`);
+        expectSucceeded(
+            await importer.pulumi(["config", "set", "--secret", "pbxPassword", password, "--stack", "release"], dir),
+            "pulumi config set pbxPassword",
+        );
+        // The first up writes the password (the one thing the import could not read), then nothing changes.
+        expectSucceeded(await importer.pulumi(["up", "--yes", "--stack", "release"], dir), "pulumi up after import");
+        expect(emulator.account.registrations?.map((registration) => registration.password)).to.deep.equal([password]);
+        expectSucceeded(
+            await importer.pulumi(["preview", "--expect-no-changes", "--stack", "release"], dir),
+            "pulumi preview --expect-no-changes",
+        );
+
+        // Another fresh machine (CI) with the same state and program: the docs' first line, then a preview.
+        const ci = machine("import-ci");
+        ci.env.PULUMI_BACKEND_URL = importer.env.PULUMI_BACKEND_URL;
+        const ciDir = path.join(ci.dir, "release-import");
+        fs.cpSync(dir, ciDir, { recursive: true });
+        const [install = ""] = importCommands(VERSION, `${plugins.url}/release`, registrationId);
+        expectSucceeded(await ci.pulumi(install.split(" ").slice(1), ciDir), install);
+        expectSucceeded(
+            await ci.pulumi(["preview", "--expect-no-changes", "--stack", "release"], ciDir),
+            "pulumi preview on a fresh machine",
+        );
+        expect(fs.existsSync(ci.installedPlugin())).to.equal(true);
     });
 
     it("refuses a tampered tarball: its checksum is not the one the release published", async () => {

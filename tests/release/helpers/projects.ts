@@ -19,6 +19,7 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json")
     devDependencies: Record<string, string>;
 };
 export const VERSION = MANIFEST.version;
+export { importCommands } from "./importCommands";
 
 /** What the release and its proof need that is missing: npm run pulumi-cli makes all of it. */
 export function missingReleaseTools(): string[] {
