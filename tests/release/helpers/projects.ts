@@ -210,7 +210,7 @@ export async function pythonProject(
     user: UserMachine,
     account: Account,
     pypi: Server,
-): Promise<FreshProject & { python: string }> {
+): Promise<FreshProject & { python: string; upWith(program: string): Promise<Record<string, unknown>> }> {
     const venv = path.join(user.dir, "venv");
     succeeded(await run("python3", ["-m", "venv", venv], { timeoutMs: 120_000 }), "python3 -m venv");
     const python = path.join(venv, "bin", "python");
@@ -234,6 +234,11 @@ export async function pythonProject(
         python,
         up: async () =>
             printedOutputs(await user.run(python, [driver, dir, "release"], dir), "the Python program's up"),
+        upWith: async (program: string) =>
+            printedOutputs(
+                await user.run(python, [driver, dir, "release", program], dir),
+                `the Python ${program}'s up`,
+            ),
     };
 }
 
