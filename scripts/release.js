@@ -127,7 +127,13 @@ const PYTHON = path.join(tools, "python", "bin", "python");
 function missingTools(targets) {
     const needed = ["ultravox-sdkgen", "gomodzip"];
     if (targets.some((target) => plugin.TARGETS[target].format === "macho")) needed.push("rcodesign");
-    const missing = needed.filter((name) => !fs.existsSync(path.join(tools, "bin", name)));
+    const missing = needed
+        .filter((name) => !fs.existsSync(path.join(tools, "bin", name)))
+        .map((name) =>
+            name === "rcodesign"
+                ? "rcodesign (built with cargo, for the macOS executables; or leave darwin out with --targets)"
+                : name,
+        );
     const build = childProcess.spawnSync(PYTHON, ["-c", "import build, setuptools"], { stdio: "ignore" });
     if (build.status !== 0) missing.push("the Python venv with build and setuptools");
     return missing;
