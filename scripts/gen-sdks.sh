@@ -14,6 +14,8 @@ sdkgen=.tools/bin/ultravox-sdkgen
 npm run build --silent
 schema=$(mktemp)
 trap 'rm -f "$schema"' EXIT
-node -e 'process.stdout.write(JSON.stringify(require("./dist/package/schema").packageSchema, null, 2))' >"$schema"
-"$sdkgen" -schema "$schema" -out "$out"
+node -e 'process.stdout.write(`${JSON.stringify(require("./dist/package/schema").packageSchema, null, 2)}\n`)' >"$schema"
+"$sdkgen" -schema "$schema" -out "$out" -readme provider/package/sdk-README.md -license LICENSE
+# The schema the Pulumi Registry reads (and the plugin serves): committed beside package.json.
+if [ "$out" = provider/package/sdk ]; then cp "$schema" schema.json; fi
 echo "gen-sdks: wrote $out/python and $out/go" >&2

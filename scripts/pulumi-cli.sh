@@ -4,7 +4,7 @@
 # the YAML language host (tools/pulumi-yaml), the SDK generator (tools/sdkgen), a Python venv with
 # the pinned Pulumi Python SDK (tools/python/requirements.txt, from PyPI) in .tools/python, and the
 # Go modules of the Go example (from the Go module proxy); and what the release and its proof need
-# (the Go module-proxy writer, verdaccio).
+# (the Go module-proxy writer, verdaccio, rcodesign).
 #
 # Why from source: the official tarball cannot be downloaded on these machines and no npm or PyPI
 # package ships the binary; the Go module proxy serves its source. The Node.js language host
@@ -40,46 +40,9 @@ cache_root="${PULUMI_ULTRAVOX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ultr
 # Pinned: each go.sum is committed and -mod=readonly refuses any change to it.
 export GOFLAGS="${GOFLAGS:-} -mod=readonly"
 
-# build_cached <name> <module dir> <what> <go build arguments...>: builds one binary of a pinned
-# wrapper module into $cache_root/<name>-<key> unless it is there, and leaves its path in $built.
-build_cached() {
-    local name=$1 module=$2 what=$3
-    shift 3
-    local key cache tmp start
-    key=$(cat "$module/go.mod" "$module/go.sum" "$module"/*.go <(echo "$go_version $*") | sha256sum | cut -c1-16)
-    cache="$cache_root/$name-$key"
-    built="$cache/$name"
-    if [ -x "$built" ]; then
-        say "$what: cached build ($cache)"
-        return
-    fi
-    say "building $what with $go_version"
-    start=$(date +%s)
-    if ! (cd "$module" && go mod download 2>&1 | tail -n 20 >&2); then
-        die "downloading modules for $what failed: the build needs the Go module proxy ($(go env GOPROXY)). Check the network or GOPROXY, then run npm run pulumi-cli again."
-    fi
-    tmp="$cache.tmp.$$"
-    rm -rf "$tmp"
-    mkdir -p "$tmp"
-    # In the background, with a line every 30 s: a cold build takes minutes and says nothing itself.
-    (cd "$module" && go build -trimpath -o "$tmp/$name" "$@") &
-    local pid=$! waited=0
-    while kill -0 "$pid" 2>/dev/null; do
-        sleep 1
-        waited=$((waited + 1))
-        if [ $((waited % 30)) -eq 0 ]; then say "still building $what ($waited s)"; fi
-    done
-    wait "$pid" || die "go build of $what failed (see above)."
-    rm -rf "$cache"
-    mv "$tmp" "$cache"
-    say "built $what in $(($(date +%s) - start)) s: $built"
-}
-
-# install <file> <name>: copies a built binary into .tools/bin atomically.
-install_bin() {
-    cp -f "$1" "$bin/$2.new"
-    mv -f "$bin/$2.new" "$bin/$2"
-}
+# build_cached and install_bin: safe when several builds run at once.
+# shellcheck source=scripts/build-cached.sh
+source "$root/scripts/build-cached.sh"
 
 mkdir -p "$bin"
 # The CLI's first build: a few hundred MB of modules and several minutes of compiling on 2 cores.
@@ -149,6 +112,16 @@ if [ "$(cat "$verdaccio/.pins" 2>/dev/null)" != "$lock_key" ]; then
     echo "$lock_key" >"$verdaccio/.pins"
 else
     say "verdaccio: in .tools/verdaccio"
+fi
+
+# rcodesign (the Rust crate apple-codesign, pinned): signs the release's macOS executables ad hoc
+# on Linux, and verifies them in the release proof. Without cargo the release makes no macOS
+# plugin (it says so) and the rest still builds.
+if command -v cargo >/dev/null; then
+    build_cargo_cached apple-codesign 0.29.0 rcodesign "rcodesign (apple-codesign 0.29.0)" --no-default-features
+    install_bin "$built" rcodesign
+else
+    say "cargo is not on PATH: rcodesign is not built, so npm run release cannot sign the macOS executables (install Rust, e.g. your distribution's cargo package, then run npm run pulumi-cli again)."
 fi
 
 printf '%s\n' "$cli_version" >"$bin/.pulumi-version"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run release -- --out <dir> --plugin-url <url> [--targets linux-amd64,linux-arm64,windows-amd64]
+ * npm run release -- --out <dir> --plugin-url <url> [--targets linux-amd64,...] [--verbose]
  *
  * Everything a release publishes, from this checkout, into <dir>:
  *   npm/      the package tarball, as npm pack makes it;
@@ -10,9 +10,11 @@
  *   plugin/   pulumi-resource-ultravox-v<version>-<os>-<arch>.tar.gz, self-contained executables
  *             (Node's single executable applications), and SHA256SUMS.
  * The schema the SDKs are generated from, and the one the plugin serves, name <url> as the
- * plugin's download URL. The Go module path is the last line on stdout. It needs what
- * npm run pulumi-cli builds (the SDK generator, the module-proxy writer, the Python build tools),
- * and runs it first when any is missing.
+ * plugin's download URL. On success it prints one line per artifact (`<folder>/<file>  <bytes>`;
+ * the Go module as goproxy/<module path>/@v/v<version>.zip) and nothing else; --verbose shows
+ * its progress and its tools' output. It needs what npm run pulumi-cli builds (the SDK generator,
+ * the module-proxy writer, the Python build tools, rcodesign for macOS), and runs it first when
+ * any is missing.
  */
 
 const childProcess = require("node:child_process");
@@ -30,15 +32,30 @@ function fail(message) {
     process.exit(1);
 }
 
+/** Progress, shown only with --verbose: a release that succeeds prints one line per artifact and nothing else. */
+let verbose = false;
 function say(message) {
-    process.stderr.write(`release: ${message}\n`);
+    if (verbose) process.stderr.write(`release: ${message}\n`);
 }
 
-/** Runs a command with its output on stderr, so that stdout holds only the release's own lines. */
+/**
+ * Runs a command with its output kept (banners, deprecation notices and progress of the tools
+ * it calls): shown with --verbose, or when the command fails, and never on stdout.
+ */
 function run(command, args, options = {}) {
-    const result = childProcess.spawnSync(command, args, { stdio: ["ignore", 2, 2], ...options });
+    const result = childProcess.spawnSync(command, args, {
+        stdio: ["ignore", "pipe", "pipe"],
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        ...options,
+    });
     if (result.error) fail(`${command} could not start: ${result.error.message}`);
-    if (result.status !== 0) fail(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}).`);
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+    if (result.status !== 0) {
+        process.stderr.write(output);
+        fail(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}).`);
+    }
+    if (verbose) process.stderr.write(output);
 }
 
 function parseArguments(argv) {
@@ -46,6 +63,10 @@ function parseArguments(argv) {
     for (let index = 0; index < argv.length; index++) {
         const flag = argv[index];
         const value = argv[index + 1];
+        if (flag === "--verbose") {
+            verbose = true;
+            continue;
+        }
         if (!["--out", "--plugin-url", "--targets"].includes(flag))
             fail(`unknown argument ${JSON.stringify(flag)}: usage: npm run release -- --out <dir> --plugin-url <url>`);
         if (value === undefined || value.startsWith("--")) fail(`${flag} needs a value.`);
@@ -103,8 +124,16 @@ function changelogHasSection(changelog, version) {
 const PYTHON = path.join(tools, "python", "bin", "python");
 
 /** What the release runs besides Node: the SDK generator, the module-proxy writer, Python's `build`. */
-function missingTools() {
-    const missing = ["ultravox-sdkgen", "gomodzip"].filter((name) => !fs.existsSync(path.join(tools, "bin", name)));
+function missingTools(targets) {
+    const needed = ["ultravox-sdkgen", "gomodzip"];
+    if (targets.some((target) => plugin.TARGETS[target].format === "macho")) needed.push("rcodesign");
+    const missing = needed
+        .filter((name) => !fs.existsSync(path.join(tools, "bin", name)))
+        .map((name) =>
+            name === "rcodesign"
+                ? "rcodesign (built with cargo, for the macOS executables; or leave darwin out with --targets)"
+                : name,
+        );
     const build = childProcess.spawnSync(PYTHON, ["-c", "import build, setuptools"], { stdio: "ignore" });
     if (build.status !== 0) missing.push("the Python venv with build and setuptools");
     return missing;
@@ -114,12 +143,12 @@ function missingTools() {
  * On a clean clone, builds them with npm run pulumi-cli (Go and Python from their registries;
  * cached in ~/.cache/pulumi-ultravox, so once per machine).
  */
-function ensureTools() {
-    const missing = missingTools();
+function ensureTools(targets) {
+    const missing = missingTools(targets);
     if (missing.length === 0) return;
     say(`${missing.join(", ")} missing: building them with npm run pulumi-cli (cached after the first time)`);
     run("bash", [path.join(root, "scripts", "pulumi-cli.sh")], { cwd: root });
-    const still = missingTools();
+    const still = missingTools(targets);
     if (still.length > 0) fail(`${still.join(", ")} still missing after npm run pulumi-cli (see above).`);
 }
 
@@ -154,7 +183,7 @@ async function main() {
             `Node ${process.version} is too old: the release needs Node 22 or later (npm run puts the devDependency's first on PATH).`,
         );
     const version = releaseVersion();
-    ensureTools();
+    ensureTools(options.targets);
     const epoch = sourceEpoch();
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(epoch) };
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "ultravox-release-"));
@@ -173,7 +202,16 @@ async function main() {
         const schemaFile = path.join(work, "schema.json");
         fs.writeFileSync(schemaFile, JSON.stringify(packageSchemaWith(options.pluginUrl), null, 2));
         const sdk = path.join(work, "sdk");
-        run(tool("ultravox-sdkgen"), ["-schema", schemaFile, "-out", sdk]);
+        run(tool("ultravox-sdkgen"), [
+            "-schema",
+            schemaFile,
+            "-out",
+            sdk,
+            "-readme",
+            path.join(root, "provider", "package", "sdk-README.md"),
+            "-license",
+            path.join(root, "LICENSE"),
+        ]);
 
         // npm: the tarball npm pack makes (already built: no second build through prepack).
         const npmOut = freshFolder(path.join(stage, "npm"));
@@ -214,6 +252,7 @@ async function main() {
             targets: options.targets,
             epoch,
             say,
+            rcodesign: tool("rcodesign"),
         });
         const sums = tarballs.map((file) => `${sha256(file)}  ${path.basename(file)}\n`).join("");
         fs.writeFileSync(path.join(pluginOut, "SHA256SUMS"), sums);
@@ -222,13 +261,16 @@ async function main() {
             fs.rmSync(path.join(options.out, name), { recursive: true, force: true });
             fs.renameSync(path.join(stage, name), path.join(options.out, name));
         }
-        for (const name of ["npm", "python", "plugin"]) {
-            for (const file of fs.readdirSync(path.join(options.out, name)).sort()) {
-                process.stdout.write(`${name}/${file}  ${fs.statSync(path.join(options.out, name, file)).size}\n`);
-            }
+        const artifacts = ["npm", "python", "plugin"].flatMap((name) =>
+            fs
+                .readdirSync(path.join(options.out, name))
+                .sort()
+                .map((file) => `${name}/${file}`),
+        );
+        artifacts.push(`goproxy/${modulePath}/@v/v${version}.zip`);
+        for (const artifact of artifacts) {
+            process.stdout.write(`${artifact}  ${fs.statSync(path.join(options.out, artifact)).size}\n`);
         }
-        process.stdout.write(`goproxy/${modulePath}/@v/v${version}.zip\n`);
-        process.stdout.write(`${modulePath}\n`);
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
         fs.rmSync(stage, { recursive: true, force: true });

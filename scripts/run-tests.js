@@ -75,9 +75,18 @@ function print(report) {
  * The real engine the e2e suite runs (the Pulumi CLI, the YAML host, the Python venv: what
  * `npm run pulumi-cli` builds, cached under ~/.cache/pulumi-ultravox), built here when missing and
  * Go is present, so that the README's test command runs the e2e suite on a fresh clone too.
- * PULUMI_ULTRAVOX_NO_ENGINE_BUILD=1 leaves it out (the e2e tests then skip, saying why).
+ * With Go on PATH the engine is required: a failed build fails the run, and the tests that need
+ * it fail rather than skip (PULUMI_ULTRAVOX_ENGINE_REQUIRED=1, tests/helpers/tools.ts). Only
+ * without Go do they skip, saying so. PULUMI_ULTRAVOX_NO_ENGINE_BUILD=1 leaves the build out.
+ * Returns whether the engine could not be built.
  */
 function ensureEngine() {
+    const go = spawnSync("go", ["version"], { stdio: "ignore" });
+    if (go.status !== 0) {
+        console.log("\n=== the real engine: not built (no Go on PATH); the e2e and release tests skip, saying why");
+        return false;
+    }
+    process.env.PULUMI_ULTRAVOX_ENGINE_REQUIRED = "1";
     const needed = [
         ".tools/bin/pulumi",
         ".tools/bin/pulumi-language-yaml",
@@ -86,21 +95,20 @@ function ensureEngine() {
         ".tools/verdaccio/node_modules/verdaccio/bin/verdaccio",
     ];
     const missing = needed.filter((file) => !fs.existsSync(path.join(root, file)));
-    if (missing.length === 0 || process.env.PULUMI_ULTRAVOX_NO_ENGINE_BUILD === "1") return;
-    const go = spawnSync("go", ["version"], { stdio: "ignore" });
-    if (go.status !== 0) {
-        console.log(`\n=== the real engine: not built (no Go on PATH); the e2e tests skip, saying why`);
-        return;
-    }
+    if (missing.length === 0 || process.env.PULUMI_ULTRAVOX_NO_ENGINE_BUILD === "1") return false;
     console.log(`\n=== the real engine: ${missing.join(", ")} missing; building it once (npm run pulumi-cli, cached)`);
     const built = spawnSync("bash", [path.join(__dirname, "pulumi-cli.sh")], { cwd: root, stdio: "inherit" });
-    if (built.status !== 0) console.log("the real engine: the build failed (above); the e2e tests skip, saying why");
+    if (built.status === 0) return false;
+    console.log(
+        `the real engine: the build failed (exit ${built.status ?? built.signal}, above) with Go on PATH: this run fails, and the tests that need the engine fail`,
+    );
+    return true;
 }
 
 const total = { passed: 0, failed: 0, skipped: 0 };
-let broken = false;
 console.log(`node ${process.version}`);
-ensureEngine();
+const engineBroken = ensureEngine();
+let broken = engineBroken;
 groups.forEach((group, index) => {
     console.log(`\n=== ${group.name}`);
     const { status, report } = runGroup(group, index);
@@ -120,5 +128,6 @@ groups.forEach((group, index) => {
         console.log(`${group.name}: mocha exited with ${status} before reporting failures`);
     }
 });
+if (engineBroken) console.log("\nthe real engine could not be built with Go on PATH (see its output above): failing");
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 || broken || total.passed === 0 ? 1 : 0);

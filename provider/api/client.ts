@@ -33,6 +33,7 @@ import {
     type SettingsSources,
     validateBaseUrl,
 } from "./settings";
+import { USER_AGENT } from "./userAgent";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
@@ -464,7 +465,7 @@ export class UltravoxClient {
                 headers: {
                     "x-api-key": this.#apiKey,
                     accept: "application/json",
-                    "user-agent": "pulumi-ultravox",
+                    "user-agent": USER_AGENT,
                     ...(body === undefined ? {} : { "content-type": "application/json" }),
                 },
                 ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -7,7 +7,10 @@
  */
 
 interface Manifest {
+    name: string;
     version: string;
+    homepage?: string;
+    license?: string;
     repository?: string | { type?: string; url?: string };
 }
 
@@ -15,6 +18,25 @@ const manifest = require("../../package.json") as Manifest;
 
 /** The plugin's version: the npm package's, so an SDK and the plugin it asks for agree. */
 export const PACKAGE_VERSION: string = manifest.version;
+
+/** The npm package: the Node.js SDK of the package (the schema's language.nodejs.packageName). */
+export const NPM_PACKAGE_NAME: string = manifest.name;
+
+/** The package's home page and license, as npm shows them; the schema and the SDKs repeat them. */
+export const HOMEPAGE: string = manifest.homepage ?? `${repositoryUrl()}#readme`;
+export const LICENSE: string = manifest.license ?? "Apache-2.0";
+
+/** The logo in the repository that the Pulumi Registry shows: its file, and its address on the default branch. */
+export const LOGO_FILE = "docs/images/logo.svg";
+export function logoUrl(repository: Manifest["repository"] = manifest.repository): string {
+    const [, owner, name] = repositoryPath(repository).split("/");
+    return `https://raw.githubusercontent.com/${owner}/${name}/HEAD/${LOGO_FILE}`;
+}
+
+/** Who publishes the package: the repository's owner. */
+export function publisher(repository: Manifest["repository"] = manifest.repository): string {
+    return repositoryPath(repository).split("/")[1] ?? "";
+}
 
 /** The Go SDK's folder in the repository (the fixed layout: provider/package/sdk/go). */
 export const GO_SDK_FOLDER = "provider/package/sdk/go";

@@ -5,7 +5,17 @@
  * every language.
  */
 
-import { goModulePath, PACKAGE_VERSION, PLUGIN_DOWNLOAD_URL, repositoryUrl } from "./distribution";
+import {
+    goModulePath,
+    HOMEPAGE,
+    LICENSE,
+    logoUrl,
+    NPM_PACKAGE_NAME,
+    PACKAGE_VERSION,
+    PLUGIN_DOWNLOAD_URL,
+    publisher,
+    repositoryUrl,
+} from "./distribution";
 import { functionTypes, packageFunctions } from "./functions/index";
 
 export const PACKAGE_NAME = "ultravox";
@@ -119,9 +129,13 @@ export const packageSchema = {
     displayName: "Ultravox",
     version: PACKAGE_VERSION,
     description: "Read and own an Ultravox account's SIP configuration from a Pulumi stack.",
-    keywords: ["pulumi", "ultravox", "sip", "category/network"],
-    license: "Apache-2.0",
+    // The Pulumi Registry's conventions: kind/native (a provider of its own, not bridged) and a category.
+    keywords: ["pulumi", "ultravox", "sip", "kind/native", "category/network"],
+    publisher: publisher(),
+    homepage: HOMEPAGE,
+    license: LICENSE,
     repository: repositoryUrl(),
+    logoUrl: logoUrl(),
     pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
     config: {
         variables: {
@@ -282,6 +296,7 @@ export const packageSchema = {
             respectSchemaVersion: true,
         },
         python: { packageName: "pulumi_ultravox", respectSchemaVersion: true, pyproject: { enabled: true } },
-        nodejs: { packageName: "pulumi-ultravox-package" },
+        // The npm package, whose plugin is the same one (one Node.js package name).
+        nodejs: { packageName: NPM_PACKAGE_NAME },
     },
 };

@@ -33,6 +33,8 @@ export interface PackagePlugin {
     invoke(token: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
     /** A Read of the SIP config resource by id: its properties (empty when nothing was read). */
     read(id: string): Promise<Record<string, unknown>>;
+    /** The schema the plugin serves the engine (GetSchema), as JSON text. */
+    schema(): Promise<string>;
     /** Whether the process is still running. */
     alive(): boolean;
     stop(): Promise<void>;
@@ -94,6 +96,14 @@ export async function startPackagePlugin(
                 client.read(request, (error, response) => {
                     if (error) reject(new InvokeError(error.details));
                     else resolve((response.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>);
+                }),
+            );
+        },
+        schema() {
+            return new Promise((resolve, reject) =>
+                client.getSchema(new providerPb.GetSchemaRequest(), (error, response) => {
+                    if (error) reject(new InvokeError(error.details));
+                    else resolve(response.getSchema());
                 }),
             );
         },

@@ -51,6 +51,18 @@ export function skipBecause(context: Mocha.Context, reason: string): never {
 }
 
 /**
+ * For a part of the real engine (what `npm run pulumi-cli` builds) that is missing: a failure
+ * where it should be there (CI=true, or PULUMI_ULTRAVOX_ENGINE_REQUIRED=1, which `npm test` sets
+ * when Go is on PATH and so the engine could be built), a skip that says why elsewhere.
+ */
+export function engineMissing(context: Mocha.Context, reason: string): never {
+    if (process.env.CI === "true") throw new Error(`CI=true and ${reason}.`);
+    if (process.env.PULUMI_ULTRAVOX_ENGINE_REQUIRED === "1")
+        throw new Error(`Go is on PATH, so npm test builds the engine, and ${reason}: see the engine build's output.`);
+    return skipBecause(context, reason);
+}
+
+/**
  * Waits until `condition` holds: for something observable (a request recorded, a line printed, a
  * timer scheduled), never for a stretch of time. Polls on each turn of the event loop at first,
  * then every 5 ms so as not to take a core from a child process; fails after `limitMs`, naming `what`.

@@ -118,6 +118,16 @@ describe("release: what users read and what publishes it", () => {
         );
     });
 
+    it("the SDKs' README (the Python dists' description) points at the repository package.json names", () => {
+        const readme = read(REPO_ROOT, "provider", "package", "sdk-README.md");
+        expect(readme).to.contain(`<${distribution.repositoryUrl()}>`);
+        expect(readme).to.contain("pip install pulumi_ultravox\n");
+        for (const sdk of ["python", "go"]) {
+            expect(read(SDK, sdk, "README.md"), sdk).to.equal(readme);
+            expect(read(SDK, sdk, "LICENSE"), sdk).to.equal(read(REPO_ROOT, "LICENSE"));
+        }
+    });
+
     it("the release workflow is a thin caller: on a v* tag, npm run release, then only publishing", () => {
         const workflow = read(REPO_ROOT, ".github", "workflows", "release.yml");
         expect(workflow).to.match(/^on:\n {2}push:\n {4}tags: \["v\*"\]$/m);

@@ -24,16 +24,29 @@ const tool = "pulumi-ultravox sdkgen"
 func main() {
 	schemaPath := flag.String("schema", "", "the package schema (JSON)")
 	out := flag.String("out", "", "the folder that receives python/ and go/")
+	readme := flag.String("readme", "", "the README each SDK carries (the Python package's long description)")
+	license := flag.String("license", "", "the LICENSE each SDK carries")
 	flag.Parse()
-	if *schemaPath == "" || *out == "" {
-		fail(fmt.Errorf("usage: sdkgen -schema <schema.json> -out <folder>"))
+	if *schemaPath == "" || *out == "" || *readme == "" || *license == "" {
+		fail(fmt.Errorf("usage: sdkgen -schema <schema.json> -out <folder> -readme <README.md> -license <LICENSE>"))
 	}
-	if err := run(*schemaPath, *out); err != nil {
+	if err := run(*schemaPath, *out, *readme, *license); err != nil {
 		fail(err)
 	}
 }
 
-func run(schemaPath, out string) error {
+func run(schemaPath, out, readmePath, licensePath string) error {
+	// The Python generator's pyproject.toml names README.md as the long description; setuptools
+	// puts LICENSE in both dists. The Go module carries them too (a module proxy's zip has only
+	// the module's folder).
+	extra := map[string][]byte{}
+	for name, file := range map[string]string{"README.md": readmePath, "LICENSE": licensePath} {
+		content, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		extra[name] = content
+	}
 	raw, err := os.ReadFile(schemaPath)
 	if err != nil {
 		return err
@@ -59,6 +72,10 @@ func run(schemaPath, out string) error {
 	goFiles, err := gogen.GeneratePackage(tool, pkg, nil)
 	if err != nil {
 		return fmt.Errorf("go: %w", err)
+	}
+	for name, content := range extra {
+		pythonFiles[name] = content
+		goFiles[name] = content
 	}
 	if err := write(filepath.Join(out, "python"), pythonFiles); err != nil {
 		return err

@@ -19,6 +19,7 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json")
     devDependencies: Record<string, string>;
 };
 export const VERSION = MANIFEST.version;
+export { importCommands } from "./importCommands";
 
 /** What the release and its proof need that is missing: npm run pulumi-cli makes all of it. */
 export function missingReleaseTools(): string[] {
@@ -27,6 +28,7 @@ export function missingReleaseTools(): string[] {
         [path.join(TOOLS_BIN, "pulumi-language-yaml"), "the YAML language host"],
         [path.join(TOOLS_BIN, "ultravox-sdkgen"), "the SDK generator"],
         [path.join(TOOLS_BIN, "gomodzip"), "the Go module-proxy writer"],
+        [path.join(TOOLS_BIN, "rcodesign"), "rcodesign (cargo)"],
         [VERDACCIO, "verdaccio"],
         [TOOLS_PYTHON, "the Python venv with build and pypiserver"],
     ]
@@ -208,7 +210,7 @@ export async function pythonProject(
     user: UserMachine,
     account: Account,
     pypi: Server,
-): Promise<FreshProject & { python: string }> {
+): Promise<FreshProject & { python: string; upWith(program: string): Promise<Record<string, unknown>> }> {
     const venv = path.join(user.dir, "venv");
     succeeded(await run("python3", ["-m", "venv", venv], { timeoutMs: 120_000 }), "python3 -m venv");
     const python = path.join(venv, "bin", "python");
@@ -232,6 +234,11 @@ export async function pythonProject(
         python,
         up: async () =>
             printedOutputs(await user.run(python, [driver, dir, "release"], dir), "the Python program's up"),
+        upWith: async (program: string) =>
+            printedOutputs(
+                await user.run(python, [driver, dir, "release", program], dir),
+                `the Python ${program}'s up`,
+            ),
     };
 }
 
@@ -303,12 +310,18 @@ export async function yamlProject(user: UserMachine, account: Account, release: 
 }
 
 /** `npm run release` into `out`, with this run's node first on PATH; the Go module path is its last line. */
-export async function runRelease(out: string, pluginUrl: string): Promise<Release & { stdout: string }> {
+export async function runRelease(
+    out: string,
+    pluginUrl: string,
+): Promise<Release & { stdout: string; stderr: string }> {
     const release = await run("npm", ["run", "release", "--silent", "--", "--out", out, "--plugin-url", pluginUrl], {
         cwd: REPO_ROOT,
         env: childEnv({ PATH: [path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter) }),
         timeoutMs: 600_000,
     });
     succeeded(release, "npm run release");
-    return { out, modulePath: lastLine(release.stdout), pluginUrl, stdout: release.stdout };
+    const goModule = /^goproxy\/(.+)\/@v\/v[^/\s]+\.zip {2}\d+$/m.exec(release.stdout);
+    if (!goModule)
+        throw new Error(`npm run release printed no goproxy/<module>/@v/<version>.zip line:\n${release.stdout}`);
+    return { out, modulePath: goModule[1] ?? "", pluginUrl, stdout: release.stdout, stderr: release.stderr };
 }

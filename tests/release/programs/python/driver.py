@@ -1,8 +1,8 @@
-"""Runs __main__.py beside it as an Automation API inline program (the Python language host is not
+"""Runs __main__.py beside it (or the program named third) as an Automation API inline program (the Python language host is not
 served by the Go module proxy here), on the stack the test made with the CLI, and prints the
 stack's outputs as JSON on its last line.
 
-    python driver.py <project folder> <stack>
+    python driver.py <project folder> <stack> [<program beside it>]
 """
 
 import json
@@ -14,8 +14,8 @@ from pulumi import automation as auto
 
 
 def main() -> None:
-    work_dir, stack_name = sys.argv[1:]
-    program_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__main__.py")
+    work_dir, stack_name, *program = sys.argv[1:]
+    program_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), *(program or ["__main__.py"]))
     stack = auto.select_stack(
         stack_name=stack_name,
         project_name=auto.LocalWorkspace(work_dir=work_dir).project_settings().name,
