@@ -44,21 +44,24 @@ export class SipRegistrar {
             const binding = bindingOf(registration);
             if (binding !== undefined) wanted.set(registration.registrationId, binding);
         }
+        /** The un-REGISTER of a registration's old binding, which its new one waits for. */
+        const takenBack = new Map<string, Promise<void>>();
         for (const [id, running] of this.#clients) {
             if (wanted.get(id) === running.binding) continue;
             this.#clients.delete(id);
-            this.#stop(running.client, true);
+            takenBack.set(id, this.#stop(running.client, true));
         }
         for (const registration of this.registrations()) {
             const binding = wanted.get(registration.registrationId);
             if (binding === undefined || this.#clients.has(registration.registrationId)) continue;
             // Not known until the first REGISTER is answered.
             registration.successful = null;
-            this.#start(registration, binding);
+            this.#start(registration, binding, takenBack.get(registration.registrationId));
         }
     }
 
-    #start(registration: EmulatorRegistration, binding: string): void {
+    /** Starts a client for the registration, after the old binding is taken back (a change), so the two never race. */
+    #start(registration: EmulatorRegistration, binding: string, after: Promise<void> = Promise.resolve()): void {
         const id = registration.registrationId;
         const target = registerTarget(registration);
         if (!target) return;
@@ -80,19 +83,22 @@ export class SipRegistrar {
         });
         this.#clients.set(id, { binding, client });
         this.#all.add(client);
-        client.start().catch(() => {
-            if (this.#clients.get(id)?.client !== client) return;
-            const current = this.registrations().find((candidate) => candidate.registrationId === id);
-            if (current) current.successful = false;
-        });
+        after
+            .then(() => client.start())
+            .catch(() => {
+                if (this.#clients.get(id)?.client !== client) return;
+                const current = this.registrations().find((candidate) => candidate.registrationId === id);
+                if (current) current.successful = false;
+            });
     }
 
-    #stop(client: SipRegistrant, unregister: boolean): void {
+    #stop(client: SipRegistrant, unregister: boolean): Promise<void> {
         const stopping = client.stop(unregister).finally(() => {
             this.#stopping.delete(stopping);
             this.#all.delete(client);
         });
         this.#stopping.add(stopping);
+        return stopping;
     }
 
     /** Closes every client at once, un-REGISTERs in flight included (the service went away). */

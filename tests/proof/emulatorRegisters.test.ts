@@ -121,6 +121,16 @@ describe("proof: the emulator REGISTERs with a real Kamailio on loopback, with d
         expect(await successful(id)).to.equal(true);
     });
 
+    it("a change takes the old binding back before registering anew: a wrong password leaves nothing registered", async () => {
+        expect((await api("PATCH", `/${id}`, { password: `${PASSWORD}-rotated-wrong` })).status).to.equal(200);
+        await waitSuccessful(id, false);
+        // The old binding was taken back with the old password (Expires: 0); the new one is refused.
+        expect((await lookup()).stdout).to.not.match(new RegExp(`AoR: ${USER}`));
+        expect((await api("PATCH", `/${id}`, { password: PASSWORD })).status).to.equal(200);
+        await waitSuccessful(id, true);
+        expect((await lookup()).stdout).to.match(new RegExp(`AoR: ${USER}\\n`));
+    });
+
     it("a delete takes the binding back (REGISTER with Expires: 0)", async () => {
         expect((await api("DELETE", `/${id}`)).status).to.equal(204);
         const deadline = Date.now() + 5000;

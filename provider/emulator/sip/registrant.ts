@@ -74,8 +74,9 @@ export class SipRegistrant {
         this.#socket.on("error", () => undefined);
     }
 
-    /** Binds to 127.0.0.1 and sends the first REGISTER. */
+    /** Binds to 127.0.0.1 and sends the first REGISTER (nothing once stopped or aborted). */
     async start(): Promise<void> {
+        if (!this.#running || this.#closed) return;
         await new Promise<void>((resolve, reject) => {
             this.#socket.once("error", reject);
             this.#socket.bind(0, "127.0.0.1", () => {
