@@ -123,7 +123,13 @@ export class SipRegistrationLifecycle {
         const failures = loadRegistrationSchema()
             .registrationInputIssues(known)
             .map((issue) => ({ property: propertyPath(issue.path), reason: issue.message }))
-            .filter((failure) => !(failure.property === "password" && isImportCheck(olds, news)));
+            .filter(
+                (failure) =>
+                    !(
+                        failure.property === "password" &&
+                        (isImportCheck(olds, news) || keepsAdoptedPassword(olds, news))
+                    ),
+            );
         const waitIssue = containsUnknown(news.waitForActiveSeconds)
             ? undefined
             : waitForActiveIssue(news.waitForActiveSeconds);
@@ -152,8 +158,9 @@ export class SipRegistrationLifecycle {
             olds.maxRetries !== news.maxRetries;
         if (connectionChanged || containsUnknown(REGISTRATION_FIELDS.map((field) => news[field])))
             return { changes: true };
-        // The password cannot be read: a change is one from what the stack last wrote.
-        if (olds.password !== news.password) return { changes: true };
+        // The password cannot be read: a change is one from what the stack last wrote ("" on an
+        // adopted registration keeps the one it has, as the state does).
+        if ((olds.password || undefined) !== (news.password || undefined)) return { changes: true };
         // Compared with the live registration: an edit in the console shows up as drift.
         const live = await client.getSipRegistration(olds.registrationId).catch((error: unknown) => {
             if (isUltravoxError(error) && error.code === "not_found") return undefined;
@@ -319,7 +326,13 @@ export class SipRegistrationLifecycle {
     }
 
     async update(id: string, olds: RegistrationState, news: RegistrationProps): Promise<{ outs: RegistrationState }> {
-        const input = loadRegistrationSchema().checkRegistrationInput(inputOf(news));
+        const keepPassword = keepsAdoptedPassword(olds, news);
+        const input = keepPassword
+            ? (loadRegistrationSchema().checkRegistrationInput(
+                  { ...inputOf(news), password: undefined },
+                  true,
+              ) as SipRegistrationInput)
+            : loadRegistrationSchema().checkRegistrationInput(inputOf(news));
         // The new settings must still reach the recorded account (diff replaces the resource otherwise).
         const account = await recordedAccountClient(
             this.context,
@@ -338,7 +351,7 @@ export class SipRegistrationLifecycle {
         for (const field of READABLE_FIELDS) {
             if (live[field] !== wanted(news, field)) Object.assign(patch, { [field]: input[field] ?? null });
         }
-        if (olds.password !== input.password) patch.password = input.password;
+        if (!keepPassword && olds.password !== input.password) patch.password = input.password;
         const written =
             Object.keys(patch).length === 0
                 ? live
@@ -384,6 +397,16 @@ export class SipRegistrationLifecycle {
  * The API never gives the password, so its absence there is no failure (the program supplies it,
  * and the first `up` writes it); a create without one, whose olds are empty, still fails.
  */
+/**
+ * `password: ""` on a registration this stack adopted and never wrote a password to: what `pulumi
+ * import` generates (the API never gives a password back), run as pasted. It keeps the password
+ * the registration has; a real one in the program is written by the next `up`. A create, whose
+ * olds are empty, still needs one.
+ */
+function keepsAdoptedPassword(olds: RegistrationProps, news: RegistrationProps): boolean {
+    return news.password === "" && !olds.password && olds.username !== undefined;
+}
+
 function isImportCheck(olds: RegistrationProps, news: RegistrationProps): boolean {
     if (news.password !== undefined || olds.password !== undefined || olds.username === undefined) return false;
     const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
@@ -415,6 +438,7 @@ function stateOf(live: SipRegistrationData, props: RegistrationProps, account: R
         ...accountRecordOf(account.client, account.domain),
         ...explicitConnection(props),
     };
-    if (props.password !== undefined) state.password = props.password;
+    // "" keeps an adopted registration's password, which the state cannot know.
+    if (props.password) state.password = props.password;
     return state;
 }

@@ -39,8 +39,20 @@ function withProvider(error: unknown, providerText: unknown): unknown {
     return error;
 }
 
+/**
+ * A refresh stores what it reads under the secret marks of the state it refreshes: a field that
+ * state's resource did not list as secret (a state of 0.1.0 has no `keyFingerprint`) would be
+ * stored in plaintext. So a refresh adds no such field; the next create or update records it,
+ * under the marks the program gives.
+ */
+function withoutSecretsTheStateLacks<T extends { keyFingerprint?: string }>(recorded: T, read: T | undefined): void {
+    if (read !== undefined && recorded.keyFingerprint === undefined) delete read.keyFingerprint;
+}
+
 export async function read(id: string, props: RecordedState): Promise<pulumi.dynamic.ReadResult<RecordedState>> {
-    return lifecycle.read(id, props);
+    const result = await lifecycle.read(id, props);
+    withoutSecretsTheStateLacks(props, result.props);
+    return result;
 }
 
 export async function check(olds: ManagedProps, news: ManagedProps): Promise<pulumi.dynamic.CheckResult<ManagedProps>> {
@@ -103,6 +115,7 @@ export async function registrationRead(
     props: RegistrationState,
 ): Promise<pulumi.dynamic.ReadResult<RegistrationState>> {
     const read = await registrations.read(id, props);
+    withoutSecretsTheStateLacks(props, read.props);
     // Gone: no id, and the engine forgets the resource (a refresh) or fails the get.
     return read.id === "" ? {} : read;
 }

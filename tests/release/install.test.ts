@@ -484,23 +484,34 @@ describe("release: every artifact installs by name from registries on 127.0.0.1"
         const registrationCode = fs.readFileSync(path.join(dir, "registration.yaml"), "utf8");
         expect(sipCode).to.match(/^resources:\n {2}sip:\n {4}type: ultravox:SipConfig\n/);
         expect(registrationCode).to.match(/^resources:\n {2}registration:\n {4}type: ultravox:SipRegistration\n/);
-        // The API never gives a password back: the generator writes "", and the docs say to put
-        // the stack's secret there.
+        // The API never gives a password back: the generator writes "", which keeps the
+        // registration's own password. The code runs as pasted: nothing to change.
         expect(registrationCode).to.contain('      password: ""\n');
-        const pasted = [
-            sipCode.trimEnd(),
-            registrationCode
-                .replace(/^resources:\n/, "")
+        const pasted = [sipCode.trimEnd(), registrationCode.replace(/^resources:\n/, "").trimEnd()].join("\n");
+        const projectFile = path.join(dir, "Pulumi.yaml");
+        const header = fs.readFileSync(projectFile, "utf8");
+        fs.writeFileSync(projectFile, `${header}${pasted}\n`);
+        expectSucceeded(
+            await importer.pulumi(["preview", "--expect-no-changes", "--stack", "release"], dir),
+            "pulumi preview --expect-no-changes of the code as pasted",
+        );
+        expectSucceeded(await importer.pulumi(["up", "--yes", "--stack", "release"], dir), "pulumi up as pasted");
+        expect(emulator.account.registrations?.map((registration) => registration.password)).to.deep.equal([
+            "what-the-pbx-had",
+        ]);
+        // Then the stack's own secret in its place, as the docs say: the next up writes it, then nothing changes.
+        fs.writeFileSync(
+            projectFile,
+            `${header}config:\n  pbxPassword:\n    type: string\n${pasted.replace(
+                '      password: ""',
                 // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pulumi YAML interpolation, as the docs write it.
-                .replace('      password: ""', "      password: ${pbxPassword}")
-                .trimEnd(),
-        ].join("\n");
-        fs.appendFileSync(path.join(dir, "Pulumi.yaml"), `config:\n  pbxPassword:\n    type: string\n${pasted}\n`);
+                "      password: ${pbxPassword}",
+            )}\n`,
+        );
         expectSucceeded(
             await importer.pulumi(["config", "set", "--secret", "pbxPassword", password, "--stack", "release"], dir),
             "pulumi config set pbxPassword",
         );
-        // The first up writes the password (the one thing the import could not read), then nothing changes.
         expectSucceeded(await importer.pulumi(["up", "--yes", "--stack", "release"], dir), "pulumi up after import");
         expect(emulator.account.registrations?.map((registration) => registration.password)).to.deep.equal([password]);
         expectSucceeded(

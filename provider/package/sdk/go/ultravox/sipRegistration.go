@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. `pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: the first `up` after it writes the program's password.
+// A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. `pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: its generated `password: ""` keeps the registration's own password, and a password put there later is written by the next `up`.
 type SipRegistration struct {
 	pulumi.CustomResourceState
 

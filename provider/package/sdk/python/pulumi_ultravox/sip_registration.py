@@ -132,7 +132,7 @@ class SipRegistration(pulumi.CustomResource):
                  wait_for_active_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
-        A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. `pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: the first `up` after it writes the program's password.
+        A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. `pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: its generated `password: ""` keeps the registration's own password, and a password put there later is written by the next `up`.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -150,7 +150,7 @@ class SipRegistration(pulumi.CustomResource):
                  args: SipRegistrationArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. `pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: the first `up` after it writes the program's password.
+        A SIP registration: Ultravox registers with your SIP server (a cloud PBX, one without a fixed address) as a SIP user. Create POSTs it, a change of any input PATCHes it in place, delete DELETEs it (one already gone counts as deleted); `preview` and `refresh` show a change made in the console. The password is write-only: one changed outside the stack goes unseen; change it in the program to rotate it. `pulumi import ultravox:index:SipRegistration <name> <registrationId>` adopts one: its generated `password: ""` keeps the registration's own password, and a password put there later is written by the next `up`.
 
         :param str resource_name: The name of the resource.
         :param SipRegistrationArgs args: The arguments to use to populate this resource's properties.
