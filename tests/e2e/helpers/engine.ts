@@ -52,13 +52,17 @@ export class Engine {
     readonly env: Record<string, string>;
     #command: automation.PulumiCommand | undefined;
 
-    constructor(readonly pulumi: string) {
+    /** `passphrase`: of the secrets provider; a checked-in state (tests/upgrade) names its own. */
+    constructor(
+        readonly pulumi: string,
+        passphrase = PASSPHRASE,
+    ) {
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "uv-e2e-"));
         this.backendDir = path.join(this.dir, "backend");
         fs.mkdirSync(this.backendDir);
         this.env = {
             PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_CONFIG_PASSPHRASE: passphrase,
             PULUMI_HOME: path.join(this.dir, "home"),
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
