@@ -58,7 +58,7 @@ const t0 = performance.now();
 const impl = require.resolve("pulumi-ultravox/provider-impl");
 require(impl);
 const t1 = performance.now();
-require(path.join(path.dirname(impl), "..", "api", "schema.js"));
+require(path.join(path.dirname(impl), "..", "api", "validation.js"));
 const t2 = performance.now();
 process.stdout.write(JSON.stringify({ providerImpl: t1 - t0, schema: t2 - t1 }));
 `;
@@ -123,7 +123,7 @@ export async function run(): Promise<BenchResult> {
                     `Configure ${phase(oursRuns, "configure").toFixed(1)} / ${phase(baselineRuns, "configure").toFixed(1)}, ` +
                     `first Read ${phase(oursRuns, "read").toFixed(1)} / ${phase(baselineRuns, "read").toFixed(1)}`,
                 `first Read's loads, median of 5 fresh processes after @pulumi/pulumi: pulumi-ultravox/provider-impl ${loads.providerImpl?.toFixed(1)} ms, ` +
-                    `the schema (api/schema.js, and zod) ${loads.schema?.toFixed(1)} ms`,
+                    `the schemas (api/validation.js, zod bundled in) ${loads.schema?.toFixed(1)} ms`,
                 `cold start totals, ms: ours [${oursRuns.map((r) => r.total.toFixed(0)).join(", ")}], do-nothing [${baselineRuns.map((r) => r.total.toFixed(0)).join(", ")}]`,
             ],
         };
