@@ -73,12 +73,26 @@ export async function run(): Promise<BenchResult> {
                     met: c - d <= GOAL_MS,
                 },
             ],
-            notes: names.map((name) => `engine preview samples, ${name}: ${(samples.get(name) ?? []).join(", ")} ms`),
+            notes: [
+                // Each round's pair ran side by side: their difference is less exposed to the machine's drift.
+                `median of the same round's differences: getSipConfigOutput ${pairedMedian(samples, names[1], names[0])}, SipConfig.get ${pairedMedian(samples, names[2], names[3])}`,
+                ...names.map((name) => `engine preview samples, ${name}: ${(samples.get(name) ?? []).join(", ")} ms`),
+            ],
         };
     } finally {
         await emulator.close();
         engine.cleanup();
     }
+}
+
+/** The median over rounds of `figure − floor`, both measured in that round. */
+function pairedMedian(samples: Map<string, number[]>, figure = "", floor = ""): string {
+    const figures = samples.get(figure) ?? [];
+    const floors = samples.get(floor) ?? [];
+    const differences = figures.map((value, round) => value - (floors[round] ?? Number.NaN));
+    if (differences.length === 0) return "(no samples)";
+    const middle = median(differences);
+    return `${middle >= 0 ? "+" : ""}${ms(middle, 0)}`;
 }
 
 runIfMain(module, run);
