@@ -51,17 +51,16 @@ async function coldRead(consumer: Consumer, text: string, config: Record<string,
  * the consumer folder after @pulumi/pulumi (already loaded in the plugin): explains the gap.
  */
 const DEPENDENCY_LOAD = `
+const path = require("node:path");
 const { performance } = require("node:perf_hooks");
 require("@pulumi/pulumi");
 const t0 = performance.now();
-require("pulumi-ultravox/provider-impl");
+const impl = require.resolve("pulumi-ultravox/provider-impl");
+require(impl);
 const t1 = performance.now();
-import("got").then(() => {
-    const t2 = performance.now();
-    require("zod");
-    const t3 = performance.now();
-    process.stdout.write(JSON.stringify({ providerImpl: t1 - t0, got: t2 - t1, zod: t3 - t2 }));
-});
+require(path.join(path.dirname(impl), "..", "api", "validation.js"));
+const t2 = performance.now();
+process.stdout.write(JSON.stringify({ providerImpl: t1 - t0, schema: t2 - t1 }));
 `;
 
 async function dependencyLoad(consumer: Consumer): Promise<Record<string, number>> {
@@ -124,7 +123,7 @@ export async function run(): Promise<BenchResult> {
                     `Configure ${phase(oursRuns, "configure").toFixed(1)} / ${phase(baselineRuns, "configure").toFixed(1)}, ` +
                     `first Read ${phase(oursRuns, "read").toFixed(1)} / ${phase(baselineRuns, "read").toFixed(1)}`,
                 `first Read's loads, median of 5 fresh processes after @pulumi/pulumi: pulumi-ultravox/provider-impl ${loads.providerImpl?.toFixed(1)} ms, ` +
-                    `import("got") ${loads.got?.toFixed(0)} ms, require("zod") ${loads.zod?.toFixed(0)} ms`,
+                    `the schemas (api/validation.js, zod bundled in) ${loads.schema?.toFixed(1)} ms`,
                 `cold start totals, ms: ours [${oursRuns.map((r) => r.total.toFixed(0)).join(", ")}], do-nothing [${baselineRuns.map((r) => r.total.toFixed(0)).join(", ")}]`,
             ],
         };

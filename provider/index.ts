@@ -3,7 +3,7 @@
  * One explicit export list, in folder order: api/ (the client), core/ (errors, CIDR tools, the
  * SIP address, the data types), pulumi/ (SipConfig, getSipConfig), render/ (firewall rules and
  * PBX trunks), routing/ (what happens to a call). TSDoc sits on each declaration.
- * Loading this module loads neither got nor zod: the client loads them on first use.
+ * Loading this module loads no zod: the client loads its schema on first use.
  */
 
 export { UltravoxClient, type UltravoxClientOptions } from "./api/client";

@@ -14,5 +14,13 @@ if (!fs.existsSync(path.join(root, "dist", "index.js"))) {
     const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
     const built = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
     process.exitCode = built.status ?? 1;
-    if (built.status === 0) require("./chmod-bins.js");
+    if (built.status === 0) {
+        // Bundling zod into the schemas only makes them faster to load: without it they still work.
+        const bundled = spawnSync(process.execPath, [path.join(__dirname, "bundle-validation.js")], {
+            cwd: root,
+            stdio: "inherit",
+        });
+        if (bundled.status !== 0) console.warn("build-if-missing: the schemas are left unbundled (slower to load).");
+        require("./chmod-bins.js");
+    }
 }

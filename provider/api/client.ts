@@ -1,10 +1,9 @@
 /**
  * UltravoxClient: one GET (or PATCH) with a single deadline over all retries, no redirects,
  * a 1 MiB body cap, errors that never hold the key, and one request in flight per key + URL.
- * got and zod are loaded on first use: they cost ~250 ms at require time.
+ * The requests go out on Node's own http/https (transport.ts); the schema is loaded on first use.
  */
 import { createHash } from "node:crypto";
-import type { Got } from "got";
 import { type Clock, type ClockTimer, systemClock, unrefTimer } from "../core/clock";
 import { redact, sanitizedCause, UltravoxError, withoutSecrets } from "../core/errors";
 import { quote } from "../core/quote";
@@ -33,6 +32,7 @@ import {
     type SettingsSources,
     validateBaseUrl,
 } from "./settings";
+import { exchange } from "./transport";
 import { USER_AGENT } from "./userAgent";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -53,12 +53,6 @@ export interface UltravoxClientOptions extends ConnectionOptions {
      * A test passes a fake clock to assert the schedule without waiting for it.
      */
     clock?: Clock;
-}
-
-let gotPromise: Promise<Got> | undefined;
-function loadGot(): Promise<Got> {
-    gotPromise ??= import("got").then((module) => module.default);
-    return gotPromise;
 }
 
 type HttpMethod = "GET" | "PATCH" | "POST" | "DELETE";
@@ -406,7 +400,6 @@ export class UltravoxClient {
      */
     async #requestWithRetries(operation: Operation, url: string): Promise<RawResponse> {
         const { method, body, deadline } = operation;
-        const got = await loadGot();
         const clock = this.#clock;
         const timeoutMs = deadline - clock.now();
         if (timeoutMs <= 0) throw this.#timeoutError(method, url);
@@ -417,7 +410,7 @@ export class UltravoxClient {
             for (let attempt = 0; ; attempt++) {
                 let response: RawResponse;
                 try {
-                    response = await this.#attempt(got, method, url, body, controller.signal);
+                    response = await this.#attempt(method, url, body, controller.signal);
                 } catch (error) {
                     const failure = this.#classifyThrown(error, controller.signal.aborted, operation, url);
                     if (method === "POST" && networkCode(error) !== "ECONNREFUSED") failure.retryable = false;
@@ -458,52 +451,24 @@ export class UltravoxClient {
         }
     }
 
-    #attempt(got: Got, method: HttpMethod, url: string, body: unknown, signal: AbortSignal): Promise<RawResponse> {
-        return new Promise<RawResponse>((resolve, reject) => {
-            const stream = got.stream(url, {
-                method,
-                headers: {
-                    "x-api-key": this.#apiKey,
-                    accept: "application/json",
-                    "user-agent": USER_AGENT,
-                    ...(body === undefined ? {} : { "content-type": "application/json" }),
-                },
-                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-                followRedirect: false,
-                throwHttpErrors: false,
-                retry: { limit: 0 },
-                signal,
-            });
-            // got's stream waits for a body to be written for any method but GET: a DELETE has none.
-            if (body === undefined && method !== "GET") stream.end();
-            const chunks: Buffer[] = [];
-            let size = 0;
-            let status = 0;
-            let headers: RawResponse["headers"] = {};
-            const tooLarge = () => {
-                stream.destroy();
-                reject(
-                    new UltravoxError(
-                        "invalid_response",
-                        `The Ultravox API's answer is over ${MAX_BODY_BYTES} bytes, far more than a SIP config; nothing was applied. Check the base URL (${this.#names.baseUrl}).`,
-                    ),
-                );
-            };
-            stream.on("response", (response: { statusCode: number; headers: RawResponse["headers"] }) => {
-                status = response.statusCode;
-                headers = response.headers;
-                if (Number(headers["content-length"]) > MAX_BODY_BYTES) tooLarge();
-            });
-            stream.on("data", (chunk: Buffer) => {
-                size += chunk.length;
-                if (size > MAX_BODY_BYTES) {
-                    tooLarge();
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            stream.on("end", () => resolve({ status, headers, body: Buffer.concat(chunks) }));
-            stream.on("error", reject);
+    #attempt(method: HttpMethod, url: string, body: unknown, signal: AbortSignal): Promise<RawResponse> {
+        return exchange({
+            method,
+            url,
+            headers: {
+                "x-api-key": this.#apiKey,
+                accept: "application/json",
+                "user-agent": USER_AGENT,
+                ...(body === undefined ? {} : { "content-type": "application/json" }),
+            },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal,
+            maxBodyBytes: MAX_BODY_BYTES,
+            tooLarge: () =>
+                new UltravoxError(
+                    "invalid_response",
+                    `The Ultravox API's answer is over ${MAX_BODY_BYTES} bytes, far more than a SIP config; nothing was applied. Check the base URL (${this.#names.baseUrl}).`,
+                ),
         });
     }
 

@@ -2,7 +2,7 @@
  * SIP registrations' shapes (zod): what the API answers, and what a caller may write. Loaded
  * lazily with the SIP config's schema (loadSchema.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { UltravoxError } from "../core/errors";
 import { hasLineBreaking, isRfc3339DateTime } from "../core/text";
 import type { SipRegistrationData, SipRegistrationInput, SipRegistrationPatch } from "../core/types";

@@ -1,9 +1,9 @@
 /**
  * The API's shapes (zod) and the normalization every output goes through.
- * Loaded lazily (see loadSchema.ts): zod costs ~90 ms at require time.
+ * Loaded lazily (see loadSchema.ts), from the bundle validation.ts is built into (zod inside it).
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalCidrs, isIpv4Cidr } from "../core/cidr";
 import { UltravoxError } from "../core/errors";
 import { isHostName } from "../core/hostName";

@@ -84,7 +84,7 @@ export function isUltravoxError(value: unknown): value is UltravoxError {
 }
 
 /**
- * A copy of a low-level error (from got or node:net) that keeps what helps a reader
+ * A copy of a low-level error (from node:http or node:net) that keeps what helps a reader
  * (message, code, syscall) and drops what may hold the key (request options, headers).
  */
 export function sanitizedCause(error: unknown, secrets: readonly string[]): Error {
@@ -97,7 +97,7 @@ export function sanitizedCause(error: unknown, secrets: readonly string[]): Erro
     if (typeof code === "string") {
         (clean as Error & { code?: string }).code = code;
     }
-    // The stack of the copy points here, not into got: that is the point.
+    // The stack of the copy points here, not into Node's internals: that is the point.
     clean.stack = `${clean.name}: ${clean.message}`;
     return clean;
 }

@@ -1,6 +1,6 @@
 /**
  * A consumer Pulumi program folder, as a user has it: `pulumi-ultravox` installed by npm from
- * the packed tarball (a real copy with its own `got` and `zod`, never a link to this repo),
+ * the packed tarball (a real copy with its own `zod` and `re2js`, never a link to this repo),
  * next to `@pulumi/pulumi`.
  *
  * The SDK is the one exception to "no links": it is symlinked from this repo's node_modules.
@@ -159,7 +159,7 @@ async function build(tarball: string, sha256: string, workDir: string): Promise<
         "name: ultravox-consumer\nruntime: nodejs\ndescription: A program that reads an Ultravox SIP config\n",
     );
     // --legacy-peer-deps: the peer @pulumi/pulumi is linked below instead of fetched.
-    // --prefer-offline: got, zod and their dependencies come from the npm cache when it has them.
+    // --prefer-offline: zod, re2js and their dependencies come from the npm cache when it has them.
     await npm(
         ["install", "--prefer-offline", "--no-audit", "--no-fund", "--legacy-peer-deps", "--loglevel=error", tarball],
         dir,

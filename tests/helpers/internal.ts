@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { DIST_DIR as distDir } from "./repo";
 
 export const cidr = require(path.join(distDir, "core/cidr")) as typeof import("../../dist/core/cidr");
-export const schema = require(path.join(distDir, "api/schema")) as typeof import("../../dist/api/schema");
+/** The schemas as the client loads them: the bundle (zod inside), not tsc's module of the same source. */
+export const schema = require(path.join(distDir, "api/validation")) as typeof import("../../dist/api/schema");
 export const settings = require(path.join(distDir, "api/settings")) as typeof import("../../dist/api/settings");
 export const retry = require(path.join(distDir, "api/retry")) as typeof import("../../dist/api/retry");
 export const clientModule = require(path.join(distDir, "api/client")) as typeof import("../../dist/api/client");

@@ -152,7 +152,7 @@ const countResources = () => process.getActiveResourcesInfo().length;
         if (fingerprint !== undefined && data.fingerprint !== fingerprint) throw new Error("the config changed");
         fingerprint = data.fingerprint;
     };
-    // Warm-up: JIT, got's and zod's lazy loading, the socket pool.
+    // Warm-up: JIT, the schemas' lazy loading, the socket pool.
     for (let i = 0; i < 1000; i++) await read();
     const before = heapAfterGc();
     const resourcesBefore = countResources();

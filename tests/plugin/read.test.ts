@@ -120,7 +120,7 @@ describe("plugin: SipConfig.get through the real dynamic-provider plugin over gR
     const getInputs = (extra: Props = {}): Props => ({ __provider: provider.text, ...extra });
 
     describe("the consumer program folder", () => {
-        it("holds pulumi-ultravox as an installed copy, with its own got and zod", () => {
+        it("holds pulumi-ultravox as an installed copy, with its own dependencies (zod, re2js)", () => {
             const realDir = fs.realpathSync(consumer.dir);
             expect(fs.lstatSync(consumer.packageDir).isSymbolicLink()).to.equal(false);
             // Resolved as a module of the program resolves it (a plain require.resolve from this
@@ -132,9 +132,13 @@ describe("plugin: SipConfig.get through the real dynamic-provider plugin over gR
                     true,
                 );
             }
-            // got and zod as the installed package finds them: from the consumer, not this repo.
+            // Its dependencies as the installed package finds them: from the consumer, not this repo.
+            const installed = JSON.parse(fs.readFileSync(path.join(consumer.packageDir, "package.json"), "utf8")) as {
+                dependencies: Record<string, string>;
+            };
+            expect(Object.keys(installed.dependencies).sort()).to.deep.equal(["re2js", "zod"]);
             const packageRequire = createRequire(path.join(consumer.packageDir, "dist", "api", "client.js"));
-            for (const dependency of ["got", "zod"]) {
+            for (const dependency of Object.keys(installed.dependencies)) {
                 const resolved = packageRequire.resolve(dependency);
                 expect(resolved.startsWith(path.join(realDir, "node_modules", dependency)), resolved).to.equal(true);
             }
