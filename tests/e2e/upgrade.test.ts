@@ -20,16 +20,17 @@ import { expect } from "chai";
 import * as ultravox from "pulumi-ultravox";
 import { type Emulator, type EmulatorAccount, startEmulator } from "pulumi-ultravox/emulator";
 import { AGENT_A, AGENT_B, DOMAIN } from "../helpers/fixtures";
-import { REPO_ROOT } from "../helpers/repo";
 import {
     dynamicProgram,
     EXISTING_REGISTRATION_ID,
     isManagedState,
     isPluginState,
     projectOf,
+    releasesWithStates,
     SECRETS,
     STACK,
     STATE_NAMES,
+    STATES_DIR,
     type StateName,
     stackConfig,
     UPGRADE_PASSPHRASE,
@@ -39,12 +40,8 @@ import {
 import { Engine, requirePulumi, type StateResource, Transcript } from "./helpers/engine";
 import { printed, Steps } from "./helpers/steps";
 
-const STATES = path.join(REPO_ROOT, "tests", "upgrade", "states");
-const RELEASES = fs
-    .readdirSync(STATES, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
+const STATES = STATES_DIR;
+const RELEASES = releasesWithStates();
 
 /** What the managed stacks' destroy writes back: the initial account's fields, canonical, recorded by the old release. */
 const RESTORED = {

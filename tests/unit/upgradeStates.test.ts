@@ -7,23 +7,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import type { EmulatorAccount } from "pulumi-ultravox/emulator";
-import { REPO_ROOT } from "../helpers/repo";
 import {
     EXISTING_REGISTRATION_ID,
     isManagedState,
     isPluginState,
     projectOf,
+    releasesWithStates,
     SECRETS,
     STACK,
     STATE_NAMES,
+    STATES_DIR,
     withoutPlaceholders,
 } from "../upgrade/stacks";
 
-const STATES = path.join(REPO_ROOT, "tests", "upgrade", "states");
-const RELEASES = fs
-    .readdirSync(STATES, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name);
+const STATES = STATES_DIR;
+const RELEASES = releasesWithStates();
 
 interface Resource {
     urn: string;

@@ -7,12 +7,28 @@
  * checked-in states disagree with it, and the upgrade test fails. A new release adds its own
  * folder of states; it never rewrites an old one.
  */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type * as pulumiModule from "@pulumi/pulumi";
 import type * as ultravoxModule from "pulumi-ultravox";
 import type { EmulatorAccount } from "pulumi-ultravox/emulator";
 import { AGENT_A, AGENT_B, DOMAIN, TEST_API_KEY } from "../helpers/fixtures";
+import { REPO_ROOT } from "../helpers/repo";
 
 /** The passphrase of the secrets provider every checked-in state is encrypted with. Not a secret: a test's. */
+/** Where the checked-in states live: one folder per release that wrote them. */
+export const STATES_DIR = path.join(REPO_ROOT, "tests", "upgrade", "states");
+
+/** The releases whose states are checked in, oldest first. */
+export function releasesWithStates(): string[] {
+    return fs
+        .readdirSync(STATES_DIR, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
+}
+
 export const UPGRADE_PASSPHRASE = "upgrade-states-passphrase-not-a-secret";
 /** The one stack name; each program is a project of its own (the URNs hold both names). */
 export const STACK = "upgrade";
